@@ -1,0 +1,66 @@
+// One typed event stream for a run. The webview, the output channel, progress
+// notifications and the CLI printer all consume exactly these events.
+import type { Plan, PlanResult } from './plan';
+import type { TokenUsage } from './chat';
+
+export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  /** Arguments as the model sent them (parsed where possible). */
+  args: unknown;
+  ok: boolean;
+  /** Short result or error text for display (bounded). */
+  summary: string;
+  resultBytes: number;
+  durationMs: number;
+  startedAt: number;
+}
+
+export interface TaskOutcome {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  model?: string;
+  /** The worker's final answer, or the failure/skip reason. */
+  result?: string;
+  error?: string;
+  filesChanged: string[];
+  commandsRun: string[];
+  toolCalls: ToolCallRecord[];
+  usage: TokenUsage;
+  startedAt?: number;
+  endedAt?: number;
+  attempts: number;
+}
+
+export interface RunSummary {
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  tasks: TaskOutcome[];
+  filesChanged: string[];
+  commandsRun: string[];
+  usage: TokenUsage;
+  wallMs: number;
+}
+
+interface Base {
+  runId: string;
+  at: number;
+}
+
+export type RunEvent =
+  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
+  | (Base & { type: 'task.queued'; taskId: string })
+  | (Base & { type: 'task.started'; taskId: string; model: string; attempt: number })
+  | (Base & { type: 'task.delta'; taskId: string; text: string; reasoning?: boolean })
+  | (Base & { type: 'task.toolCall'; taskId: string; callId: string; name: string; args: unknown })
+  | (Base & { type: 'task.toolResult'; taskId: string; record: ToolCallRecord })
+  | (Base & { type: 'task.succeeded'; taskId: string; result: string })
+  | (Base & { type: 'task.failed'; taskId: string; error: string })
+  | (Base & { type: 'task.skipped'; taskId: string; reason: string })
+  | (Base & { type: 'task.cancelled'; taskId: string })
+  | (Base & { type: 'plan.finished'; summary: RunSummary });
+
+export type RunEventType = RunEvent['type'];
+export type RunEventListener = (event: RunEvent) => void;

@@ -1,0 +1,45 @@
+// Token counts are estimates on purpose: the models Rozet drives (Qwen, Llama, GPT,
+// Claude, Gemini) each use their own tokenizer, so no single exact tokenizer is right,
+// and bundling one costs megabytes and activation time. The estimate is conservative
+// (it over-counts against cl100k/o200k on English and code, checked by
+// test/unit/tokens.test.ts against gpt-tokenizer), so budgets built on it keep
+// requests inside the real context:
+// - ASCII: one token per 3 characters (real tokenizers average 3.5–4.5);
+// - anything else (CJK, emoji, accented text): one token per character;
+// - 4 tokens of framing per chat message.
+import type { ChatMessage } from './chat';
+
+const MESSAGE_OVERHEAD = 4;
+
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 128) ascii++;
+    else other++;
+  }
+  return Math.ceil(ascii / 3) + other;
+}
+
+export function estimateMessageTokens(message: ChatMessage): number {
+  let n = MESSAGE_OVERHEAD + estimateTokens(message.content);
+  for (const call of message.toolCalls ?? []) n += estimateTokens(call.name) + estimateTokens(call.arguments) + MESSAGE_OVERHEAD;
+  return n;
+}
+
+export function estimateMessagesTokens(messages: readonly ChatMessage[]): number {
+  return messages.reduce((sum, m) => sum + estimateMessageTokens(m), 0);
+}
+
+/** Cut text to about `maxTokens`, keeping head and tail, with a visible note in between. */
+export function truncateToTokens(text: string, maxTokens: number, what = 'text'): { text: string; truncated: boolean } {
+  if (estimateTokens(text) <= maxTokens) return { text, truncated: false };
+  // Characters per token is at least 1 for any text under this estimate, so cutting by
+  // characters at the budget always fits; use 3 for mostly-ASCII text.
+  const ratio = estimateTokens(text) > text.length / 2 ? 1 : 3;
+  const keep = Math.max(0, maxTokens * ratio - 80);
+  const head = text.slice(0, Math.floor(keep * 0.7));
+  const tail = text.slice(text.length - Math.floor(keep * 0.3));
+  const omitted = text.length - head.length - tail.length;
+  return { text: `${head}\n[… ${omitted} characters of ${what} omitted to fit the model's context …]\n${tail}`, truncated: true };
+}
