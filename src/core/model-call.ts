@@ -55,15 +55,26 @@ async function callWithIdleTimeout(model: ChatModel, request: ChatRequest, idleT
     }, idleTimeoutMs);
   };
   arm();
+  // A provider that ignores its signal must not hold a cancelled or idle call (nor this
+  // timer, nor the caller) open: the call settles when the signal fires either way.
+  let onInnerAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onInnerAbort = () => reject(inner.signal.reason ?? new Error('aborted'));
+    if (inner.signal.aborted) onInnerAbort();
+    else inner.signal.addEventListener('abort', onInnerAbort, { once: true });
+  });
   try {
-    return await model.chat({
-      ...request,
-      signal: inner.signal,
-      onDelta: (delta) => {
-        arm();
-        request.onDelta?.(delta);
-      },
-    });
+    return await Promise.race([
+      model.chat({
+        ...request,
+        signal: inner.signal,
+        onDelta: (delta) => {
+          arm();
+          request.onDelta?.(delta);
+        },
+      }),
+      aborted,
+    ]);
   } catch (error) {
     if (idle && !outer?.aborted) {
       throw new ModelError('timeout', `${model.provider} model "${model.model}" sent nothing for ${Math.round(idleTimeoutMs / 1000)} s. If it is a local model still loading, raise rozet.worker.idleTimeoutSeconds.`, {
@@ -76,6 +87,7 @@ async function callWithIdleTimeout(model: ChatModel, request: ChatRequest, idleT
   } finally {
     if (timer) clearTimeout(timer);
     outer?.removeEventListener('abort', onOuterAbort);
+    if (onInnerAbort) inner.signal.removeEventListener('abort', onInnerAbort);
   }
 }
 

@@ -6,7 +6,7 @@ import { type ChatModel, type ChatRequest, type ChatResponse, type ModelCapabili
 
 export interface ScriptStep {
   content?: string;
-  toolCalls?: Array<Partial<ToolCall> & { name: string; arguments: string | Record<string, unknown> }>;
+  toolCalls?: Array<Omit<Partial<ToolCall>, 'arguments'> & { name: string; arguments: string | Record<string, unknown> }>;
   finishReason?: ChatResponse['finishReason'];
   /** Milliseconds before the first fragment. */
   delayMs?: number;

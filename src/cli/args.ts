@@ -1,0 +1,173 @@
+// Command line → a command, its request and the settings given as flags. Setting flags
+// become explicit values of scope 'cli', the highest source in the documented precedence.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isSettingKey, SETTING_KEYS, type ExplicitValue, type SettingKey } from '../config';
+import { closest } from '../config/suggest';
+
+export const COMMANDS = ['plan', 'run', 'health', 'config', 'repl'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Bad command-line input: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CliArgs {
+  command?: CommandName;
+  /** Positionals after the command, joined: quoting the request is optional. */
+  request: string;
+  json: boolean;
+  yes: boolean;
+  help: boolean;
+  version: boolean;
+  workspace?: string;
+  explicit: Partial<Record<SettingKey, ExplicitValue>>;
+}
+
+const SETTING_FLAGS: Record<string, SettingKey> = {
+  provider: 'rozet.orchestrator.provider',
+  model: 'rozet.orchestrator.model',
+  'base-url': 'rozet.orchestrator.baseUrl',
+  'worker-provider': 'rozet.worker.provider',
+  'worker-model': 'rozet.worker.model',
+  'worker-base-url': 'rozet.worker.baseUrl',
+  'max-parallel-workers': 'rozet.maxParallelWorkers',
+};
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  workspace: { type: 'string', short: 'w' },
+  set: { type: 'string', multiple: true },
+  ...Object.fromEntries(Object.keys(SETTING_FLAGS).map((flag) => [flag, { type: 'string' }])),
+} as const satisfies ParseArgsConfig['options'];
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node:util's messages are good ("Unknown option '--x'"); only the stack is unwanted.
+    throw new UsageError(`${(error as Error).message}. Run \`rozet --help\` for the options.`);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  const command = first === 'help' ? rest[0] : first;
+  if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
+    const guess = closest(command, COMMANDS);
+    throw new UsageError(`Unknown command "${command}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${COMMANDS.join(', ')}.`);
+  }
+
+  const explicit: CliArgs['explicit'] = {};
+  for (const [flag, key] of Object.entries(SETTING_FLAGS)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value === 'string') explicit[key] = { value, scope: 'cli' };
+  }
+  for (const assignment of values.set ?? []) {
+    const [key, value] = parseAssignment(assignment);
+    explicit[key] = { value, scope: 'cli' };
+  }
+
+  return {
+    command: command as CommandName | undefined,
+    request: first === 'help' ? '' : rest.join(' '),
+    json: values.json ?? false,
+    yes: values.yes ?? false,
+    help: (values.help ?? false) || first === 'help',
+    version: values.version ?? false,
+    workspace: values.workspace,
+    explicit,
+  };
+}
+
+/** `rozet.worker.model=x` or `worker.model=x`. */
+function parseAssignment(text: string): [SettingKey, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new UsageError(`--set needs key=value (e.g. --set worker.model=qwen2.5-coder:7b), not "${text}".`);
+  const written = text.slice(0, at).trim();
+  const key = written.startsWith('rozet.') ? written : `rozet.${written}`;
+  if (!isSettingKey(key)) {
+    const guess = closest(key, SETTING_KEYS);
+    throw new UsageError(`Unknown setting "${written}" in --set.${guess ? ` Did you mean "${guess}"?` : ''} Run \`rozet config\` to list them.`);
+  }
+  return [key, text.slice(at + 1)];
+}
+
+const SETTINGS_HELP = `Settings (override ROZET_* environment variables and .rozet.yaml):
+  --provider NAME            planner provider: ollama, openai, openrouter, gemini, anthropic, openaiCompatible
+  --model ID                 planner model
+  --base-url URL             planner base URL
+  --worker-provider NAME     worker provider
+  --worker-model ID          worker model
+  --worker-base-url URL      worker base URL
+  --max-parallel-workers N   tasks run at once
+  --set KEY=VALUE            any setting, e.g. --set worker.idleTimeoutSeconds=300 (repeatable)
+  -w, --workspace DIR        workspace root (default: the current directory)`;
+
+const EXIT_HELP = `Exit codes:
+  0    success (run: every task succeeded)
+  1    a task failed or was skipped (run), a check failed (health)
+  2    usage or configuration error (unknown command/option/setting, invalid flag or ROZET_* value, empty request)
+  3    no model reachable for run (nothing was run)
+  130  cancelled with Ctrl-C (files are written atomically: none is left half-written)`;
+
+const HELP: Record<CommandName | 'main', string> = {
+  main: `rozet — plan a coding request as a task tree and run it with parallel worker agents.
+
+Usage:
+  rozet plan "<request>" [--json]        make a plan (no model reachable: a heuristic plan, with the reason)
+  rozet run "<request>" [--yes] [--json] plan and run it in the workspace
+  rozet health [--json]                  check the planner and worker models, with fixes
+  rozet config [--json]                  show every setting, its value and where it came from
+  rozet repl                             plan and run one request per line, remembering the conversation
+  rozet <command> --help                 help for one command
+
+${SETTINGS_HELP}
+
+${EXIT_HELP}`,
+  plan: `rozet plan "<request>" [--json]
+
+Turns the request into a task tree and prints it. When the planner model cannot be used,
+a heuristic plan is made instead and the reason is printed.
+  --json   print exactly {"tasks":[…], "source": "llm" | "fallback", "reason"?}
+
+${SETTINGS_HELP}`,
+  run: `rozet run "<request>" [--yes] [--json]
+
+Plans the request and runs the tasks with worker agents in the workspace. On a terminal a
+live task tree is shown and commands (execute_bash) ask y/n/a(lways) first; without a
+terminal they are refused unless --yes or rozet.bash.approval allows them.
+  -y, --yes   answer yes to every approval (commands, asked writes, a workspace base URL)
+  --json      one JSON run event per line on stdout
+
+${SETTINGS_HELP}
+
+${EXIT_HELP}`,
+  health: `rozet health [--json]
+
+Checks, for the planner (orchestrator) and the workers: provider reachable, API key present
+and accepted, model available, tool calling supported. Failed checks say how to fix them.
+Exit code 0 when nothing failed (warnings allowed), 1 otherwise.
+  --json   the report as JSON
+
+${SETTINGS_HELP}`,
+  config: `rozet config [--json]
+
+Shows every effective setting, its source (CLI flag > ROZET_* environment > .rozet.yaml >
+default), where each API key comes from (never the key), proxies and any problems.
+  --json   {values, sources, problems, apiKeys}
+
+${SETTINGS_HELP}`,
+  repl: `rozet repl
+
+Reads one request per line, plans and runs it; later requests see a summary of the earlier
+ones. Ctrl-C cancels the running request; Ctrl-C at the prompt, Ctrl-D or /exit quits.
+
+${SETTINGS_HELP}`,
+};
+
+export function helpText(command: CommandName | undefined): string {
+  return HELP[command ?? 'main'];
+}

@@ -1,0 +1,63 @@
+// Questions on stderr, answers from stdin (stdout stays clean for --json and pipes). One
+// readline interface per command, created on first use: on a terminal it takes the raw
+// keyboard, so Ctrl-C arrives as its 'SIGINT' event and is passed on as io.interrupt().
+// Lines are buffered: a piped REPL's later lines arrive while the first request runs.
+import { createInterface, type Interface } from 'node:readline';
+import type { CliIo } from './io';
+
+export class Prompter {
+  private rl: Interface | undefined;
+  private ended = false;
+  private readonly lines: string[] = [];
+  private waiter: ((line: string | undefined) => void) | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly io: CliIo) {}
+
+  /**
+   * Asks one question at a time (parallel workers may ask together); undefined when the
+   * input has ended (Ctrl-D, end of a pipe) or the signal fired first.
+   */
+  ask(question: string, signal?: AbortSignal): Promise<string | undefined> {
+    const next = this.queue.then(() => this.askNow(question, signal));
+    this.queue = next;
+    return next;
+  }
+
+  close(): void {
+    this.rl?.close();
+  }
+
+  private askNow(question: string, signal?: AbortSignal): Promise<string | undefined> {
+    const rl = this.interface();
+    if (signal?.aborted) return Promise.resolve(undefined);
+    rl.setPrompt(question);
+    rl.prompt();
+    const buffered = this.lines.shift();
+    if (buffered !== undefined || this.ended) return Promise.resolve(buffered);
+    return new Promise((resolve) => {
+      const onAbort = () => finish(undefined);
+      const finish = (line: string | undefined) => {
+        this.waiter = undefined;
+        signal?.removeEventListener('abort', onAbort);
+        resolve(line);
+      };
+      this.waiter = finish;
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private interface(): Interface {
+    if (!this.rl) {
+      const rl = createInterface({ input: this.io.stdin, output: this.io.stderr, terminal: this.io.stdin.isTTY === true && this.io.stderr.isTTY === true });
+      rl.on('line', (line) => (this.waiter ? this.waiter(line) : this.lines.push(line)));
+      rl.on('SIGINT', () => this.io.interrupt());
+      rl.once('close', () => {
+        this.ended = true;
+        this.waiter?.(undefined);
+      });
+      this.rl = rl;
+    }
+    return this.rl;
+  }
+}

@@ -1,0 +1,39 @@
+// Reads the workspace's .rozet.yaml and .env from disk for the CLI. (The extension reads
+// them through workspace.fs, which also covers virtual workspaces, and passes the text.)
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DOTENV_FILE } from './dotenv-source';
+import type { ConfigProblem } from './problems';
+import { YAML_FILE } from './yaml-source';
+
+// Configuration files are a few hundred bytes; anything huge is a mistake or an attack.
+const MAX_BYTES = 1024 * 1024;
+
+export interface WorkspaceConfigFiles {
+  yamlText?: string;
+  dotenvText?: string;
+  problems: ConfigProblem[];
+}
+
+export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<WorkspaceConfigFiles> {
+  const problems: ConfigProblem[] = [];
+  const read = async (name: typeof YAML_FILE | typeof DOTENV_FILE): Promise<string | undefined> => {
+    const path = join(workspaceRoot, name);
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a regular file');
+      if (info.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      problems.push({
+        severity: 'error',
+        source: name,
+        message: `${name} could not be read (${(error as Error).message}). It was ignored.`,
+      });
+      return undefined;
+    }
+  };
+  const [yamlText, dotenvText] = await Promise.all([read(YAML_FILE), read(DOTENV_FILE)]);
+  return { yamlText, dotenvText, problems };
+}

@@ -1,0 +1,328 @@
+// Workspace over node:fs, confined to one root: what the CLI and the tests use (the
+// extension has its own over workspace.fs). Every path goes through `resolve`, which
+// fails closed: `..`/absolute paths outside the root, `~`, NUL, URL-encoded separators,
+// Windows drive/UNC/stream/trailing-dot forms, over-long paths, and symlinks leading out
+// (checked on the real path of the deepest existing ancestor, and a dangling final link
+// is refused) all become ToolErrors before anything is touched.
+//
+// Writes are atomic (temp file in the same directory, then rename), so a cancelled or
+// crashed write never leaves half a file, and rewriting an existing file keeps its
+// encoding (UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM, or Latin-1 byte-for-byte for
+// anything that is not valid UTF-8), its line endings and its mode. No fsync: rename
+// atomicity covers cancellation and crashes of Rozet; power loss is out of scope.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { ModelError } from './chat';
+import { normaliseRelative } from './path-confinement';
+import { ToolError, type ListEntry, type ListResult, type ReadResult, type StatResult, type Workspace, type WriteResult } from './workspace';
+
+export interface NodeWorkspaceOptions {
+  /** Bytes returned by one read; larger files are cut and flagged `truncated`. */
+  maxReadBytes?: number;
+  /** Most entries one list returns. */
+  maxListEntries?: number;
+  /** Auto-detected from the root when not given. */
+  caseInsensitive?: boolean;
+}
+
+const MAX_SEGMENT_CHARS = 255;
+const BINARY_SNIFF_BYTES = 8192;
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+type Encoding = 'utf8' | 'utf8bom' | 'utf16le' | 'utf16be' | 'latin1';
+
+interface Resolved {
+  /** Absolute path to operate on (symlinks inside the root followed). */
+  real: string;
+  /** Workspace-relative real path with forward slashes ('' for the root). */
+  relative: string;
+}
+
+export class NodeWorkspace implements Workspace {
+  readonly root: string;
+  readonly description: string;
+  readonly caseInsensitive: boolean;
+  private readonly maxReadBytes: number;
+  private readonly maxListEntries: number;
+
+  constructor(root: string, options: NodeWorkspaceOptions = {}) {
+    this.root = fs.realpathSync.native(nodePath.resolve(root));
+    this.description = this.root;
+    this.caseInsensitive = options.caseInsensitive ?? detectCaseInsensitive(this.root);
+    this.maxReadBytes = options.maxReadBytes ?? 256 * 1024;
+    this.maxListEntries = options.maxListEntries ?? 2000;
+  }
+
+  lockKey(path: string): string {
+    const { relative } = this.resolve(path);
+    return this.caseInsensitive ? relative.toLowerCase() : relative;
+  }
+
+  /** The workspace-relative real path of `path`, or a ToolError when it leaves the root. */
+  relativePath(path: string): string {
+    return this.resolve(path).relative;
+  }
+
+  async read(path: string, signal?: AbortSignal): Promise<ReadResult> {
+    throwIfAborted(signal);
+    const { real, relative } = this.resolve(path);
+    const stat = await statOrUndefined(real);
+    if (!stat) throw new ToolError(`${path}: no such file. Use list_files to see what exists.`);
+    if (stat.isDirectory()) throw new ToolError(`${path} is a directory; use list_files to see its contents.`);
+    const truncated = stat.size > this.maxReadBytes;
+    const bytes = truncated ? await readHead(real, this.maxReadBytes) : await fsp.readFile(real);
+    if (isBinary(bytes)) throw new ToolError(`${relative} is a binary file; read_file only reads text.`);
+    const { text } = decode(bytes, truncated);
+    return { content: text, truncated, version: `${stat.mtimeMs}:${stat.size}` };
+  }
+
+  async write(path: string, content: string, signal?: AbortSignal): Promise<WriteResult> {
+    throwIfAborted(signal);
+    const { real, relative } = this.resolve(path);
+    if (relative === '') throw new ToolError('Cannot write to the workspace root itself; give a file path.');
+    const existing = await statOrUndefined(real);
+    if (existing?.isDirectory()) throw new ToolError(`${path} is a directory.`);
+    let bytes: Buffer;
+    if (existing) {
+      const old = await fsp.readFile(real);
+      if (isBinary(old)) bytes = Buffer.from(content, 'utf8');
+      else {
+        const previous = decode(old, false);
+        bytes = encode(keepLineEndings(content.replace(/^\uFEFF/, ''), previous.text), previous.encoding, relative);
+      }
+    } else {
+      bytes = Buffer.from(content, 'utf8');
+      await fsp.mkdir(nodePath.dirname(real), { recursive: true });
+    }
+    const temp = nodePath.join(nodePath.dirname(real), `.${nodePath.basename(real)}.rozet-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fsp.writeFile(temp, bytes, { flag: 'wx', mode: existing ? existing.mode & 0o7777 : 0o644 });
+      throwIfAborted(signal);
+      await fsp.rename(temp, real);
+    } catch (error) {
+      await fsp.rm(temp, { force: true });
+      if (error instanceof ModelError || error instanceof ToolError) throw error;
+      throw new ToolError(`Could not write ${relative}: ${(error as Error).message}`);
+    }
+    return { created: !existing, bytes: bytes.length };
+  }
+
+  async list(path: string, recursive: boolean, signal?: AbortSignal): Promise<ListResult> {
+    const start = this.resolve(path || '.');
+    const stat = await statOrUndefined(start.real);
+    if (!stat) throw new ToolError(`${path}: no such directory.`);
+    if (!stat.isDirectory()) return { entries: [{ path: start.relative, type: 'file' }], truncated: false };
+    const ignores = await this.ignoresAbove(start.relative);
+    const entries: ListEntry[] = [];
+    // Breadth first, never following symlinked directories: terminates on link loops and
+    // lists the shallow, most useful entries first when the cap cuts the listing.
+    const queue: Array<{ dir: string; relative: string; ignores: Array<{ base: string; rules: Ignore }> }> = [{ dir: start.real, relative: start.relative, ignores }];
+    while (queue.length) {
+      throwIfAborted(signal);
+      const { dir, relative, ignores: active } = queue.shift()!;
+      const dirents = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+      const own = dirents.find((d) => d.name === '.gitignore' && d.isFile());
+      const scoped = own ? [...active, { base: relative, rules: ignore().add(await fsp.readFile(nodePath.join(dir, '.gitignore'), 'utf8').catch(() => '')) }] : active;
+      dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const dirent of dirents) {
+        const childRelative = relative ? `${relative}/${dirent.name}` : dirent.name;
+        const type = await this.entryType(nodePath.join(dir, dirent.name), dirent);
+        if (!type) continue;
+        if (type === 'dir' && SKIPPED_DIRS.has(dirent.name)) continue;
+        if (isIgnored(scoped, childRelative, type === 'dir')) continue;
+        if (entries.length >= this.maxListEntries) return { entries, truncated: true };
+        entries.push({ path: childRelative, type });
+        if (recursive && type === 'dir' && !dirent.isSymbolicLink()) queue.push({ dir: nodePath.join(dir, dirent.name), relative: childRelative, ignores: scoped });
+      }
+    }
+    return { entries, truncated: false };
+  }
+
+  async stat(path: string): Promise<StatResult | undefined> {
+    const { real } = this.resolve(path);
+    const stat = await statOrUndefined(real);
+    if (!stat) return undefined;
+    return { type: stat.isDirectory() ? 'dir' : 'file', size: stat.size };
+  }
+
+  private resolve(input: string): Resolved {
+    // The lexical rules are shared with the extension's workspace (path-confinement.ts);
+    // the symlink check is repeated here synchronously because lockKey is synchronous.
+    const relative = normaliseRelative(input, this.root);
+    for (const segment of relative.split('/')) {
+      if (segment.length > MAX_SEGMENT_CHARS) throw new ToolError(`A path segment is longer than ${MAX_SEGMENT_CHARS} characters.`);
+    }
+    return this.confine(nodePath.join(this.root, ...relative.split('/').filter(Boolean)), input);
+  }
+
+  /** Follows symlinks through the deepest existing ancestor; anything landing outside is refused. */
+  private confine(absolute: string, shown: string): Resolved {
+    const rest: string[] = [];
+    let probe = absolute;
+    for (;;) {
+      let real: string | undefined;
+      try {
+        real = fs.realpathSync.native(probe);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new ToolError(`${shown}: cannot be checked (${(error as NodeJS.ErrnoException).code}); refused.`);
+        if (isLink(probe)) throw new ToolError(`${shown} goes through a symbolic link whose target does not exist; refused.`);
+      }
+      if (real !== undefined) {
+        const full = nodePath.join(real, ...rest.reverse());
+        const relative = nodePath.relative(this.root, full);
+        if (outside(relative)) {
+          throw new ToolError(`${shown} leads outside the workspace through a symbolic link; refused.`);
+        }
+        return { real: full, relative: relative.split(nodePath.sep).join('/') };
+      }
+      const parent = nodePath.dirname(probe);
+      if (parent === probe) throw new ToolError(`${shown}: no existing ancestor; refused.`);
+      rest.push(nodePath.basename(probe));
+      probe = parent;
+    }
+  }
+
+  private async ignoresAbove(relative: string): Promise<Array<{ base: string; rules: Ignore }>> {
+    const out: Array<{ base: string; rules: Ignore }> = [];
+    const rozet = await fsp.readFile(nodePath.join(this.root, '.rozetignore'), 'utf8').catch(() => undefined);
+    if (rozet !== undefined) out.push({ base: '', rules: ignore().add(rozet) });
+    // .gitignore files of the directories above the listed one still apply to it.
+    const parts = relative ? relative.split('/') : [];
+    for (let i = 0; i < parts.length; i++) {
+      const base = parts.slice(0, i).join('/');
+      const text = await fsp.readFile(nodePath.join(this.root, base, '.gitignore'), 'utf8').catch(() => undefined);
+      if (text !== undefined) out.push({ base, rules: ignore().add(text) });
+    }
+    return out;
+  }
+
+  private async entryType(full: string, dirent: fs.Dirent): Promise<'file' | 'dir' | undefined> {
+    if (dirent.isDirectory()) return 'dir';
+    if (dirent.isFile()) return 'file';
+    if (!dirent.isSymbolicLink()) return undefined;
+    // A link is listed only when it stays inside the workspace; it is never descended.
+    const real = await fsp.realpath(full).catch(() => undefined);
+    if (!real) return undefined;
+    const relative = nodePath.relative(this.root, real);
+    if (outside(relative)) return undefined;
+    const stat = await statOrUndefined(real);
+    return stat ? (stat.isDirectory() ? 'dir' : 'file') : undefined;
+  }
+}
+
+function isIgnored(scoped: Array<{ base: string; rules: Ignore }>, relative: string, dir: boolean): boolean {
+  return scoped.some(({ base, rules }) => {
+    const inner = base ? relative.slice(base.length + 1) : relative;
+    return inner !== '' && rules.ignores(dir ? `${inner}/` : inner);
+  });
+}
+
+function outside(relative: string): boolean {
+  return relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative);
+}
+
+function detectCaseInsensitive(root: string): boolean {
+  const flipped = root.replace(/[a-zA-Z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  if (flipped === root) return process.platform === 'win32' || process.platform === 'darwin';
+  try {
+    const a = fs.statSync(root);
+    const b = fs.statSync(flipped);
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return fs.lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+async function statOrUndefined(path: string): Promise<fs.Stats | undefined> {
+  try {
+    return await fsp.stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new ToolError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await fsp.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function bomOf(bytes: Buffer): Encoding | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8bom';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf16be';
+  return undefined;
+}
+
+function isBinary(bytes: Buffer): boolean {
+  const bom = bomOf(bytes);
+  if (bom === 'utf16le' || bom === 'utf16be') return false;
+  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+
+function decode(bytes: Buffer, truncated: boolean): { text: string; encoding: Encoding } {
+  const bom = bomOf(bytes);
+  if (bom === 'utf8bom') return { text: bytes.subarray(3).toString('utf8'), encoding: bom };
+  if (bom === 'utf16le') return { text: bytes.subarray(2).toString('utf16le'), encoding: bom };
+  if (bom === 'utf16be') return { text: swap16(bytes.subarray(2)).toString('utf16le'), encoding: bom };
+  try {
+    // A cut read may end inside a multi-byte character; only complete files must be valid.
+    return { text: new TextDecoder('utf-8', { fatal: !truncated }).decode(bytes), encoding: 'utf8' };
+  } catch {
+    return { text: bytes.toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+function encode(text: string, encoding: Encoding, relative: string): Buffer {
+  switch (encoding) {
+    case 'utf8':
+      return Buffer.from(text, 'utf8');
+    case 'utf8bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be':
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), swap16(Buffer.from(text, 'utf16le'))]);
+    case 'latin1':
+      // The file is in a legacy single-byte (or unknown) encoding and is kept byte for
+      // byte; a character that encoding cannot hold would silently become "?".
+      if (/[^\u0000-\u00ff]/.test(text)) throw new ToolError(`${relative} is not UTF-8; the new content has characters its encoding cannot hold, so nothing was written.`);
+      return Buffer.from(text, 'latin1');
+  }
+}
+
+function swap16(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  out.swap16();
+  return out;
+}
+
+/**
+ * A file written only with CRLF stays CRLF even when the model wrote LF; files with LF or
+ * mixed endings get the content as written, so no byte outside an edit changes.
+ */
+function keepLineEndings(content: string, previous: string): string {
+  const crlfOnly = previous.includes('\r\n') && !/(^|[^\r])\n/.test(previous);
+  return crlfOnly ? content.replace(/\r?\n/g, '\r\n') : content;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new ModelError('cancelled', 'Cancelled.');
+}

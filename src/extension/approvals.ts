@@ -1,0 +1,102 @@
+// The VS Code Approver: a command a worker wants to run (or a protected file it wants to
+// write) waits for the user. Inline in the sidebar when a Rozet view is on screen,
+// otherwise in a modal dialog. Cancelling the run answers every pending question "no".
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { decideCommand } from '../core/command-policy';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace';
+import type { ApprovalOutcome, ApprovalRequest as UiApproval, HostMessage } from '../webview/protocol';
+
+interface Pending {
+  approval: UiApproval;
+  resolve: (decision: ApprovalDecision) => void;
+}
+
+export interface ApprovalUi {
+  readonly visible: boolean;
+  post(message: HostMessage): void;
+}
+
+export class HostApprover implements Approver {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly ui: ApprovalUi,
+    private readonly runId: () => string | undefined,
+  ) {}
+
+  get open(): UiApproval[] {
+    return [...this.pending.values()].map((p) => p.approval);
+  }
+
+  approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
+    if (signal?.aborted) return Promise.resolve({ approved: false, message: 'The run was cancelled.' });
+    const approval: UiApproval = {
+      id: randomUUID(),
+      runId: this.runId(),
+      taskId: request.taskId,
+      kind: request.kind,
+      subject: request.subject,
+      prefix: request.kind === 'command' ? safePrefix(request.subject) : undefined,
+      reason: request.reason,
+    };
+    return new Promise<ApprovalDecision>((resolve) => {
+      const onAbort = () => this.settle(approval.id, { approved: false, message: 'The run was cancelled.' }, 'cancelled');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(approval.id, {
+        approval,
+        resolve: (decision) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(decision);
+        },
+      });
+      this.ui.post({ type: 'approval.requested', approval });
+      if (!this.ui.visible) void this.askModal(approval);
+    });
+  }
+
+  /** An answer from the sidebar ("approve" | "deny" | "alwaysAllow"). */
+  respond(id: string, decision: 'approve' | 'deny' | 'alwaysAllow'): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    if (decision === 'alwaysAllow' && pending.approval.prefix) {
+      this.settle(id, { approved: true, alwaysAllowPrefix: pending.approval.prefix }, 'alwaysAllowed');
+    } else if (decision === 'deny') {
+      this.settle(id, { approved: false, message: 'The user denied it.' }, 'denied');
+    } else {
+      this.settle(id, { approved: true }, 'approved');
+    }
+  }
+
+  denyAll(message: string): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, { approved: false, message }, 'cancelled');
+  }
+
+  private settle(id: string, decision: ApprovalDecision, outcome: ApprovalOutcome): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.resolve(decision);
+    this.ui.post({ type: 'approval.resolved', id, outcome });
+  }
+
+  private async askModal(approval: UiApproval): Promise<void> {
+    const what = approval.kind === 'command' ? `Run this command?\n\n${approval.subject}` : `Write the protected file ${approval.subject}?`;
+    const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
+    const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];
+    const pick = await vscode.window.showWarningMessage(`Rozet: ${what}`, { modal: true, detail: approval.reason }, ...buttons);
+    this.respond(approval.id, pick === 'Approve' ? 'approve' : pick !== undefined && pick === always ? 'alwaysAllow' : 'deny');
+  }
+}
+
+/**
+ * The prefix "Always allow" offers: the program and its sub-command ("npm test",
+ * "git status"), and only when the core policy agrees that prefix would cover exactly
+ * this single simple command — never a chain, redirection or injection form.
+ */
+export function safePrefix(command: string): string | undefined {
+  const words = command.trim().split(/\s+/);
+  const candidate = words.length > 1 && !words[1].startsWith('-') ? `${words[0]} ${words[1]}` : words[0];
+  if (!candidate) return undefined;
+  return decideCommand(command, { mode: 'allowlist', allowlist: [candidate] }).action === 'run' ? candidate : undefined;
+}

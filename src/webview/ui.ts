@@ -1,0 +1,23 @@
+// Pieces shared by the panels.
+import type { WebviewMessage } from './protocol';
+import { h } from './dom';
+
+export type Post = (message: WebviewMessage) => void;
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** An inline error in place of what failed to render, so one bad item never blanks the panel. */
+export function renderError(what: string, error: unknown): HTMLElement {
+  console.error(`[rozet] ${what} failed to render`, error);
+  return h('div', { class: 'rz-render-error', role: 'alert' }, `${what} could not be shown: ${errorText(error)}`);
+}
+
+export function guardItem(render: () => HTMLElement): HTMLElement {
+  try {
+    return render();
+  } catch (error) {
+    return renderError('This item', error);
+  }
+}

@@ -1,0 +1,337 @@
+// `rozet` end to end in temp workspaces against the scripted model server over real HTTP.
+// Most cases call runCli in-process with captured streams (fast); a few spawn the real
+// entry point to cover what only a process has: argv, exit codes, stdout pipes, Ctrl-C.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/cli';
+import type { CliIo } from '../../src/cli/io';
+import type { RunEvent } from '../../src/core/events';
+import { removeDir, tempDir } from '../support/run-engine-fixtures';
+import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const KEY = 'sk-cli-test-key-0123456789abcdefghijkl';
+
+const HELLO = { id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] };
+const README = { id: 't2', title: 'Write the readme', description: 'Describe hello.py', dependsOn: ['t1'], files: ['README.md'] };
+
+function writes(file: string, content: string, answer = `Wrote ${file}.`) {
+  return [{ kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: file, content } }] }, { kind: 'text' as const, text: answer }];
+}
+
+const SCENARIO: Scenario = {
+  models: [{ id: 'planner', tools: true }, { id: 'worker', tools: true }],
+  agent: [
+    { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
+    { match: 'Write the readme', hasTools: true, steps: writes('README.md', '# hello\n') },
+    { match: 'Break things', hasTools: true, steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }] },
+    { match: 'Run a command', hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] }, { kind: 'text', text: 'Tried it.' }] },
+    { match: 'Leak the key', hasTools: true, steps: [{ kind: 'text', text: `The key is ${KEY}` }] },
+    { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'late', firstTokenDelayMs: 10_000 }] },
+    { match: 'two files', hasTools: false, plan: { tasks: [HELLO, README] } },
+    { match: 'break', hasTools: false, plan: { tasks: [{ ...HELLO, id: 't1', title: 'Break things', files: [] }, { ...README, dependsOn: ['t1'] }] } },
+    { match: 'command', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Run a command', files: [] }] } },
+    { match: 'leak', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Leak the key', files: [] }] } },
+    { match: 'slow', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Be slow', files: ['slow.txt'] }] } },
+    { hasTools: false, plan: { tasks: [HELLO] } },
+  ],
+};
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(stream: PassThrough): () => string {
+  const parts: Buffer[] = [];
+  stream.on('data', (c: Buffer) => parts.push(c));
+  return () => Buffer.concat(parts).toString('utf8');
+}
+
+/** runCli in-process: no terminal, the given environment only (never the real one's keys). */
+async function cli(args: string[], env: Record<string, string>, stdinText = ''): Promise<Result> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const handlers = new Set<() => void>();
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdin,
+    env,
+    cwd: REPO,
+    interrupt: () => handlers.forEach((h) => h()),
+    onInterrupt: (h) => (handlers.add(h), () => handlers.delete(h)),
+  };
+  const code = await runCli(args, io);
+  return { code, stdout: out(), stderr: err() };
+}
+
+function serverEnv(url: string): Record<string, string> {
+  return {
+    ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
+    ROZET_ORCHESTRATOR_BASE_URL: `${url}/v1`,
+    ROZET_ORCHESTRATOR_MODEL: 'planner',
+    ROZET_WORKER_PROVIDER: 'openaiCompatible',
+    ROZET_WORKER_BASE_URL: `${url}/v1`,
+    ROZET_WORKER_MODEL: 'worker',
+    // Keep a misbehaving test fast: no retry waits worth noticing.
+    ROZET_WORKER_IDLE_TIMEOUT_SECONDS: '5',
+  };
+}
+
+const chatRequests = (server: ModelServer) => server.requests.filter((r) => r.route === 'openai.chat');
+
+/** No stack trace reached the user. */
+function noStack(text: string): void {
+  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/);
+}
+
+describe('rozet CLI', function () {
+  let server: ModelServer;
+  let root: string;
+  let env: Record<string, string>;
+  beforeEach(async () => {
+    server = await startModelServer({ scenario: SCENARIO });
+    root = tempDir('rozet-cli-');
+    env = serverEnv(server.url);
+  });
+  afterEach(async () => {
+    await server.close();
+    removeDir(root);
+  });
+
+  describe('plan', () => {
+    it('--json prints exactly the plan contract with source "llm"', async () => {
+      const r = await cli(['plan', '--json', '-w', root, 'make a hello script'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { tasks: [HELLO], source: 'llm' });
+    });
+
+    it('--json with the server down: the fallback plan, and the reason says what to start', async () => {
+      await server.close();
+      const r = await cli(['plan', '--json', '-w', root, 'add a --verbose flag and tests for it'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as { tasks: unknown[]; source: string; reason: string };
+      assert.equal(plan.source, 'fallback');
+      assert.ok(plan.tasks.length >= 1);
+      assert.match(plan.reason, /Cannot connect to OpenAI-compatible server at http:\/\/127\.0\.0\.1:\d+\/v1/);
+      assert.match(plan.reason, /ROZET_ORCHESTRATOR_BASE_URL/);
+      assert.match(r.stderr, /planned without the model/);
+    });
+
+    it('prints a readable tree without --json', async () => {
+      const r = await cli(['plan', '-w', root, 'two files please'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /from the planner model\), 2 tasks/);
+      assert.match(r.stdout, /t2 {2}Write the readme {2}\[README\.md\] {2}after t1/);
+    });
+  });
+
+  describe('run', () => {
+    it('writes the files the workers were scripted to write and exits 0', async () => {
+      const r = await cli(['run', '-w', root, 'two files please'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(fs.readFileSync(path.join(root, 'hello.py'), 'utf8'), "print('hi')\n");
+      assert.equal(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), '# hello\n');
+      assert.match(r.stdout, /\[t1\] succeeded/);
+      assert.match(r.stdout, /Done: 2 succeeded of 2/);
+    });
+
+    it('exits 1 when a task fails, and its dependents are skipped', async () => {
+      const r = await cli(['run', '-w', root, 'break it'], env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /\[t1\] failed .*scripted refusal/);
+      assert.match(r.stdout, /\[t2\] skipped/);
+      assert.ok(!fs.existsSync(path.join(root, 'README.md')));
+    });
+
+    it('--json prints one run event per line, from plan.started to plan.finished', async () => {
+      const r = await cli(['run', '--json', '-w', root, 'make a hello script'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+      assert.equal(events[0].type, 'plan.started');
+      assert.equal(events.at(-1)?.type, 'plan.finished');
+      assert.ok(events.some((e) => e.type === 'task.toolResult' && e.record.name === 'write_file'));
+      assert.ok(events.some((e) => e.type === 'task.succeeded' && e.taskId === 't1'));
+    });
+
+    it('without a reachable worker model: says what to start, exits 3, runs and plans nothing', async () => {
+      const r = await cli(['run', '-w', root, '--worker-provider', 'ollama', '--worker-base-url', 'http://127.0.0.1:9', 'make a hello script'], env);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /Ollama is not running at http:\/\/127\.0\.0\.1:9/);
+      assert.match(r.stderr, /fix: Start it with `ollama serve`/);
+      assert.equal(chatRequests(server).length, 0);
+      assert.deepEqual(fs.readdirSync(root), []);
+    });
+
+    it('without a terminal, execute_bash is refused unless --yes', async () => {
+      const refused = await cli(['run', '--json', '-w', root, 'run a command'], env);
+      const result = refused.stdout.split('\n').find((l) => l.includes('"task.toolResult"')) ?? '';
+      assert.match(result, /no terminal to ask for approval.*--yes/);
+      assert.ok(!fs.existsSync(path.join(root, 'ran.txt')));
+
+      const allowed = await cli(['run', '--yes', '-w', root, 'run a command'], env);
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.ok(fs.existsSync(path.join(root, 'ran.txt')));
+    });
+
+    it('never prints an API key, even when a model repeats it', async () => {
+      const r = await cli(['run', '--json', '-w', root, 'leak it'], { ...env, OPENAI_COMPATIBLE_API_KEY: KEY });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
+      assert.match(r.stdout, /The key is \[redacted\]/);
+      // …while the key itself did reach the server it belongs to.
+      assert.equal(chatRequests(server)[0].headers.authorization, `Bearer ${KEY}`);
+    });
+  });
+
+  describe('health', () => {
+    it('passes with the models present', async () => {
+      const r = await cli(['health', '-w', root], env);
+      assert.equal(r.code, 0, r.stdout);
+      assert.match(r.stdout, /orchestrator: OpenAI-compatible server "planner"/);
+      assert.match(r.stdout, /All checks passed/);
+    });
+
+    it('fails with fixes: a missing Ollama model and a missing key', async () => {
+      const r = await cli(['health', '--json', '-w', root, '--worker-provider', 'ollama', '--worker-base-url', server.url, '--worker-model', 'qwen2.5-coder:14b-instruct', '--provider', 'openrouter', '--base-url', `${server.url}/v1`], env);
+      assert.equal(r.code, 1);
+      const report = JSON.parse(r.stdout) as { ok: boolean; roles: Array<{ role: string; checks: Array<{ name: string; status: string; fix?: string }> }> };
+      const failed = report.roles.flatMap((role) => role.checks.filter((c) => c.status === 'fail').map((c) => `${role.role}.${c.name}: ${c.fix}`));
+      assert.equal(failed.length, 2, failed.join('\n'));
+      assert.match(failed.join('\n'), /orchestrator\.key: .*OPENROUTER_API_KEY/);
+      assert.match(failed.join('\n'), /worker\.model: Run `ollama pull qwen2\.5-coder:14b-instruct`/);
+    });
+  });
+
+  describe('config', () => {
+    it('shows each value with its source: flag > environment > .rozet.yaml > default', async () => {
+      fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  model: from-yaml\n  maxSteps: 9\ntemperature: 0.5\n');
+      const r = await cli(['config', '--json', '-w', root, '--set', 'temperature=0.2'], { ROZET_WORKER_MODEL: 'from-env', ROZET_MEMORY_MAX_TOKENS: '7000', OPENROUTER_API_KEY: KEY });
+      assert.equal(r.code, 0, r.stderr);
+      const shown = JSON.parse(r.stdout) as { values: Record<string, unknown>; sources: Record<string, string>; apiKeys: Record<string, { source?: string }> };
+      const at = (key: string) => [shown.values[key], shown.sources[key]];
+      assert.deepEqual(at('rozet.temperature'), [0.2, 'cli flag']);
+      assert.deepEqual(at('rozet.worker.model'), ['from-env', 'environment']);
+      assert.deepEqual(at('rozet.worker.maxSteps'), [9, '.rozet.yaml']);
+      assert.deepEqual(at('rozet.maxParallelWorkers'), [2, 'default']);
+      assert.equal(shown.apiKeys.openrouter.source, 'environment');
+      assert.ok(!r.stdout.includes(KEY));
+
+      const table = await cli(['config', '-w', root, '--max-parallel-workers', '3'], {});
+      assert.match(table.stdout, /rozet\.maxParallelWorkers\s+3\s+cli flag\s+ROZET_MAX_PARALLEL_WORKERS/);
+      assert.match(table.stdout, /rozet\.worker\.model\s+from-yaml\s+\.rozet\.yaml/);
+    });
+
+    it('a YAML syntax error is reported with line and column, and the file is ignored', async () => {
+      fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  model: [unclosed\n');
+      const shown = await cli(['config', '-w', root], {});
+      assert.match(shown.stdout, /\.rozet\.yaml line \d+, column \d+: .*The file was ignored/);
+      const planned = await cli(['plan', '--json', '-w', root, 'make a hello script'], env);
+      assert.equal(planned.code, 0);
+      assert.match(planned.stderr, /warning|config error/);
+      assert.match(planned.stderr, /\.rozet\.yaml line \d+, column \d+/);
+    });
+  });
+
+  describe('bad input', () => {
+    it('an unknown provider: clear message, exit 2, no stack trace, nothing sent', async () => {
+      const r = await cli(['plan', '-w', root, '--provider', 'olama', 'x'], env);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /rozet\.orchestrator\.provider from CLI flag is "olama".*Did you mean "ollama"\?/);
+      noStack(r.stderr);
+      assert.equal(server.requests.length, 0);
+    });
+
+    it('an unknown provider in the environment and a malformed base URL flag: exit 2', async () => {
+      const fromEnv = await cli(['run', '-w', root, 'x'], { ...env, ROZET_WORKER_PROVIDER: 'nope' });
+      assert.equal(fromEnv.code, 2);
+      assert.match(fromEnv.stderr, /ROZET_WORKER_PROVIDER/);
+      const url = await cli(['run', '-w', root, '--worker-base-url', 'localhost:1234', 'x'], env);
+      assert.equal(url.code, 2);
+      assert.match(url.stderr, /rozet\.worker\.baseUrl from CLI flag .*must use http:\/\/ or https:\/\//);
+      noStack(fromEnv.stderr + url.stderr);
+    });
+
+    it('an empty request, an unknown command, option or setting: a message and exit 2', async () => {
+      const cases: Array<[string[], RegExp]> = [
+        [['run', '   '], /The request is empty/],
+        [['plan'], /The request is empty/],
+        [['pan', 'x'], /Unknown command "pan"\. Did you mean "plan"\?/],
+        [['plan', '--frobnicate', 'x'], /Unknown option '--frobnicate'/],
+        [['config', '--set', 'worker.modle=x'], /Unknown setting "worker\.modle".*Did you mean "rozet\.worker\.model"\?/],
+        [['config', '-w', path.join(root, 'missing')], /is not a folder/],
+      ];
+      for (const [args, message] of cases) {
+        const r = await cli(args, env);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, message);
+        noStack(r.stderr);
+      }
+    });
+
+    it('--help for each command', async () => {
+      for (const command of ['plan', 'run', 'health', 'config', 'repl']) {
+        const r = await cli([command, '--help'], {});
+        assert.equal(r.code, 0);
+        assert.match(r.stdout, new RegExp(`rozet ${command}`));
+      }
+      assert.match((await cli(['--help'], {})).stdout, /Exit codes:[\s\S]*130/);
+    });
+  });
+
+  describe('repl', () => {
+    it('plans and runs each line, and the planner sees the earlier requests', async () => {
+      const r = await cli(['repl', '-w', root], env, 'make a hello script\nnow the readme for two files\n/exit\n');
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(fs.existsSync(path.join(root, 'README.md')));
+      const planner = chatRequests(server).filter((q) => !(q.body as { tools?: unknown[] }).tools?.length);
+      assert.equal(planner.length, 2);
+      assert.match(JSON.stringify(planner[1].body), /User asked: make a hello script.*Rozet did: Run succeeded/);
+    });
+  });
+
+  describe('as a process', () => {
+    function spawnCli(args: string[], extraEnv: Record<string, string>) {
+      // PATH etc. from the real environment, but no real keys or ROZET_* settings.
+      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
+      return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, env: { ...base, ...extraEnv, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    }
+
+    it('plan --json: the real entry point prints the plan and exits 0', async () => {
+      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], env);
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 0);
+      assert.equal((JSON.parse(stdout) as { source: string }).source, 'llm');
+    });
+
+    it('Ctrl-C cancels a run cleanly: exit 130, no file written', async () => {
+      const child = spawnCli(['run', '-w', root, 'slow please'], env);
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString();
+          if (stdout.includes('[t1] started')) resolve();
+        }),
+      );
+      child.kill('SIGINT');
+      assert.equal(await code, 130, stderr);
+      assert.match(stderr, /Cancelling/);
+      assert.match(stdout, /Cancelled: 0 succeeded, 1 cancelled/);
+      assert.deepEqual(fs.readdirSync(root), []);
+    });
+  });
+});
