@@ -60,7 +60,8 @@ export class Output {
   }
 
   get columns(): number {
-    return this.io.stdout.columns ?? 100;
+    // 0 when the terminal does not report a size (e.g. under `script`).
+    return this.io.stdout.columns || 100;
   }
 
   /** Someone can answer questions: both the keyboard and the question's stream are terminals. */

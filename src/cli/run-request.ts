@@ -7,6 +7,7 @@ import { Coordinator } from '../core/coordinator';
 import type { RunSummary } from '../core/events';
 import { NodeShell } from '../core/node-shell';
 import { NodeWorkspace } from '../core/node-workspace';
+import type { PlanResult } from '../core/plan';
 import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../providers';
 import { CliApprover } from './approver';
 import { planLines } from './format';
@@ -50,9 +51,9 @@ export async function runRequest(ctx: CliContext, request: string, output: Outpu
     return { code: EXIT.noModel };
   }
 
-  let planned;
+  let planned: PlanResult;
   try {
-    if (!options.json) output.err(`Planning with ${PROVIDERS[ctx.specs.orchestrator.provider]?.displayName ?? ctx.specs.orchestrator.provider} "${ctx.specs.orchestrator.model}"…`);
+    if (!options.json) output.err(`Planning with ${PROVIDERS[ctx.specs.orchestrator.provider].displayName} "${ctx.specs.orchestrator.model}"…`);
     planned = await makePlan(ctx, request, { signal: options.signal, history: options.history });
   } catch (error) {
     if (isAbortError(error) || options.signal.aborted) return { code: EXIT.cancelled };

@@ -2,7 +2,7 @@
 // the VS Code way (input boxes, quick picks) and hands the work to the controller or
 // the service.
 import * as vscode from 'vscode';
-import { describeConfig, effectiveBaseUrl, type Role } from '../config';
+import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
 import { createChatModel, formatHealthReport, PROVIDERS, type HealthReport } from '../providers';
 import type { ApiKeyStore } from './api-keys';
@@ -182,10 +182,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       'rozet.showConfiguration',
       guarded(async () => {
         const host = await service.config();
-        const apiKeys: Partial<Record<ProviderName, { source?: 'secret storage' | 'environment' | '.env' }>> = {};
-        for (const provider of PROVIDER_NAMES) if (await keys.get(provider)) apiKeys[provider] = { source: 'secret storage' };
-        const problems = host.resolved.problems.map((p) => `- ${p.message}`);
-        const content = [describeConfig(host.resolved, { apiKeys, env: process.env }), ...(problems.length ? ['', 'Problems:', ...problems] : [])].join('\n');
+        // Where each key comes from (never the key): a key from the environment or .env
+        // is as much "set" as a stored one, and the user should see which applies.
+        const apiKeys: Partial<Record<ProviderName, { source?: ApiKeySource; variable?: string }>> = {};
+        for (const provider of PROVIDER_NAMES) {
+          const { source, variable } = resolveApiKey(provider, { secret: (await keys.get(provider))?.key, env: process.env, dotenvText: host.dotenvText });
+          if (source) apiKeys[provider] = { source, variable };
+        }
+        // describeConfig lists the problems itself.
+        const content = describeConfig(host.resolved, { apiKeys, env: process.env });
         const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
         await vscode.window.showTextDocument(doc, { preview: true });
       }),

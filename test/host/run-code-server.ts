@@ -7,12 +7,21 @@
 // It reports back through the hook VS Code's own web test runner uses
 // (window.codeAutomationExit) and the results file written by index.ts.
 //
+// Two profiles run side by side, each its own code-server and browser page:
+//   trusted    Workspace Trust off (the sandbox default): every suite.
+//   untrusted  Workspace Trust on and the folder not trusted: only the
+//              "untrusted workspace" suite, which skips itself in a trusted window.
+// Each page also gets a UI bridge (ui-bridge.ts) so tests can answer modal dialogs and
+// input boxes the way a person would.
+//
 //   npx tsx test/host/run-code-server.ts
-//   ROZET_HOST_TEST_GREP=<regexp>   run only matching tests
-//   ROZET_HOST_TIMEOUT_SECONDS=<n>  give up on the whole suite after n seconds (default 300)
+//   ROZET_HOST_TEST_GREP=<regexp>   run only matching tests (in every profile)
+//   ROZET_HOST_PROFILES=trusted     run only these profiles (comma-separated)
+//   ROZET_HOST_TIMEOUT_SECONDS=<n>  give up on a profile after n seconds (default 300)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
+import { uiBridgeEnv } from './helpers';
 import { launchChromium, newPage, openWorkbench, screenshot } from '../e2e/support/browser';
 import { buildExtension } from '../e2e/support/build';
 import { startCodeServer } from '../e2e/support/code-server';
@@ -20,32 +29,53 @@ import { repoRoot, testResultsDir } from '../e2e/support/paths';
 import { buildHostTests } from './build';
 import { printResults } from './report';
 import { type HostTestResults, resultsFileEnv } from './results';
+import { startUiBridge } from './ui-bridge';
+
+interface Profile {
+  label: string;
+  settings: Record<string, unknown>;
+  /** Mocha grep of this profile, combined with ROZET_HOST_TEST_GREP. */
+  grep?: string;
+}
+
+const PROFILES: Profile[] = [
+  { label: 'trusted', settings: {} },
+  {
+    label: 'untrusted',
+    // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.
+    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
+    grep: '^untrusted workspace',
+  },
+];
+
+interface ProfileOutcome {
+  label: string;
+  results?: HostTestResults;
+  /** Why there are no results, or the suite's non-zero exit. */
+  problem?: string;
+  exitCode?: number;
+  seconds: string;
+}
 
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-async function main(): Promise<number> {
-  const timeoutMs = Number(process.env.ROZET_HOST_TIMEOUT_SECONDS ?? 300) * 1000;
-  let started = Date.now();
-  buildExtension();
-  const testsEntry = await buildHostTests();
-  console.log(`host: built extension and tests in ${seconds(started)}`);
-
-  started = Date.now();
-  const server = await startCodeServer({ label: 'host', extensionTests: true, files: { 'README.md': '# Rozet host test workspace\n' } });
-  console.log(`host: code-server ${server.port} up in ${seconds(started)}`);
+async function runProfile(browser: Browser, profile: Profile, testsEntry: string, timeoutMs: number): Promise<ProfileOutcome> {
+  const started = Date.now();
+  const label = `host-${profile.label}`;
+  const server = await startCodeServer({ label, extensionTests: true, settings: profile.settings, files: { 'README.md': '# Rozet host test workspace\n' } });
   const resultsFile = join(server.sandbox.root, 'results.json');
-  // The extension host's environment: where to write results, and the grep if any.
-  const extensionHostEnv: Record<string, string> = { [resultsFileEnv]: resultsFile };
-  if (process.env.ROZET_HOST_TEST_GREP) extensionHostEnv.ROZET_HOST_TEST_GREP = process.env.ROZET_HOST_TEST_GREP;
+  const page = await newPage(browser);
+  const bridge = await startUiBridge(page);
+  // The extension host's environment: where to write results, the grep, the UI bridge.
+  const extensionHostEnv: Record<string, string> = { [resultsFileEnv]: resultsFile, [uiBridgeEnv]: bridge.url };
+  const grep = [profile.grep, process.env.ROZET_HOST_TEST_GREP].filter(Boolean);
+  // Mocha takes one regexp: a profile's and the user's grep must both match.
+  if (grep.length) extensionHostEnv.ROZET_HOST_TEST_GREP = grep.map((g) => `(?=.*(?:${g}))`).join('');
   const workbenchLog: string[] = [];
-  let browser: Browser | undefined;
+  page.on('console', (message) => workbenchLog.push(`[${message.type()}] ${message.text()}`));
   try {
-    browser = await launchChromium();
-    started = Date.now();
-    const page = await newPage(browser);
-    page.on('console', (message) => workbenchLog.push(`[${message.type()}] ${message.text()}`));
     let reportExit: (code: number) => void = () => undefined;
     const exitCode = new Promise<number>((resolve) => {
       reportExit = resolve;
@@ -66,26 +96,51 @@ async function main(): Promise<number> {
     });
     const outcome = await Promise.race([exitCode, timedOut]);
     clearTimeout(timer);
-    console.log(
-      outcome === 'timeout'
-        ? `host: suite still running after ${timeoutMs / 1000} s, given up\n`
-        : `host: suite ran in ${seconds(started)}, extension host test exit code ${outcome}\n`,
-    );
-    if (outcome !== 0) await screenshot(page, 'host-suite-end');
-
+    if (outcome !== 0) await screenshot(page, `${label}-suite-end`);
+    const base = { label: profile.label, seconds: seconds(started) };
     if (!existsSync(resultsFile)) {
-      if (outcome !== 'timeout') console.log('host: the extension host wrote no results (run() was never called or crashed first)');
-      console.log(`host: see ${server.logFile} and test-results/host-workbench.log\n\n0 passed, 1 failed`);
-      return 1;
+      const why = outcome === 'timeout' ? `still running after ${timeoutMs / 1000} s, given up` : 'the extension host wrote no results (run() was never called or crashed first)';
+      return { ...base, problem: `${why}; see ${server.logFile} and test-results/${label}-workbench.log` };
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as HostTestResults;
-    const failed = printResults(results);
-    return failed > 0 || outcome !== 0 ? 1 : 0;
+    return outcome === 'timeout' ? { ...base, results, problem: `still running after ${timeoutMs / 1000} s, given up` } : { ...base, results, exitCode: outcome };
   } finally {
-    writeFileSync(join(testResultsDir, 'host-workbench.log'), workbenchLog.join('\n'));
-    await browser?.close();
+    writeFileSync(join(testResultsDir, `${label}-workbench.log`), workbenchLog.join('\n'));
+    await bridge.close();
+    await page.close();
     await server.stop();
   }
+}
+
+async function main(): Promise<number> {
+  const timeoutMs = Number(process.env.ROZET_HOST_TIMEOUT_SECONDS ?? 300) * 1000;
+  const wanted = process.env.ROZET_HOST_PROFILES?.split(',').map((p) => p.trim());
+  const profiles = PROFILES.filter((p) => !wanted || wanted.includes(p.label));
+  const started = Date.now();
+  buildExtension();
+  const testsEntry = await buildHostTests();
+  console.log(`host: built extension and tests in ${seconds(started)}`);
+
+  const browser = await launchChromium();
+  let outcomes: ProfileOutcome[];
+  try {
+    outcomes = await Promise.all(profiles.map((profile) => runProfile(browser, profile, testsEntry, timeoutMs)));
+  } finally {
+    await browser.close();
+  }
+  const merged: HostTestResults = { tests: [] };
+  const problems: string[] = [];
+  for (const outcome of outcomes) {
+    console.log(`host: ${outcome.label} profile ran in ${outcome.seconds}${outcome.exitCode ? `, extension host test exit code ${outcome.exitCode}` : ''}`);
+    if (outcome.problem) problems.push(`[${outcome.label}] ${outcome.problem}`);
+    if (!outcome.results) continue;
+    merged.tests.push(...outcome.results.tests.map((t) => ({ ...t, titlePath: [`[${outcome.label}]`, ...t.titlePath] })));
+    if (outcome.results.error) problems.push(`[${outcome.label}] ${outcome.results.error}`);
+    else if (outcome.exitCode !== 0 && outcome.results.tests.every((t) => t.state !== 'failed')) problems.push(`[${outcome.label}] run() failed (exit code ${outcome.exitCode}) with no failed test`);
+  }
+  if (problems.length) merged.error = problems.join('\n');
+  console.log(`host: all profiles in ${seconds(started)}\n`);
+  return printResults(merged) > 0 ? 1 : 0;
 }
 
 main().then(

@@ -1,6 +1,8 @@
 // `rozet` end to end in temp workspaces against the scripted model server over real HTTP.
 // Most cases call runCli in-process with captured streams (fast); a few spawn the real
 // entry point to cover what only a process has: argv, exit codes, stdout pipes, Ctrl-C.
+// Every assert.ok has a message: without one, Node re-reads the (tsx-transformed) source
+// to quote the expression, which can spin for minutes when it fails.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,8 +27,9 @@ function writes(file: string, content: string, answer = `Wrote ${file}.`) {
 const SCENARIO: Scenario = {
   models: [{ id: 'planner', tools: true }, { id: 'worker', tools: true }],
   agent: [
-    { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
+    // The readme task's prompt quotes its dependency "Write hello.py", so it must match first.
     { match: 'Write the readme', hasTools: true, steps: writes('README.md', '# hello\n') },
+    { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
     { match: 'Break things', hasTools: true, steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }] },
     { match: 'Run a command', hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] }, { kind: 'text', text: 'Tried it.' }] },
     { match: 'Leak the key', hasTools: true, steps: [{ kind: 'text', text: `The key is ${KEY}` }] },
@@ -121,7 +124,7 @@ describe('rozet CLI', function () {
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as { tasks: unknown[]; source: string; reason: string };
       assert.equal(plan.source, 'fallback');
-      assert.ok(plan.tasks.length >= 1);
+      assert.ok(plan.tasks.length >= 1, 'the fallback plan has tasks');
       assert.match(plan.reason, /Cannot connect to OpenAI-compatible server at http:\/\/127\.0\.0\.1:\d+\/v1/);
       assert.match(plan.reason, /ROZET_ORCHESTRATOR_BASE_URL/);
       assert.match(r.stderr, /planned without the model/);
@@ -150,7 +153,7 @@ describe('rozet CLI', function () {
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /\[t1\] failed .*scripted refusal/);
       assert.match(r.stdout, /\[t2\] skipped/);
-      assert.ok(!fs.existsSync(path.join(root, 'README.md')));
+      assert.equal(fs.existsSync(path.join(root, 'README.md')), false, 'the skipped task wrote nothing');
     });
 
     it('--json prints one run event per line, from plan.started to plan.finished', async () => {
@@ -159,8 +162,8 @@ describe('rozet CLI', function () {
       const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
       assert.equal(events[0].type, 'plan.started');
       assert.equal(events.at(-1)?.type, 'plan.finished');
-      assert.ok(events.some((e) => e.type === 'task.toolResult' && e.record.name === 'write_file'));
-      assert.ok(events.some((e) => e.type === 'task.succeeded' && e.taskId === 't1'));
+      assert.ok(events.some((e) => e.type === 'task.toolResult' && e.record.name === 'write_file'), 'a write_file result event');
+      assert.ok(events.some((e) => e.type === 'task.succeeded' && e.taskId === 't1'), 'a task.succeeded event for t1');
     });
 
     it('without a reachable worker model: says what to start, exits 3, runs and plans nothing', async () => {
@@ -176,20 +179,35 @@ describe('rozet CLI', function () {
       const refused = await cli(['run', '--json', '-w', root, 'run a command'], env);
       const result = refused.stdout.split('\n').find((l) => l.includes('"task.toolResult"')) ?? '';
       assert.match(result, /no terminal to ask for approval.*--yes/);
-      assert.ok(!fs.existsSync(path.join(root, 'ran.txt')));
+      assert.equal(fs.existsSync(path.join(root, 'ran.txt')), false, 'the refused command did not run');
 
       const allowed = await cli(['run', '--yes', '-w', root, 'run a command'], env);
       assert.equal(allowed.code, 0, allowed.stderr);
-      assert.ok(fs.existsSync(path.join(root, 'ran.txt')));
+      assert.ok(fs.existsSync(path.join(root, 'ran.txt')), 'the approved command ran');
     });
 
     it('never prints an API key, even when a model repeats it', async () => {
       const r = await cli(['run', '--json', '-w', root, 'leak it'], { ...env, OPENAI_COMPATIBLE_API_KEY: KEY });
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
+      assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY), 'the key was printed');
       assert.match(r.stdout, /The key is \[redacted\]/);
       // …while the key itself did reach the server it belongs to.
       assert.equal(chatRequests(server)[0].headers.authorization, `Bearer ${KEY}`);
+    });
+
+    it('a base URL from .rozet.yaml does not get the key from the environment without a confirmation', async () => {
+      fs.writeFileSync(path.join(root, '.rozet.yaml'), `worker.baseUrl: ${server.url}/v1\n`);
+      const { ROZET_WORKER_BASE_URL: _unset, ...rest } = env;
+      const withKey = { ...rest, OPENAI_COMPATIBLE_API_KEY: KEY };
+      const r = await cli(['run', '-w', root, 'make a hello script'], withKey);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /API key is not sent to rozet\.worker\.baseUrl from \.rozet\.yaml.*--yes/);
+      const workerCalls = () => chatRequests(server).filter((q) => (q.body as { tools?: unknown[] }).tools?.length);
+      assert.equal(workerCalls()[0].headers.authorization, undefined);
+
+      server.requests.length = 0;
+      await cli(['run', '--yes', '-w', root, 'make a hello script'], withKey);
+      assert.equal(workerCalls()[0].headers.authorization, `Bearer ${KEY}`);
     });
   });
 
@@ -224,7 +242,7 @@ describe('rozet CLI', function () {
       assert.deepEqual(at('rozet.worker.maxSteps'), [9, '.rozet.yaml']);
       assert.deepEqual(at('rozet.maxParallelWorkers'), [2, 'default']);
       assert.equal(shown.apiKeys.openrouter.source, 'environment');
-      assert.ok(!r.stdout.includes(KEY));
+      assert.ok(!r.stdout.includes(KEY), 'the key was printed');
 
       const table = await cli(['config', '-w', root, '--max-parallel-workers', '3'], {});
       assert.match(table.stdout, /rozet\.maxParallelWorkers\s+3\s+cli flag\s+ROZET_MAX_PARALLEL_WORKERS/);
@@ -292,7 +310,7 @@ describe('rozet CLI', function () {
     it('plans and runs each line, and the planner sees the earlier requests', async () => {
       const r = await cli(['repl', '-w', root], env, 'make a hello script\nnow the readme for two files\n/exit\n');
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(fs.existsSync(path.join(root, 'README.md')));
+      assert.ok(fs.existsSync(path.join(root, 'README.md')), 'the second request wrote README.md');
       const planner = chatRequests(server).filter((q) => !(q.body as { tools?: unknown[] }).tools?.length);
       assert.equal(planner.length, 2);
       assert.match(JSON.stringify(planner[1].body), /User asked: make a hello script.*Rozet did: Run succeeded/);

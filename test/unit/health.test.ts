@@ -54,7 +54,7 @@ describe('health check', () => {
     assert.equal(check(role, 'key').status, 'fail');
     assert.match(check(role, 'key').fix ?? '', /Rozet: Set API Key.*OPENAI_API_KEY/);
     assert.equal(check(role, 'model').status, 'skip');
-    assert.ok(!JSON.stringify(report).includes(KEY));
+    assert.ok(!JSON.stringify(report).includes(KEY), 'the key is in the report');
   });
 
   it('a missing key where one is required names the variable and the command', async () => {
@@ -96,7 +96,7 @@ describe('health check', () => {
     server.scriptRoute('ollama.tags', { kind: 'error', status: 200, body: { models: [] }, headersDelayMs: 5000 });
     const started = Date.now();
     const report = await healthCheck([{ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }], { timeoutMs: 300 });
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 2000, 'the check outlived its timeout');
     assert.match(check(report.roles[0], 'provider').message, /did not answer within/);
   });
 

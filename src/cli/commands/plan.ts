@@ -1,13 +1,14 @@
 // `rozet plan "<request>" [--json]`: always plans — with the model when it answers, else
 // with the fallback planner and the reason on stderr (and in the JSON).
 import { isAbortError } from '../../core/chat';
+import type { PlanResult } from '../../core/plan';
 import { planLines } from '../format';
 import { EXIT, type Output } from '../io';
 import { makePlan } from '../planning';
 import type { CliContext } from '../setup';
 
 export async function planCommand(ctx: CliContext, request: string, output: Output, options: { json: boolean; signal: AbortSignal }): Promise<number> {
-  let result;
+  let result: PlanResult;
   try {
     result = await makePlan(ctx, request, { signal: options.signal });
   } catch (error) {

@@ -1,0 +1,335 @@
+// End to end through a real browser: the packaged rozet.vsix installed into code-server,
+// pointed at the scripted model server through user settings, and driven in chromium as
+// a person would — command palette, quick picks, input boxes, the editor's context menu,
+// the explorer, and the Rozet sidebar webview. One model server, one code-server and one
+// browser page for the whole suite; each test loads its own model-server scenario and
+// works on its own files in the shared workspace, and clears the notifications it made.
+//
+//   npx mocha --no-package --node-option import=tsx --timeout 120000 'test/e2e/**/*.e2e.ts'
+//   ROZET_VSIX=rozet.vsix          use this package instead of running `npm run package` first
+//   ROZET_README_SCREENSHOTS=1     also copy the best step screenshots to media/screenshots/e2e-*.png
+//
+// Step screenshots: test-results/e2e-*.png (failures: test-results/e2e-failed-*.png).
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { type AgentRule, type ModelServer, type RecordedRequest, type Reply, type Scenario, startModelServer } from '../support/model-server';
+import { editorText, launchChromium, newPage, openWorkbench, runCommand, screenshot, waitForNotification } from './support/browser';
+import { packageVsix } from './support/build';
+import { type CodeServer, startCodeServer } from './support/code-server';
+import {
+  answerInputBox,
+  clearNotifications,
+  eventually,
+  explorerRow,
+  filesContaining,
+  notificationButtons,
+  pickQuickItem,
+  quickOpen,
+  quickPickLabels,
+  rozetView,
+  showActivity,
+  stepShot,
+  viewButton,
+} from './support/workbench';
+
+const NOTES_BEFORE = '# Notes\n\nNothing here yet.\n';
+const NOTES_AFTER = '# Notes\n\n- greeting.js says hello (added by Rozet).\n';
+const GREETING = "export function greet(name) {\n  return `Hello, ${name}!`;\n}\n";
+const KEEP_BEFORE = 'keep: the original text\n';
+const SELECT_ME = 'function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n';
+const MODELS = [{ id: 'planner-model', tools: true }, { id: 'worker-model', tools: true }, { id: 'big-coder-32b', tools: true }, { id: 'tiny-chat-1b', tools: false }];
+
+const write = (path: string, content: string, shape: Partial<Reply> = {}): Reply => ({ kind: 'tools', calls: [{ name: 'write_file', arguments: { path, content } }], ...shape }) as Reply;
+const done = (text: string): Reply => ({ kind: 'text', text });
+/** A worker that writes one file, then says so. */
+const worker = (match: string, path: string, content: string, shape: Partial<Reply> = {}): AgentRule => ({ match, hasTools: true, steps: [write(path, content, shape), done(`Wrote ${path}.`)] });
+
+const chatRequests = (server: ModelServer): RecordedRequest[] => server.requests.filter((r) => r.route === 'openai.chat');
+const settingsFile = (server: CodeServer): string => join(server.sandbox.userDataDir, 'User', 'settings.json');
+const readSettings = (server: CodeServer): Record<string, unknown> => JSON.parse(readFileSync(settingsFile(server), 'utf8')) as Record<string, unknown>;
+const diskText = (server: CodeServer, path: string): string | undefined => {
+  const file = join(server.sandbox.workspaceDir, path);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+};
+
+describe('e2e: Rozet from its .vsix in code-server, driven through chromium', function () {
+  let models: ModelServer;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+
+  const load = (scenario: Scenario): void => models.load({ models: MODELS, ...scenario });
+
+  /** "Rozet: Plan Task" from the palette with `request` typed into its input box. */
+  async function planTask(request: string): Promise<void> {
+    await runCommand(page, 'Rozet: Plan Task');
+    await answerInputBox(page, 'Rozet: Plan Task', request);
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    const vsix = process.env.ROZET_VSIX ? resolve(process.env.ROZET_VSIX) : packageVsix();
+    models = await startModelServer({ scenario: { models: MODELS } });
+    const baseUrl = `${models.url}/v1`;
+    server = await startCodeServer({
+      label: 'e2e',
+      vsix: [vsix],
+      files: { 'hello.txt': 'Hello from the e2e workspace\nsecond line\n', 'NOTES.md': NOTES_BEFORE, 'keep.txt': KEEP_BEFORE, 'select-me.js': SELECT_ME },
+      settings: {
+        'rozet.orchestrator.provider': 'openaiCompatible',
+        'rozet.orchestrator.baseUrl': baseUrl,
+        'rozet.orchestrator.model': 'planner-model',
+        'rozet.worker.provider': 'openaiCompatible',
+        'rozet.worker.baseUrl': baseUrl,
+        'rozet.worker.model': 'worker-model',
+        'rozet.worker.idleTimeoutSeconds': 30,
+        'rozet.maxParallelWorkers': 2,
+        'rozet.bash.approval': 'deny',
+        // Files opened from Quick Open and the explorer stay open as real tabs.
+        'workbench.editor.enablePreview': false,
+      },
+    });
+    browser = await launchChromium();
+    page = await newPage(browser);
+    await openWorkbench(page, server.workbenchUrl());
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+    await models?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 80)}`);
+    if (page) {
+      await page.keyboard.press('Escape');
+      await clearNotifications(page);
+    }
+  });
+
+  it('opens a workspace file from Quick Open and shows the Rozet chat view', async () => {
+    await quickOpen(page, 'hello.txt');
+    assert.equal(await editorText(page), 'Hello from the e2e workspace\nsecond line\n');
+    await showActivity(page, 'Rozet');
+    const view = rozetView(page);
+    await view.locator('[role="tablist"]').waitFor();
+    // The header lists both roles' models once the extension has answered.
+    await view.locator('.rz-model-select[data-role="orchestrator"]').waitFor();
+    await stepShot(page, 'e2e-01-chat-view');
+  });
+
+  it('Plan Task → plan tree in the sidebar → Run → files in explorer and editor → Open diff → Undo run restores the workspace', async () => {
+    load({
+      agent: [
+        worker('Task t1: Write the greeting module', 'greeting.js', GREETING, { chunks: 4, delayMs: 100 }),
+        worker('Task t2: Mention it in the notes', 'NOTES.md', NOTES_AFTER, { chunks: 4, delayMs: 100 }),
+        {
+          match: 'greeting module',
+          hasTools: false,
+          plan: {
+            tasks: [
+              { id: 't1', title: 'Write the greeting module', description: 'Create greeting.js exporting greet(name).', dependsOn: [], files: ['greeting.js'] },
+              { id: 't2', title: 'Mention it in the notes', description: 'Add a line about greeting.js to NOTES.md.', dependsOn: [], files: ['NOTES.md'] },
+            ],
+          },
+        },
+      ],
+    });
+    await planTask('Add a greeting module and mention it in the notes');
+
+    const view = rozetView(page);
+    const tree = view.locator('[role="tree"]');
+    await tree.locator('[role="treeitem"][aria-label="Write the greeting module"]').waitFor();
+    await tree.locator('[role="treeitem"][aria-label="Mention it in the notes"]').waitFor();
+    await view.getByText('Planned by the model').waitFor();
+    await stepShot(page, 'e2e-02-plan-tree', 'e2e-plan-tree');
+
+    await viewButton(view, 'Run').click();
+    await tree.locator('[role="treeitem"][data-status="running"]').first().waitFor();
+    await stepShot(page, 'e2e-03-run-in-progress');
+    await view.getByText(/Succeeded in/).waitFor({ timeout: 30_000 });
+    await tree.locator('[role="treeitem"][aria-label="Write the greeting module, Succeeded"]').waitFor();
+    await tree.locator('[role="treeitem"][aria-label="Mention it in the notes, Succeeded"]').waitFor();
+    // Written through WorkspaceEdits and saved (rozet.saveAfterEdit).
+    await eventually('greeting.js on disk', () => diskText(server, 'greeting.js'), (t) => t === GREETING);
+    await eventually('NOTES.md on disk', () => diskText(server, 'NOTES.md'), (t) => t === NOTES_AFTER);
+
+    // The changed files, per task, once a task is expanded.
+    await tree.locator('[role="treeitem"][aria-label^="Mention it in the notes"] .rz-task-head').click();
+    await tree.locator('[role="treeitem"][aria-label^="Write the greeting module"] .rz-task-head').click();
+    await tree.locator('.rz-files button.rz-file', { hasText: 'NOTES.md' }).waitFor();
+    await tree.locator('.rz-files button.rz-file', { hasText: 'greeting.js' }).waitFor();
+    await clearNotifications(page);
+    await stepShot(page, 'e2e-04-run-finished', 'e2e-run-finished');
+
+    // The new file in the explorer, and opened from there in an editor.
+    await showActivity(page, 'Explorer');
+    await explorerRow(page, 'greeting.js').waitFor();
+    await explorerRow(page, 'greeting.js').click();
+    await page.locator('.tab.active', { hasText: 'greeting.js' }).waitFor();
+    assert.equal(await editorText(page), GREETING);
+    await stepShot(page, 'e2e-05-explorer-and-editor');
+
+    // Open diff: before Rozet ↔ now.
+    await showActivity(page, 'Rozet');
+    await tree.locator('.rz-files button.rz-file', { hasText: 'NOTES.md' }).click();
+    await page.locator('.tab.active', { hasText: 'NOTES.md (before Rozet ↔ now)' }).waitFor();
+    const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
+    await diff.waitFor();
+    await diff.locator('.editor.original .view-line', { hasText: 'Nothing here yet.' }).waitFor();
+    await diff.locator('.editor.modified .view-line', { hasText: 'greeting.js says hello' }).waitFor();
+    await stepShot(page, 'e2e-06-diff', 'e2e-diff');
+
+    // Undo run: the new file is deleted, the changed one restored, on disk.
+    await viewButton(view, 'Undo run').click();
+    await waitForNotification(page, /Undid 2 file change/);
+    await eventually('NOTES.md restored on disk', () => diskText(server, 'NOTES.md'), (t) => t === NOTES_BEFORE);
+    await eventually('greeting.js removed from disk', () => diskText(server, 'greeting.js'), (t) => t === undefined);
+    await showActivity(page, 'Explorer');
+    await explorerRow(page, 'greeting.js').waitFor({ state: 'detached' });
+    await explorerRow(page, 'NOTES.md').waitFor();
+    await stepShot(page, 'e2e-07-undone');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+W');
+    await showActivity(page, 'Rozet');
+  });
+
+  it('Send Selection to Rozet from the editor context menu → the chip appears in the chat', async () => {
+    await quickOpen(page, 'select-me.js');
+    const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    await lines.first().waitFor();
+    // Select lines 5–7 (the sub function) with the keyboard, as a person would.
+    await lines.filter({ hasText: 'function add' }).click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await lines.filter({ hasText: 'return a - b' }).click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Send Selection to Rozet' });
+    await item.waitFor();
+    await stepShot(page, 'e2e-08-context-menu');
+    await item.click();
+
+    // The command reveals the Rozet view; the chip is in the chat composer.
+    const view = rozetView(page);
+    const chip = view.locator('.rz-composer .rz-chip', { hasText: 'select-me.js:5-7' });
+    await chip.waitFor({ state: 'attached' });
+    assert.equal(await chip.getAttribute('title'), 'function sub(a, b) {\n  return a - b;\n}');
+    await stepShot(page, 'e2e-09-selection-chip-in-dom');
+    // What a person sees: the chip on screen without hunting for it.
+    await chip.waitFor({ state: 'visible', timeout: 5000 }).catch((error: unknown) => {
+      throw new Error(
+        'The attachment chip exists but is not visible: the Rozet view stays on the Tasks tab after "Send Selection to Rozet" ' +
+          '(src/webview/store.ts, case "attachment.added" does not switch ui.tab to "chat"). ' +
+          String(error instanceof Error ? error.message.split('\n')[0] : error),
+      );
+    });
+    await stepShot(page, 'e2e-09-selection-chip');
+  });
+
+  it('Switch Model lists the server\'s models and writes the picked one to the user settings', async () => {
+    load({});
+    const before = models.requests.length;
+    await runCommand(page, 'Rozet: Switch Model');
+    await pickQuickItem(page, 'for which role', 'Planner (orchestrator)');
+    const listed = await quickPickLabels(page, /Planner \(orchestrator\) model/);
+    for (const { id } of MODELS) assert.ok(listed.includes(id), `${id} is listed: ${listed.join(', ')}`);
+    assert.ok(models.requests.slice(before).some((r) => r.route === 'openai.models'), 'the list came from the server');
+    await stepShot(page, 'e2e-10-switch-model-list');
+    await pickQuickItem(page, /Planner \(orchestrator\) model/, 'big-coder-32b');
+    await pickQuickItem(page, 'Where should big-coder-32b be saved', 'User settings');
+    await waitForNotification(page, 'Planner (orchestrator) model is now big-coder-32b');
+    await eventually('rozet.orchestrator.model in settings.json', () => readSettings(server)['rozet.orchestrator.model'], (m) => m === 'big-coder-32b');
+    // The sidebar header follows the setting.
+    await rozetView(page).locator('.rz-model-select[data-role="orchestrator"] vscode-option[selected]', { hasText: 'big-coder-32b' }).waitFor({ state: 'attached' });
+    await stepShot(page, 'e2e-11-switch-model-done');
+  });
+
+  it('Set API Key stores the key, sends it as Authorization, and writes it to no file', async () => {
+    const key = `sk-rozet-e2e-${randomBytes(12).toString('hex')}`;
+    load({ agent: [{ match: 'key check', hasTools: false, plan: { tasks: [{ id: 't1', title: 'Say hello', description: '', dependsOn: [], files: [] }] } }] });
+    const before = models.requests.length;
+    await runCommand(page, 'Rozet: Set API Key');
+    await pickQuickItem(page, 'which provider', 'OpenAI-compatible server');
+    const password = page.locator('.quick-input-widget input[type="password"]');
+    await password.waitFor();
+    await answerInputBox(page, 'API key', key);
+    await waitForNotification(page, 'key is stored and works');
+    await stepShot(page, 'e2e-12-api-key-stored');
+    const check = models.requests.slice(before).find((r) => r.route === 'openai.models');
+    assert.equal(check?.headers.authorization, `Bearer ${key}`, 'the key check listed the models with the key');
+
+    // The next planner call carries the key (and the model Switch Model picked).
+    const mark = models.requests.length;
+    await planTask('A key check request');
+    await rozetView(page).locator('[role="treeitem"][aria-label="Say hello"]').waitFor();
+    const plan = models.requests.slice(mark).find((r) => r.route === 'openai.chat');
+    assert.equal(plan?.headers.authorization, `Bearer ${key}`);
+    assert.equal((plan?.body as { model?: string }).model, 'big-coder-32b');
+
+    for (const dir of [server.sandbox.userDataDir, server.sandbox.workspaceDir]) {
+      const scan = filesContaining(dir, key);
+      assert.ok(scan.files > 0, `${dir} has files to scan`);
+      assert.deepEqual(scan.hits, [], `the key is in no file under ${dir} (${scan.files} scanned)`);
+    }
+  });
+
+  it('a provider answering 401 → a notification naming the fix, and the fallback plan', async () => {
+    const unauthorized: Reply = { kind: 'error', status: 401, body: { error: { message: 'Invalid API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } };
+    load({ default: unauthorized });
+    await planTask('Add a --verbose flag to the CLI');
+    const toast = await waitForNotification(page, /rejected the API key/);
+    assert.match((await toast.textContent()) ?? '', /Set API Key/);
+    assert.ok((await notificationButtons(toast)).includes('Set API Key'), `buttons: ${(await notificationButtons(toast)).join(', ')}`);
+    const view = rozetView(page);
+    await view.getByText(/Fallback plan/).waitFor();
+    assert.ok((await view.locator('[role="tree"] [role="treeitem"]').count()) > 0, 'the fallback plan has tasks');
+    await stepShot(page, 'e2e-13-401-fallback-plan');
+  });
+
+  it('Cancel in the middle of a run stops the workers and leaves no half-written file', async () => {
+    const slowly = { chunks: 60, delayMs: 250 };
+    load({
+      agent: [
+        worker('Task t1: Rewrite keep.txt', 'keep.txt', `${'rewritten by a slow worker\n'.repeat(40)}`, slowly),
+        worker('Task t2: Create slow.txt', 'slow.txt', `${'new text from a slow worker\n'.repeat(40)}`, slowly),
+        {
+          match: 'slow workers',
+          hasTools: false,
+          plan: {
+            tasks: [
+              { id: 't1', title: 'Rewrite keep.txt', description: 'Rewrite it.', dependsOn: [], files: ['keep.txt'] },
+              { id: 't2', title: 'Create slow.txt', description: 'Create it.', dependsOn: [], files: ['slow.txt'] },
+            ],
+          },
+        },
+      ],
+    });
+    await planTask('Exercise two slow workers');
+    const view = rozetView(page);
+    const tree = view.locator('[role="tree"]');
+    await tree.locator('[role="treeitem"][aria-label="Create slow.txt"]').waitFor();
+    const mark = chatRequests(models).length;
+    await viewButton(view, 'Run').click();
+    // Both workers are streaming their write_file calls.
+    await eventually('worker requests', () => chatRequests(models).length - mark, (n) => n >= 2);
+    await tree.locator('[role="treeitem"][data-status="running"]').nth(1).waitFor();
+    await page.waitForTimeout(1000);
+    await stepShot(page, 'e2e-14-slow-run');
+    await viewButton(view, 'Cancel').click();
+
+    await view.getByText(/Cancelled in/).waitFor({ timeout: 10_000 });
+    await tree.locator('[role="treeitem"][aria-label="Rewrite keep.txt, Cancelled"]').waitFor();
+    await tree.locator('[role="treeitem"][aria-label="Create slow.txt, Cancelled"]').waitFor();
+    const after = chatRequests(models).length;
+    await page.waitForTimeout(2000);
+    assert.equal(chatRequests(models).length, after, 'no model call after the cancel');
+    assert.equal(diskText(server, 'keep.txt'), KEEP_BEFORE, 'keep.txt keeps its old content');
+    assert.equal(diskText(server, 'slow.txt'), undefined, 'slow.txt was never created');
+    await stepShot(page, 'e2e-15-cancelled');
+  });
+});

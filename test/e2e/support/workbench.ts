@@ -1,0 +1,136 @@
+// Workbench gestures beyond the basics in browser.ts: quick picks and input boxes, the
+// notification centre, the explorer, the editor's context menu, and the Rozet webview.
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { repoRoot } from './paths';
+import { screenshot } from './browser';
+
+const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+
+/** Waits for the quick input whose title contains `title` (an input box or a quick pick). */
+export async function waitForQuickInput(page: Page, title: string | RegExp): Promise<Locator> {
+  const widget = quickInput(page);
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor();
+  return widget;
+}
+
+/** Types into the open input box (e.g. the Plan Task request, a password) and presses Enter. */
+export async function answerInputBox(page: Page, title: string | RegExp, text: string): Promise<void> {
+  const widget = await waitForQuickInput(page, title);
+  const input = widget.locator('input.input');
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/** The rows a quick pick titled `title` shows, by their labels. */
+export async function quickPickLabels(page: Page, title: string | RegExp): Promise<string[]> {
+  const widget = await waitForQuickInput(page, title);
+  await widget.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  return widget.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+}
+
+/** Clicks the quick pick row whose label is exactly `label`. */
+export async function pickQuickItem(page: Page, title: string | RegExp, label: string): Promise<void> {
+  const widget = await waitForQuickInput(page, title);
+  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  await row.first().click();
+}
+
+/** Closes every notification so the next step's toasts are the only ones on screen. */
+export async function clearNotifications(page: Page): Promise<void> {
+  const toasts = page.locator('.notification-toast');
+  for (let i = 0; i < 20 && (await toasts.count()) > 0; i++) {
+    // The toast's own X; hovering shows it.
+    const toast = toasts.first();
+    await toast.hover().catch(() => undefined);
+    const close = toast.locator('.codicon-notifications-clear, .codicon-close').first();
+    if (await close.isVisible().catch(() => false)) await close.click().catch(() => undefined);
+    else await page.keyboard.press('Escape');
+    await page.waitForTimeout(50);
+  }
+}
+
+/** The buttons a toast offers, by label. */
+export async function notificationButtons(toast: Locator): Promise<string[]> {
+  return (await toast.locator('.monaco-button').allTextContents()).map((t) => t.trim()).filter(Boolean);
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
+export async function quickOpen(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: file }).waitFor();
+}
+
+/** Shows a side bar view container from the activity bar ("Explorer", "Rozet"). */
+export async function showActivity(page: Page, name: string): Promise<void> {
+  const item = page.locator(`.activitybar .action-item a[aria-label^="${name}"]`);
+  // A click on the already active item would hide the side bar.
+  const checked = await item.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+  if (!checked) await item.click();
+}
+
+/** The explorer row of a top-level file, once shown. */
+export function explorerRow(page: Page, name: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+}
+
+/** Rozet's sidebar webview: VS Code's host iframe, then the content frame. */
+export function rozetView(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** A vscode-button in the Rozet view by its exact text. */
+export function viewButton(view: FrameLocator, text: string): Locator {
+  return view.locator('vscode-button', { hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) });
+}
+
+/** Saves the step screenshot; with ROZET_README_SCREENSHOTS=1 also media/screenshots/<readmeName>.png. */
+export async function stepShot(page: Page, name: string, readmeName?: string): Promise<void> {
+  const file = await screenshot(page, name);
+  if (readmeName && process.env.ROZET_README_SCREENSHOTS === '1') {
+    const dir = join(repoRoot, 'media', 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(file, join(dir, `${readmeName}.png`));
+  }
+}
+
+/** Every file under `dir` (recursively) whose bytes contain `needle` as UTF-8 or UTF-16LE. */
+export function filesContaining(dir: string, needle: string): { files: number; hits: string[] } {
+  const patterns = [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')];
+  const hits: string[] = [];
+  let files = 0;
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() || (entry.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isFile())) {
+        files++;
+        const bytes = readFileSync(path);
+        if (patterns.some((p) => bytes.includes(p))) hits.push(path);
+      }
+    }
+  };
+  walk(dir);
+  return { files, hits };
+}
+
+/** Polls `read` until `accept` holds (or throws with the last value seen). */
+export async function eventually<T>(what: string, read: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  return last;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
