@@ -3,7 +3,7 @@
 // refused when the user changed the document in between.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fileUri, oneTaskPlan, readText, revertAndCloseAllEditors, runPlan, toolMessages, toolResults, useScriptedModels, workerRequests, writeText, type ScriptedModels } from './helpers';
+import { oneTaskPlan, readText, revertAndCloseAllEditors, runPlan, toolMessages, toolResults, useScriptedModels, workerRequests, writeText, type ScriptedModels } from './helpers';
 
 const DIRTY_TITLE = 'Uppercase the dirty notes';
 const STALE_TITLE = 'Rewrite the stale file';

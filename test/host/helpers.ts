@@ -175,3 +175,12 @@ export async function ui(action: UiAction): Promise<void> {
   const response = await fetch(url, { method: 'POST', body: JSON.stringify(action) });
   if (!response.ok) throw new Error(`UI bridge: ${response.status} ${await response.text()}`);
 }
+
+export async function exists(relativePath: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(fileUri(relativePath));
+    return true;
+  } catch {
+    return false;
+  }
+}
