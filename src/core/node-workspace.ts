@@ -16,7 +16,8 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { ModelError } from './chat';
-import { normaliseRelative } from './path-confinement';
+import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from './rozet-ignore';
+import { confineToRoot, isOutside, normaliseRelative, type Confined } from './path-confinement';
 import { ToolError, type ListEntry, type ListResult, type ReadResult, type StatResult, type Workspace, type WriteResult } from './workspace';
 
 export interface NodeWorkspaceOptions {
@@ -34,13 +35,6 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 type Encoding = 'utf8' | 'utf8bom' | 'utf16le' | 'utf16be' | 'latin1';
 
-interface Resolved {
-  /** Absolute path to operate on (symlinks inside the root followed). */
-  real: string;
-  /** Workspace-relative real path with forward slashes ('' for the root). */
-  relative: string;
-}
-
 export class NodeWorkspace implements Workspace {
   readonly root: string;
   readonly description: string;
@@ -48,22 +42,21 @@ export class NodeWorkspace implements Workspace {
   private readonly maxReadBytes: number;
   private readonly maxListEntries: number;
 
+  private readonly forbidden: ForbiddenCheck;
+
   constructor(root: string, options: NodeWorkspaceOptions = {}) {
     this.root = fs.realpathSync.native(nodePath.resolve(root));
     this.description = this.root;
     this.caseInsensitive = options.caseInsensitive ?? detectCaseInsensitive(this.root);
     this.maxReadBytes = options.maxReadBytes ?? 256 * 1024;
     this.maxListEntries = options.maxListEntries ?? 2000;
+    // Read once: workers cannot change it (it is a protected path) and a run is short.
+    this.forbidden = rozetIgnoreCheck(readIfExists(nodePath.join(this.root, ROZETIGNORE_FILE)));
   }
 
   lockKey(path: string): string {
     const { relative } = this.resolve(path);
     return this.caseInsensitive ? relative.toLowerCase() : relative;
-  }
-
-  /** The workspace-relative real path of `path`, or a ToolError when it leaves the root. */
-  relativePath(path: string): string {
-    return this.resolve(path).relative;
   }
 
   async read(path: string, signal?: AbortSignal): Promise<ReadResult> {
@@ -148,46 +141,19 @@ export class NodeWorkspace implements Workspace {
     return { type: stat.isDirectory() ? 'dir' : 'file', size: stat.size };
   }
 
-  private resolve(input: string): Resolved {
-    // The lexical rules are shared with the extension's workspace (path-confinement.ts);
-    // the symlink check is repeated here synchronously because lockKey is synchronous.
+  private resolve(input: string): Confined {
     const relative = normaliseRelative(input, this.root);
     for (const segment of relative.split('/')) {
       if (segment.length > MAX_SEGMENT_CHARS) throw new ToolError(`A path segment is longer than ${MAX_SEGMENT_CHARS} characters.`);
     }
-    return this.confine(nodePath.join(this.root, ...relative.split('/').filter(Boolean)), input);
-  }
-
-  /** Follows symlinks through the deepest existing ancestor; anything landing outside is refused. */
-  private confine(absolute: string, shown: string): Resolved {
-    const rest: string[] = [];
-    let probe = absolute;
-    for (;;) {
-      let real: string | undefined;
-      try {
-        real = fs.realpathSync.native(probe);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new ToolError(`${shown}: cannot be checked (${(error as NodeJS.ErrnoException).code}); refused.`);
-        if (isLink(probe)) throw new ToolError(`${shown} goes through a symbolic link whose target does not exist; refused.`);
-      }
-      if (real !== undefined) {
-        const full = nodePath.join(real, ...rest.reverse());
-        const relative = nodePath.relative(this.root, full);
-        if (outside(relative)) {
-          throw new ToolError(`${shown} leads outside the workspace through a symbolic link; refused.`);
-        }
-        return { real: full, relative: relative.split(nodePath.sep).join('/') };
-      }
-      const parent = nodePath.dirname(probe);
-      if (parent === probe) throw new ToolError(`${shown}: no existing ancestor; refused.`);
-      rest.push(nodePath.basename(probe));
-      probe = parent;
-    }
+    const confined = confineToRoot(this.root, relative, input);
+    this.forbidden(confined.relative);
+    return confined;
   }
 
   private async ignoresAbove(relative: string): Promise<Array<{ base: string; rules: Ignore }>> {
     const out: Array<{ base: string; rules: Ignore }> = [];
-    const rozet = await fsp.readFile(nodePath.join(this.root, '.rozetignore'), 'utf8').catch(() => undefined);
+    const rozet = await fsp.readFile(nodePath.join(this.root, ROZETIGNORE_FILE), 'utf8').catch(() => undefined);
     if (rozet !== undefined) out.push({ base: '', rules: ignore().add(rozet) });
     // .gitignore files of the directories above the listed one still apply to it.
     const parts = relative ? relative.split('/') : [];
@@ -207,7 +173,7 @@ export class NodeWorkspace implements Workspace {
     const real = await fsp.realpath(full).catch(() => undefined);
     if (!real) return undefined;
     const relative = nodePath.relative(this.root, real);
-    if (outside(relative)) return undefined;
+    if (isOutside(relative)) return undefined;
     const stat = await statOrUndefined(real);
     return stat ? (stat.isDirectory() ? 'dir' : 'file') : undefined;
   }
@@ -218,10 +184,6 @@ function isIgnored(scoped: Array<{ base: string; rules: Ignore }>, relative: str
     const inner = base ? relative.slice(base.length + 1) : relative;
     return inner !== '' && rules.ignores(dir ? `${inner}/` : inner);
   });
-}
-
-function outside(relative: string): boolean {
-  return relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative);
 }
 
 function detectCaseInsensitive(root: string): boolean {
@@ -236,13 +198,6 @@ function detectCaseInsensitive(root: string): boolean {
   }
 }
 
-function isLink(path: string): boolean {
-  try {
-    return fs.lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
 
 async function statOrUndefined(path: string): Promise<fs.Stats | undefined> {
   try {
@@ -325,4 +280,12 @@ function keepLineEndings(content: string, previous: string): string {
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new ModelError('cancelled', 'Cancelled.');
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

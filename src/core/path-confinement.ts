@@ -4,7 +4,7 @@
 //    URL-encoded separators, absurd lengths);
 // 2. physical: the real path of the deepest existing ancestor must lie inside the real
 //    root, so a symlinked directory leading out, or a dangling link, cannot be used.
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { ToolError } from './workspace';
 
@@ -40,44 +40,51 @@ export function normaliseRelative(requested: string, absoluteRoot?: string): str
   return out.join('/');
 }
 
+export interface Confined {
+  /** Absolute real path (symlinks of existing ancestors resolved). */
+  real: string;
+  /** The same, relative to the real root, with forward slashes. */
+  relative: string;
+}
+
 /**
- * Resolves `rel` under `root` and returns the absolute path, after checking the real
- * path of its deepest existing ancestor stays inside the real root.
+ * Resolves a normalised relative path under `realRoot` (already a real path) and checks
+ * that the real path of its deepest existing ancestor stays inside it. Synchronous, so
+ * lock keys (which must be computed before any await) see the same answer as the I/O.
  */
-export async function confineToRoot(root: string, rel: string): Promise<string> {
-  let realRoot: string;
-  try {
-    realRoot = await fs.realpath(root);
-  } catch (error) {
-    throw new ToolError(`The workspace folder ${root} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-  }
-  const target = nodePath.join(root, ...rel.split('/').filter(Boolean));
+export function confineToRoot(realRoot: string, relative: string, shown = relative): Confined {
   const rest: string[] = [];
-  let probe = target;
+  let probe = nodePath.join(realRoot, ...relative.split('/').filter(Boolean));
   for (;;) {
+    let real: string | undefined;
     try {
-      const real = await fs.realpath(probe);
-      const resolved = nodePath.join(real, ...rest);
-      if (real !== realRoot && !real.startsWith(realRoot + nodePath.sep)) {
-        throw new ToolError(`"${rel}" resolves outside the workspace through a symbolic link; it cannot be used.`);
-      }
-      return resolved;
+      real = fs.realpathSync.native(probe);
     } catch (error) {
-      if (error instanceof ToolError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new ToolError(`"${rel}" cannot be checked (${code ?? String(error)}); it was refused to be safe.`);
-      if (await isDanglingLink(probe)) throw new ToolError(`"${rel}" goes through a symbolic link that points nowhere; it was refused to be safe.`);
-      const parent = nodePath.dirname(probe);
-      if (parent === probe) throw new ToolError(`"${rel}" cannot be resolved inside the workspace.`);
-      rest.unshift(nodePath.basename(probe));
-      probe = parent;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new ToolError(`${shown}: cannot be checked (${code ?? String(error)}); refused to be safe.`);
+      if (isLink(probe)) throw new ToolError(`${shown} goes through a symbolic link whose target does not exist; refused.`);
     }
+    if (real !== undefined) {
+      const full = nodePath.join(real, ...rest.reverse());
+      const inside = nodePath.relative(realRoot, full);
+      if (isOutside(inside)) throw new ToolError(`${shown} leads outside the workspace through a symbolic link; refused.`);
+      return { real: full, relative: inside.split(nodePath.sep).join('/') };
+    }
+    const parent = nodePath.dirname(probe);
+    if (parent === probe) throw new ToolError(`${shown}: no existing ancestor; refused.`);
+    rest.push(nodePath.basename(probe));
+    probe = parent;
   }
 }
 
-async function isDanglingLink(path: string): Promise<boolean> {
+/** A path relative to the root that climbs out of it (or is on another drive). */
+export function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative);
+}
+
+function isLink(path: string): boolean {
   try {
-    return (await fs.lstat(path)).isSymbolicLink();
+    return fs.lstatSync(path).isSymbolicLink();
   } catch {
     return false;
   }

@@ -84,7 +84,16 @@ export class HostApprover implements Approver {
     const what = approval.kind === 'command' ? `Run this command?\n\n${approval.subject}` : `Write the protected file ${approval.subject}?`;
     const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
     const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];
-    const pick = await vscode.window.showWarningMessage(`Rozet: ${what}`, { modal: true, detail: approval.reason }, ...buttons);
+    let pick: string | undefined;
+    try {
+      pick = await vscode.window.showWarningMessage(`Rozet: ${what}`, { modal: true, detail: approval.reason }, ...buttons);
+    } catch (error) {
+      // VS Code can refuse a modal (it does while extension tests or smoke tests run). A
+      // question that was never shown must not keep the worker waiting for ever: no answer is "no".
+      const why = error instanceof Error ? error.message : String(error);
+      this.settle(approval.id, { approved: false, message: `Rozet could not ask the user (${why}).` }, 'cancelled');
+      return;
+    }
     this.respond(approval.id, pick === 'Approve' ? 'approve' : pick !== undefined && pick === always ? 'alwaysAllow' : 'deny');
   }
 }

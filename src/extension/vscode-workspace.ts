@@ -4,10 +4,12 @@
 // file: if the user changed it since (or has unsaved text Rozet never read), the write
 // is refused and the worker told to read again — the user's newer text is never
 // overwritten. Workers among themselves are kept apart by the core's locks and leases.
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import ignore, { type Ignore } from 'ignore';
 import { ToolError, type ListEntry, type ListResult, type ReadResult, type StatResult, type Workspace, type WriteResult } from '../core/workspace';
 import { confineToRoot, normaliseRelative } from '../core/path-confinement';
+import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from '../core/rozet-ignore';
 
 const MAX_READ_BYTES = 512 * 1024;
 const MAX_LIST_ENTRIES = 2000;
@@ -164,10 +166,8 @@ export class VsCodeWorkspace implements Workspace {
 
   private async resolve(path: string): Promise<Resolved> {
     const resolved = this.resolveLexically(path);
-    if (resolved.folder.uri.scheme === 'file') await confineToRoot(resolved.folder.uri.fsPath, resolved.rel);
-    if (resolved.rel && (await this.ignoreFor(resolved.folder)).forbidden.ignores(resolved.rel)) {
-      throw new ToolError(`"${path}" is listed in .rozetignore: Rozet's workers may not read or change it.`);
-    }
+    if (resolved.folder.uri.scheme === 'file') confineToRoot(realpathSync.native(resolved.folder.uri.fsPath), resolved.rel, path);
+    (await this.ignoreFor(resolved.folder)).forbidden(resolved.rel);
     return resolved;
   }
 
@@ -186,14 +186,14 @@ export class VsCodeWorkspace implements Workspace {
             return '';
           }
         };
-        const [gitignore, rozetignore] = await Promise.all([read('.gitignore'), read('.rozetignore')]);
+        const [gitignore, rozetignore] = await Promise.all([read('.gitignore'), read(ROZETIGNORE_FILE)]);
         const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         const listed = ignore()
           .add(['.git/', 'node_modules/'])
           .add(Object.entries(excludes).filter(([, on]) => on).map(([glob]) => glob.replace(/^\*\*\//, '')))
           .add(gitignore)
           .add(rozetignore);
-        return { listed, forbidden: ignore().add(rozetignore) };
+        return { listed, forbidden: rozetIgnoreCheck(rozetignore) };
       })();
       this.ignores.set(folder.uri.toString(), pending);
     }
@@ -203,7 +203,7 @@ export class VsCodeWorkspace implements Workspace {
 
 interface FolderIgnores {
   listed: Ignore;
-  forbidden: Ignore;
+  forbidden: ForbiddenCheck;
 }
 
 function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {

@@ -1,11 +1,13 @@
 // execute_bash under each rozet.bash.approval (a user setting): deny refuses with the
-// reason, auto runs and the output reaches the model, and ask waits for the user — here
-// the real modal dialog HostApprover shows when no Rozet view is on screen, answered by
-// the driver clicking its button in the browser.
+// reason, auto runs and the output reaches the model, and ask waits for the user. With
+// the Rozet sidebar open the question is asked inline there and the driver presses its
+// button, as a person would; with no Rozet view on screen HostApprover asks in a modal
+// dialog, which VS Code refuses to show while extension tests run — an unanswered
+// dialog must count as "no".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { hasUiBridge, oneTaskPlan, rozetApi, setUserSettings, toolMessages, toolResults, ui, useScriptedModels, workerRequests, type ScriptedModels } from './helpers';
 import type { RunEvent } from '../../src/core/events';
+import { hasUiBridge, oneTaskPlan, rozetApi, setUserSettings, toolMessages, toolResults, ui, useScriptedModels, workerRequests, type ScriptedModels } from './helpers';
 
 const TITLE = 'Run the marker command';
 const COMMAND = 'echo rozet-bash-$((6 * 7))';
@@ -23,9 +25,6 @@ describe('execute_bash approval', () => {
         },
       ],
     });
-    // The approval must not go to a sidebar nobody looks at: close it, so the modal asks.
-    await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
   afterEach(async () => {
     await restore?.();
@@ -33,6 +32,7 @@ describe('execute_bash approval', () => {
   });
   after(async () => {
     await models.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
   });
 
   async function runWith(approval: string, answer?: 'Approve' | 'Deny') {
@@ -41,7 +41,14 @@ describe('execute_bash approval', () => {
     const handle = await (await rozetApi()).run(oneTaskPlan(TITLE));
     const events: RunEvent[] = [];
     const subscription = handle.onEvent((event) => events.push(event));
-    if (answer) await ui({ action: 'clickDialogButton', label: answer });
+    try {
+      if (answer) await ui({ action: 'clickViewButton', label: answer });
+    } catch (error) {
+      // Nothing to answer: end the run so later tests can start theirs.
+      handle.cancel();
+      await handle.done.catch(() => undefined);
+      throw error;
+    }
     const summary = await handle.done;
     subscription.dispose();
     const requests = workerRequests(models.server, TITLE).slice(requestsBefore);
@@ -65,15 +72,26 @@ describe('execute_bash approval', () => {
     assert.deepEqual(summary.commandsRun, [COMMAND]);
   });
 
-  it('ask, approved in the dialog: the command runs', async function () {
-    if (!hasUiBridge()) this.skip();
-    const { results, seenByModel } = await runWith('ask', 'Approve');
-    assert.equal(results[0].ok, true, results[0].summary);
-    assert.match(seenByModel, /rozet-bash-42/);
+  it('ask with no Rozet view on screen: the modal is not answered, so the command is not run', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const { summary, results } = await runWith('ask');
+    assert.equal(results[0].ok, false);
+    assert.match(results[0].summary, /declined to run this command/);
+    assert.deepEqual(summary.commandsRun, []);
   });
 
-  it('ask, denied in the dialog: the model is told the user declined', async function () {
+  it('ask, approved in the sidebar: the command runs', async function () {
     if (!hasUiBridge()) this.skip();
+    await vscode.commands.executeCommand('workbench.view.extension.rozet');
+    const { summary, results, seenByModel } = await runWith('ask', 'Approve');
+    assert.equal(results[0].ok, true, results[0].summary);
+    assert.match(seenByModel, /rozet-bash-42/);
+    assert.deepEqual(summary.commandsRun, [COMMAND]);
+  });
+
+  it('ask, denied in the sidebar: the model is told the user declined', async function () {
+    if (!hasUiBridge()) this.skip();
+    await vscode.commands.executeCommand('workbench.view.extension.rozet');
     const { summary, results, seenByModel } = await runWith('ask', 'Deny');
     assert.equal(results[0].ok, false);
     assert.match(results[0].summary, /declined to run this command/);

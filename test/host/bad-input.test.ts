@@ -41,17 +41,21 @@ describe('bad input', () => {
   });
 
   it('a read-only file: the write is refused with a clear message and the file is unchanged', async () => {
+    // Read-only as VS Code sees it. (chmod 444 alone does not stop root, which CI runs as.)
     const uri = await writeText('bad/locked.txt', 'keep me\n');
     chmodSync(uri.fsPath, 0o444);
+    const restore = await setUserSettings({ 'files.readonlyInclude': { 'bad/locked.txt': true } });
     try {
+      const stat = await vscode.workspace.fs.stat(uri);
       const { events } = await runPlan(oneTaskPlan(READ_ONLY_TITLE, ['bad/locked.txt']));
       const [write] = toolResults(events);
-      assert.equal(write.ok, false, 'the write to a read-only file succeeded');
+      assert.equal(write.ok, false, `the write to a read-only file succeeded: perms ${stat.permissions} ${JSON.stringify(write)} disk=${JSON.stringify(await readText('bad/locked.txt'))} dirty=${vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.isDirty}`);
       assert.match(write.summary, /read-only/i);
       assert.equal(await readText('bad/locked.txt'), 'keep me\n');
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       assert.ok(!open?.isDirty, 'a refused write left an unsaved edit behind in the editor');
     } finally {
+      await restore();
       chmodSync(uri.fsPath, 0o644);
     }
   });

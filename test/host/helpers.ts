@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { RunEvent, RunSummary } from '../../src/core/events';
 import type { Plan } from '../../src/core/plan';
 import type { RozetApi } from '../../src/extension/extension';
+import { uiBridgeEnv, type UiAction } from './results';
 import { startModelServer, type ModelServer, type RecordedRequest, type Scenario } from '../support/model-server';
 
 /** Rozet's id in the extension host: `publisher.name` from package.json. */
@@ -88,7 +89,8 @@ export interface ScriptedModels {
  * both roles' settings pointing at it. Call in `before`, dispose in `after`.
  */
 export async function useScriptedModels(scenario: Scenario = {}, extraSettings: Record<string, unknown> = {}): Promise<ScriptedModels> {
-  const server = await startModelServer({ scenario });
+  // The configured models exist, so a health check passes.
+  const server = await startModelServer({ scenario: { models: ['scripted-planner', 'scripted-worker'], ...scenario } });
   const restore = await setUserSettings({ ...scriptedModelSettings(server), ...extraSettings });
   return {
     server,
@@ -154,11 +156,6 @@ export async function revertAndCloseAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
-
-/** Environment variable with the URL of the driver's UI bridge (see run-code-server.ts). */
-export const uiBridgeEnv = 'ROZET_HOST_UI_BRIDGE';
-
-export type UiAction = { action: 'clickDialogButton'; label: string } | { action: 'typeInQuickInput'; text: string };
 
 /** Whether a driver can press buttons in the browser for this host (code-server: yes). */
 export function hasUiBridge(): boolean {

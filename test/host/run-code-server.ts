@@ -21,14 +21,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
-import { uiBridgeEnv } from './helpers';
 import { launchChromium, newPage, openWorkbench, screenshot } from '../e2e/support/browser';
 import { buildExtension } from '../e2e/support/build';
 import { startCodeServer } from '../e2e/support/code-server';
 import { repoRoot, testResultsDir } from '../e2e/support/paths';
 import { buildHostTests } from './build';
 import { printResults } from './report';
-import { type HostTestResults, resultsFileEnv } from './results';
+import { type HostTestResults, resultsFileEnv, uiBridgeEnv } from './results';
 import { startUiBridge } from './ui-bridge';
 
 interface Profile {

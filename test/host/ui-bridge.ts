@@ -1,12 +1,14 @@
 // The driver's half of `ui()` in helpers.ts: a loopback HTTP endpoint through which a
-// host test asks the browser to do what a person would — press a button of a modal
-// dialog, or type into the open input box. A test inside the extension host has no other
-// way to answer VS Code's own UI (a modal approval, Set API Key's password box), and
-// answering it for real is what exercises those code paths.
+// host test asks the browser to do what a person would — press a button in Rozet's
+// sidebar, or type into the open input box. A test inside the extension host has no
+// other way to answer that UI (an inline approval, Set API Key's password box), and
+// answering it for real is what exercises those code paths. (Modal dialogs cannot be
+// answered: VS Code refuses to show them while extension tests run.)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import type { UiAction } from './helpers';
+import { screenshot } from '../e2e/support/browser';
+import type { UiAction } from './results';
 
 export interface UiBridge {
   url: string;
@@ -16,8 +18,10 @@ export interface UiBridge {
 const WAIT_MS = 15_000;
 
 async function perform(page: Page, action: UiAction): Promise<void> {
-  if (action.action === 'clickDialogButton') {
-    await page.locator('.monaco-dialog-box').getByRole('button', { name: action.label, exact: true }).click({ timeout: WAIT_MS });
+  if (action.action === 'clickViewButton') {
+    // VS Code's host iframe, then the content frame (as test/e2e/support/workbench.ts).
+    const view = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+    await view.locator('vscode-button:not([disabled])', { hasText: new RegExp(`^\\s*${action.label}\\s*$`) }).first().click({ timeout: WAIT_MS });
     return;
   }
   const input = page.locator('.quick-input-widget input');
@@ -36,6 +40,7 @@ export async function startUiBridge(page: Page): Promise<UiBridge> {
           await perform(page, JSON.parse(Buffer.concat(parts).toString('utf8')) as UiAction);
           res.writeHead(200).end('ok');
         } catch (error) {
+          await screenshot(page, 'host-ui-bridge-failed');
           res.writeHead(500).end(error instanceof Error ? error.message : String(error));
         }
       })();

@@ -4,7 +4,7 @@
 // window it skips itself.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { exists, fileUri, oneTaskPlan, rozetApi, runPlan, toolResults, useScriptedModels, type ScriptedModels } from './helpers';
+import { exists, oneTaskPlan, rozetApi, runPlan, toolResults, useScriptedModels, type ScriptedModels } from './helpers';
 
 const TITLE = 'Write and run in the untrusted folder';
 

@@ -77,6 +77,14 @@ describe('planner: fallback reasons', () => {
     assert.equal(model.callCount, 1);
   });
 
+  it('hands the model failure behind a fallback to onModelError, so a UI can offer its fix', async () => {
+    const error = new ModelError('auth', 'OpenRouter rejected the API key.', { status: 401, fix: 'rozet.setApiKey' });
+    const seen: unknown[] = [];
+    const result = await planTask(REQUEST, {}, { ...base, model: new ScriptedChatModel([{ error }]), onModelError: (e) => seen.push(e) });
+    assert.equal(result.source, 'fallback');
+    assert.deepEqual(seen, [error]);
+  });
+
   it('falls back on a connection error after the bounded retries', async () => {
     const error = new ModelError('connection', 'Could not connect to http://127.0.0.1:11434. Is Ollama running?');
     const model = new ScriptedChatModel([{ error }]);

@@ -134,3 +134,23 @@ export async function eventually<T>(what: string, read: () => T | Promise<T>, ac
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Drags the side bar's edge so it is `width` px wide (the default is too narrow for task titles). */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) throw new Error('the side bar is not shown');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The Rozet view's HTML, for test-results/ when a test fails (best effort). */
+export async function rozetViewHtml(page: Page): Promise<string> {
+  try {
+    return await rozetView(page).locator('body').evaluate((body) => body.outerHTML, undefined, { timeout: 2000 });
+  } catch (error) {
+    return `(no Rozet view: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
