@@ -84,6 +84,10 @@ export class Controller implements vscode.Disposable {
     };
   }
 
+  get currentModels(): ModelsConfig | null {
+    return this.models;
+  }
+
   setModels(models: ModelsConfig): void {
     this.models = models;
     this.views.post({ type: 'models', models });
@@ -232,6 +236,9 @@ export class Controller implements vscode.Disposable {
       onEvent: (event) => this.onRunEvent(event),
     });
     this.runs.set(runId, { coordinator, changes });
+    // The run's plan.started event carries the plan from now on; a plan still "shown"
+    // would come back after a reload with a Run button that runs it twice.
+    this.session.plan = null;
     return this.track(runId, () => coordinator.run());
   }
 
@@ -405,7 +412,8 @@ export class Controller implements vscode.Disposable {
   }
 
   private taskTitle(taskId: string): string {
-    return this.session.plan?.result.plan.tasks.find((t) => t.id === taskId)?.title ?? taskId;
+    const run = this.activeRunId ? this.runs.get(this.activeRunId) : undefined;
+    return run?.coordinator.tasks.find((t) => t.id === taskId)?.title ?? taskId;
   }
 
   private lastRunId(): string | undefined {

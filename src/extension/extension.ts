@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): RozetApi {
   const status = new ModelStatusBar();
 
   const refreshHeader = (options: { lists: boolean; health?: HealthReport }) =>
-    modelsHeader(service, options).then(
+    modelsHeader(service, { ...options, previous: controller.currentModels }).then(
       (models) => {
         controller.setModels(models);
         status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);

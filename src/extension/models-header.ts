@@ -8,14 +8,19 @@ import type { RozetService } from './service';
 
 const LIST_TIMEOUT_MS = 5000;
 
-export async function modelsHeader(service: RozetService, options: { lists: boolean; health?: HealthReport }): Promise<ModelsConfig> {
+/**
+ * `previous` keeps the lists and health already known when this refresh fetches none
+ * (a settings change, a run ending), as long as the role's provider is unchanged.
+ */
+export async function modelsHeader(service: RozetService, options: { lists: boolean; health?: HealthReport; previous?: ModelsConfig | null }): Promise<ModelsConfig> {
   const host = await service.config();
   const values = host.resolved.values;
   const role = async (r: Role): Promise<RoleConfig> => {
     const model = values[`rozet.${r}.model`];
-    let models = [model];
-    let health: RoleConfig['health'] = 'unknown';
-    let healthDetail: string | undefined;
+    const before = options.previous?.[r].provider === values[`rozet.${r}.provider`] ? options.previous[r] : undefined;
+    let models = [...new Set([model, ...(before?.models ?? [])])];
+    let health: RoleConfig['health'] = before?.health ?? 'unknown';
+    let healthDetail = before?.healthDetail;
     if (options.lists) {
       try {
         const listed = await service.listModels(r, AbortSignal.timeout(LIST_TIMEOUT_MS));

@@ -98,11 +98,22 @@ export class VsCodeWorkspace implements Workspace {
     } else {
       edit.createFile(uri, { overwrite: false, contents: new TextEncoder().encode(content) });
     }
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      throw new ToolError(`VS Code did not apply the edit to ${path} (is the file read-only?). Nothing was changed.`);
+    const readOnly = `VS Code did not apply the edit to ${path}: the file is read-only (a read-only file system, or files.readonlyInclude / files.readonlyFromPermissions). Nothing was changed.`;
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError(readOnly);
+    const written = findOpenDocument(uri);
+    if (existing && written && before !== undefined && !sameText(before, content)) {
+      // A document VS Code holds read-only (files.readonlyInclude, readonlyFromPermissions)
+      // takes the edit in memory but never becomes dirty, so it would never be saved: an
+      // edit that silently vanishes. Put its text back and tell the model.
+      if (!sameText(written.getText(), content)) throw new ToolError(readOnly);
+      if (!written.isDirty) {
+        const restore = new vscode.WorkspaceEdit();
+        restore.replace(uri, new vscode.Range(written.positionAt(0), written.positionAt(written.getText().length)), before);
+        await vscode.workspace.applyEdit(restore);
+        throw new ToolError(readOnly);
+      }
     }
     this.options.onWrite?.(uri, before, content);
-    const written = findOpenDocument(uri);
     if (written) this.seen.set(uri.toString(), versionOf(written));
     if (this.options.saveAfterEdit()) {
       const doc = findOpenDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
@@ -208,6 +219,11 @@ interface FolderIgnores {
 
 function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/** Equal but for line endings: an edit takes the document's EOL, which is meant to be kept. */
+function sameText(a: string, b: string): boolean {
+  return a === b || a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
 }
 
 function versionOf(doc: vscode.TextDocument): string {

@@ -214,6 +214,8 @@ export class Store {
         this.model.attachments = this.model.attachments.filter((a) => a.id !== message.attachment.id);
         this.model.attachments.push(message.attachment);
         this.changes.attachments = true;
+        // The chip lives under the chat input: show it where the user will type next.
+        this.setTab('chat');
         break;
       case 'models':
         this.model.models = message.models;

@@ -206,6 +206,7 @@ export class TasksView {
     head.replaceWith(this.renderHead(task, expanded, mode.run));
     el.setAttribute('aria-expanded', String(expanded));
     el.dataset.status = task.status;
+    el.setAttribute('aria-label', `${task.title}, ${STATUS[task.status].label}`);
     el.toggleAttribute('data-running', task.status === 'running');
     const body = el.querySelector<HTMLElement>(':scope > .rz-task-body');
     if (!expanded) body?.remove();

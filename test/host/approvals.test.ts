@@ -10,12 +10,13 @@ import type { RunEvent } from '../../src/core/events';
 import { hasUiBridge, oneTaskPlan, rozetApi, setUserSettings, toolMessages, toolResults, ui, useScriptedModels, workerRequests, type ScriptedModels } from './helpers';
 
 const TITLE = 'Run the marker command';
-const COMMAND = 'echo rozet-bash-$((6 * 7))';
+const COMMAND = 'echo rozet-bash-$((40 + 2))';
 
 describe('execute_bash approval', () => {
   let models: ScriptedModels;
-  let restore: (() => Promise<void>) | undefined;
+  let restoreApproval: () => Promise<void>;
   before(async () => {
+    restoreApproval = await setUserSettings({ 'rozet.bash.approval': 'ask' });
     models = await useScriptedModels({
       agent: [
         {
@@ -26,17 +27,15 @@ describe('execute_bash approval', () => {
       ],
     });
   });
-  afterEach(async () => {
-    await restore?.();
-    restore = undefined;
-  });
   after(async () => {
+    await restoreApproval();
     await models.dispose();
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
   });
 
   async function runWith(approval: string, answer?: 'Approve' | 'Deny') {
-    restore = await setUserSettings({ 'rozet.bash.approval': approval });
+    // Each test sets its mode; after() puts the user's setting back once.
+    await setUserSettings({ 'rozet.bash.approval': approval });
     const requestsBefore = workerRequests(models.server, TITLE).length;
     const handle = await (await rozetApi()).run(oneTaskPlan(TITLE));
     const events: RunEvent[] = [];

@@ -46,14 +46,14 @@ describe('bad input', () => {
     chmodSync(uri.fsPath, 0o444);
     const restore = await setUserSettings({ 'files.readonlyInclude': { 'bad/locked.txt': true } });
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
       const { events } = await runPlan(oneTaskPlan(READ_ONLY_TITLE, ['bad/locked.txt']));
       const [write] = toolResults(events);
-      assert.equal(write.ok, false, `the write to a read-only file succeeded: perms ${stat.permissions} ${JSON.stringify(write)} disk=${JSON.stringify(await readText('bad/locked.txt'))} dirty=${vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.isDirty}`);
+      assert.equal(write.ok, false, `the write to a read-only file was reported as done: ${write.summary}`);
       assert.match(write.summary, /read-only/i);
       assert.equal(await readText('bad/locked.txt'), 'keep me\n');
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       assert.ok(!open?.isDirty, 'a refused write left an unsaved edit behind in the editor');
+      assert.equal(open?.getText() ?? 'keep me\n', 'keep me\n', 'the editor shows text that will never be saved');
     } finally {
       await restore();
       chmodSync(uri.fsPath, 0o644);

@@ -8,9 +8,9 @@
 // (window.codeAutomationExit) and the results file written by index.ts.
 //
 // Two profiles run side by side, each its own code-server and browser page:
-//   trusted    Workspace Trust off (the sandbox default): every suite.
+//   trusted    Workspace Trust off (the sandbox default): every other suite.
 //   untrusted  Workspace Trust on and the folder not trusted: only the
-//              "untrusted workspace" suite, which skips itself in a trusted window.
+//              "untrusted workspace" suite (the trusted profile leaves it out).
 // Each page also gets a UI bridge (ui-bridge.ts) so tests can answer modal dialogs and
 // input boxes the way a person would.
 //
@@ -38,7 +38,8 @@ interface Profile {
 }
 
 const PROFILES: Profile[] = [
-  { label: 'trusted', settings: {} },
+  // Every suite but the untrusted one, which needs its own window.
+  { label: 'trusted', settings: {}, grep: '^(?!untrusted workspace)' },
   {
     label: 'untrusted',
     // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.

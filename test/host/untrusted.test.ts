@@ -1,7 +1,6 @@
 // Workspace Trust: in an untrusted workspace Rozet plans, but workers can neither write
 // nor run commands, and the refusal says why and how to trust. The driver runs this suite
-// in its own code-server profile with trust on and the folder untrusted; in a trusted
-// window it skips itself.
+// in its own code-server profile with trust on and the folder untrusted.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { exists, oneTaskPlan, rozetApi, runPlan, toolResults, useScriptedModels, type ScriptedModels } from './helpers';
@@ -10,8 +9,8 @@ const TITLE = 'Write and run in the untrusted folder';
 
 describe('untrusted workspace', () => {
   let models: ScriptedModels;
-  before(async function () {
-    if (vscode.workspace.isTrusted) this.skip();
+  before(async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'this suite runs in the untrusted profile (see run-code-server.ts)');
     models = await useScriptedModels(
       {
         agent: [

@@ -59,9 +59,20 @@ export async function notificationButtons(toast: Locator): Promise<string[]> {
 
 /** Opens a workspace file through Quick Open (Ctrl+P), as a person would. */
 export async function quickOpen(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
+  // A file created a moment ago may be missing from the file search's first answer;
+  // like a person, close the picker and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(file);
+    try {
+      await row.waitFor({ timeout: 5000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt === 4) throw error;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: file }).waitFor();
 }
@@ -144,6 +155,13 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
+  // Off the sash, which stays highlighted while hovered.
+  await page.mouse.move(box.x + width + 300, y);
+}
+
+/** Waits until no toast containing `text` is on screen (e.g. a progress notification closing). */
+export async function waitForNoNotification(page: Page, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  await page.locator('.notification-toast', { hasText: text }).first().waitFor({ state: 'detached', timeout: timeoutMs });
 }
 
 /** The Rozet view's HTML, for test-results/ when a test fails (best effort). */
