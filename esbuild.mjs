@@ -1,5 +1,6 @@
-// Three bundles: the extension (Node/CJS, `vscode` provided by the host), the webview
-// (browser, loaded under a strict CSP) and the `rozet` CLI (Node, with a shebang).
+// Four bundles: the extension entry and its lazily loaded runtime (Node/CJS, `vscode`
+// provided by the host), the webview (browser, loaded under a strict CSP) and the `rozet`
+// CLI (Node, with a shebang).
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
 
@@ -16,10 +17,21 @@ const common = {
 };
 
 const bundles = [
+  // The extension entry registers commands and views and nothing more; the runtime behind
+  // them is its own bundle, required on first use, so activation does not parse ~1 MB.
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './runtime'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/extension/runtime.ts'],
+    outfile: 'dist/runtime.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -17,7 +17,7 @@ const allowed = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|webview|cli)\.js$/,
+  /^extension\/dist\/(extension|runtime|webview|cli)\.js$/,
   /^extension\/media\/[^/]+\.(svg|png)$/,
 ];
 const unexpected = listing.filter((f) => !allowed.some((re) => re.test(f)));
@@ -25,7 +25,7 @@ if (unexpected.length) {
   console.error(`The .vsix ships files it should not:\n  ${unexpected.join('\n  ')}`);
   process.exit(1);
 }
-for (const required of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/package.json']) {
+for (const required of ['extension/dist/extension.js', 'extension/dist/runtime.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/package.json']) {
   if (!listing.includes(required)) {
     console.error(`The .vsix is missing ${required}.`);
     process.exit(1);

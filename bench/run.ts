@@ -5,7 +5,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchActivation } from './activation';
+import { benchCancellation } from './cancellation';
+import { benchJsonRepair } from './json-repair';
+import { benchMemory } from './memory';
+import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
+import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -14,6 +19,11 @@ const BENCHES: Array<[string, Bench]> = [
   ['Activation', benchActivation],
   ['Run engine', benchRunEngine],
   ['Webview', benchWebview],
+  ['Bundle and .vsix size', benchSizes],
+  ['JSON-repair throughput', benchJsonRepair],
+  ['Memory per 1,000 tasks', benchMemory],
+  ['Cancellation latency', benchCancellation],
+  ['429 storm', benchRateLimitStorm],
 ];
 
 function render(value: unknown, indent = ''): string[] {

@@ -32,6 +32,7 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
 }
 
+/** One streamed fragment; an empty one is a chunk without text (role, finish, usage) that still proves the server is alive. */
 export interface ChatDelta {
   /** Visible answer text. */
   text?: string;

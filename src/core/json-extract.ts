@@ -89,23 +89,45 @@ function findCandidates(raw: string): Candidate[] {
   found.sort((a, b) => a.tier - b.tier || (a.tier === TIER_BARE ? b.length - a.length : 0) || a.start - b.start);
   const seen = new Set<string>();
   return found.filter((c) => {
-    const key = JSON.stringify(c.value);
+    let key: string;
+    try {
+      key = JSON.stringify(c.value);
+    } catch {
+      // Nested too deep to serialise (a hostile `[[[[…`): no plan or tool call looks like that.
+      return false;
+    }
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
+// Characters of scanning and repair allowed per character of input. A failed span is
+// retried from its next bracket, which for text full of unclosed brackets (hostile or a
+// huge messy answer) would be quadratic; the budget keeps every answer linear, at the
+// price of not looking further into such text once it is spent.
+const WORK_PER_CHAR = 8;
+const BASE_WORK = 64 * 1024;
+// jsonrepair is superlinear on some broken input (~1 s for 128 KB of unclosed brackets):
+// larger spans are only parsed as they are, and repairs share a total per answer.
+const MAX_REPAIR_CHARS = 64 * 1024;
+const REPAIR_BUDGET_CHARS = 1024 * 1024;
+
 /** Every top-level JSON object/array in `text` that parses, possibly after repair. */
 function scanSpans(text: string, offset: number, tier: number): Candidate[] {
   const out: Candidate[] = [];
+  let budget = BASE_WORK + WORK_PER_CHAR * text.length;
+  const repairs = { left: REPAIR_BUDGET_CHARS };
   let i = 0;
-  while (i < text.length) {
+  while (i < text.length && budget > 0) {
     const start = nextStart(text, i);
     if (start < 0) break;
     const { end, truncated } = spanEnd(text, start);
     const span = text.slice(start, end);
-    const parsed = plausible(span) ? parseSpan(span, truncated) : undefined;
+    budget -= span.length;
+    const worth = plausible(span);
+    if (worth) budget -= span.length;
+    const parsed = worth ? parseSpan(span, truncated, repairs) : undefined;
     if (parsed) {
       out.push({ ...parsed, tier, start: offset + start, length: span.length });
       i = end;
@@ -181,7 +203,7 @@ function plausible(span: string): boolean {
   return span.startsWith('[') || span.includes(':') || /^\{\s*\}$/.test(span);
 }
 
-function parseSpan(span: string, truncated: boolean): { value: unknown; repaired: boolean } | undefined {
+function parseSpan(span: string, truncated: boolean, repairs: { left: number }): { value: unknown; repaired: boolean } | undefined {
   if (!truncated) {
     try {
       return { value: JSON.parse(span), repaired: false };
@@ -189,6 +211,8 @@ function parseSpan(span: string, truncated: boolean): { value: unknown; repaired
       // fall through to repair
     }
   }
+  if (span.length > MAX_REPAIR_CHARS || repairs.left < span.length) return undefined;
+  repairs.left -= span.length;
   try {
     const value: unknown = JSON.parse(jsonrepair(span));
     return typeof value === 'object' && value !== null ? { value, repaired: true } : undefined;

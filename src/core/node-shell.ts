@@ -140,11 +140,17 @@ class CappedOutput {
   }
 }
 
+/**
+ * Variables holding credentials by the usual naming conventions (OPENAI_API_KEY,
+ * GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, DB_PASSWORD, …), and Rozet's own settings.
+ */
+const SECRET_NAME = /(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|PAT)$|SECRET|^ROZET_/i;
+
 /** Commands a model runs must not be able to print the user's API keys. */
 export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (/(_API_KEY|_TOKEN|_SECRET|_PASSWORD)$|^ROZET_/i.test(key)) continue;
+    if (SECRET_NAME.test(key)) continue;
     out[key] = value;
   }
   return out;

@@ -78,6 +78,9 @@ export class NodeWorkspace implements Workspace {
     if (relative === '') throw new ToolError('Cannot write to the workspace root itself; give a file path.');
     const existing = await statOrUndefined(real);
     if (existing?.isDirectory()) throw new ToolError(`${path} is a directory.`);
+    // The atomic rename would replace a read-only file (only the folder's permission
+    // counts), and root ignores permission bits: honour the file's own mode explicitly.
+    if (existing && (existing.mode & 0o222) === 0) throw new ToolError(`${relative} is read-only, so nothing was written. Ask the user to make it writable (chmod u+w) if it should change.`);
     let bytes: Buffer;
     if (existing) {
       const old = await fsp.readFile(real);
@@ -98,7 +101,7 @@ export class NodeWorkspace implements Workspace {
     } catch (error) {
       await fsp.rm(temp, { force: true });
       if (error instanceof ModelError || error instanceof ToolError) throw error;
-      throw new ToolError(`Could not write ${relative}: ${(error as Error).message}`);
+      throw new ToolError(`Could not write ${relative}${writeFailureHint((error as NodeJS.ErrnoException).code)}; the file was left as it was. (${(error as Error).message})`);
     }
     return { created: !existing, bytes: bytes.length };
   }
@@ -238,8 +241,9 @@ function decode(bytes: Buffer, truncated: boolean): { text: string; encoding: En
   if (bom === 'utf16le') return { text: bytes.subarray(2).toString('utf16le'), encoding: bom };
   if (bom === 'utf16be') return { text: swap16(bytes.subarray(2)).toString('utf16le'), encoding: bom };
   try {
-    // A cut read may end inside a multi-byte character; only complete files must be valid.
-    return { text: new TextDecoder('utf-8', { fatal: !truncated }).decode(bytes), encoding: 'utf8' };
+    // A cut read may end inside a multi-byte character: only complete files must be valid,
+    // and streaming mode leaves a trailing partial character out instead of showing U+FFFD.
+    return { text: new TextDecoder('utf-8', { fatal: !truncated }).decode(bytes, { stream: truncated }), encoding: 'utf8' };
   } catch {
     return { text: bytes.toString('latin1'), encoding: 'latin1' };
   }
@@ -276,6 +280,22 @@ function swap16(bytes: Buffer): Buffer {
 function keepLineEndings(content: string, previous: string): string {
   const crlfOnly = previous.includes('\r\n') && !/(^|[^\r])\n/.test(previous);
   return crlfOnly ? content.replace(/\r?\n/g, '\r\n') : content;
+}
+
+/** What a failed write means for the user, for the errors they can act on. */
+function writeFailureHint(code: string | undefined): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return ': the disk is full (free some space and retry)';
+    case 'EACCES':
+    case 'EPERM':
+      return ': permission denied';
+    case 'EROFS':
+      return ': the file system is read-only';
+    default:
+      return '';
+  }
 }
 
 function throwIfAborted(signal?: AbortSignal): void {

@@ -7,10 +7,12 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 
 export const PROTECTED_PATTERNS: readonly string[] = [
-  '.vscode/**',
+  // Nested too: a sub-folder can be a root of a multi-root workspace, and a nested
+  // repository's hooks run whenever git is used inside it.
+  '**/.vscode/**',
   '**/*.code-workspace',
-  '.git/**',
-  '.git',
+  '**/.git/**',
+  '**/.git',
   '.github/workflows/**',
   '.rozet.yaml',
   '.rozet.yml',
@@ -29,12 +31,39 @@ export function isProtectedPath(...paths: string[]): boolean {
   return paths.some((p) => isProtectedMatch(normaliseRelative(p)));
 }
 
+/** Top-level names a shell glob in a command could expand to (`.vs*`, `.[v]scode`, `.e*`). */
+const GLOB_TARGETS = ['.vscode', '.git', '.github', '.env', '.rozet.yaml', '.rozet.yml', '.rozetignore', 'x.code-workspace'];
+const PROTECTED_WORD = /(^|[\s"'=/\\(<>|;&`])(\.vscode|\.git|\.github[\\/]+workflows|\.rozet\.ya?ml|\.rozetignore|\.env[^\s"';|&]*|[^\s"';|&]*\.code-workspace)($|[\s"'/\\);|&<>`])/i;
+// `git config …` (and `git -c … config`) writes .git/config, e.g. core.hooksPath.
+const GIT_CONFIG = /(^|[\s;&|(`])git(\s+-\S+)*\s+config\b/i;
+
 /**
  * Commands that name a protected path ask even under `rozet.bash.approval = auto`:
- * `echo … > .vscode/settings.json` must not slip past the rule writes follow.
+ * `echo … > .vscode/settings.json` must not slip past the rule writes follow. Quotes and
+ * backslashes are dropped first (`.vs''code` is `.vscode` to the shell), and a word with
+ * glob characters asks when it could expand to a protected name. This is a textual
+ * check: under `auto` a determined program can still compute a path, which is why
+ * `auto` is a user-level choice only.
  */
 export function mentionsProtectedPath(command: string): boolean {
-  return /(^|[\s"'=/\\(<>|;&`])(\.vscode|\.git|\.github[\\/]+workflows|\.rozet\.ya?ml|\.rozetignore|\.env[^\s"';|&]*|[^\s"';|&]*\.code-workspace)($|[\s"'/\\);|&<>`])/i.test(command);
+  const unquoted = command.replace(/["'\\]/g, '');
+  if (PROTECTED_WORD.test(command) || PROTECTED_WORD.test(unquoted) || GIT_CONFIG.test(unquoted)) return true;
+  return unquoted.split(/[\s;&|<>()`=]+/).some((word) => /[*?[]/.test(word) && globReachesProtected(word));
+}
+
+function globReachesProtected(word: string): boolean {
+  return word
+    .split('/')
+    .filter((segment) => /[*?[]/.test(segment))
+    .some((segment) => {
+      try {
+        const matches = picomatch(segment, { nocase: true });
+        return GLOB_TARGETS.some((name) => matches(name));
+      } catch {
+        // A pattern picomatch cannot read is one the shell may still expand: ask.
+        return true;
+      }
+    });
 }
 
 function normaliseRelative(path: string): string {

@@ -61,6 +61,9 @@ const REPEAT_REFUSE = 3;
 /** ...and this many times ends the task. */
 const REPEAT_FAIL = 5;
 const MAX_EMPTY_ANSWERS = 3;
+/** Tool calls run from one answer; a model flooding hundreds in one turn gets the rest refused. */
+export const MAX_CALLS_PER_ANSWER = 20;
+const MAX_ARGS_DEPTH = 64;
 const DEPENDENCY_RESULT_TOKENS = 800;
 
 export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
@@ -140,7 +143,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       emptyAnswers = 0;
 
       const results: ChatMessage[] = [];
-      for (const call of calls) {
+      for (const [index, call] of calls.entries()) {
         const startedAt = Date.now();
         const started = performance.now();
         const parsed = parseArgs(call.arguments);
@@ -150,7 +153,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         lastCall = signature;
         let ok: boolean;
         let output: string;
-        if (repeats >= REPEAT_FAIL) {
+        if (index >= MAX_CALLS_PER_ANSWER) {
+          ok = false;
+          output = `Not run: this answer made ${calls.length} tool calls and at most ${MAX_CALLS_PER_ANSWER} tool calls in one answer are run. Make the remaining calls in your next answers.`;
+        } else if (repeats >= REPEAT_FAIL) {
           return done('failed', `The model kept repeating the same tool call (${call.name} with identical arguments, ${repeats} times in a row).`);
         } else if (repeats >= REPEAT_REFUSE) {
           ok = false;
@@ -212,14 +218,32 @@ function asToolCall(value: unknown): { name: string; args: unknown } | undefined
 
 function parseArgs(text: string): { value: unknown; error?: string } {
   if (!text.trim()) return { value: {} };
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     // Sloppy JSON from small models (trailing commas, single quotes) is repaired, not refused.
-    const repaired = extractJsonValues(text).find(isRecord);
-    if (repaired) return { value: repaired };
-    return { value: text, error: 'The tool arguments are not a JSON object. Send them as {"name": value, …}.' };
+    value = extractJsonValues(text).find(isRecord);
+    if (value === undefined) return { value: text, error: 'The tool arguments are not a JSON object. Send them as {"name": value, …}.' };
   }
+  // Events, signatures and the UI serialise the arguments recursively: a hostile
+  // `{"a":{"a":…` thousands deep would overflow the stack there.
+  if (nestingDepth(value, MAX_ARGS_DEPTH) > MAX_ARGS_DEPTH) return { value: '(arguments nested too deeply)', error: `The tool arguments are nested more than ${MAX_ARGS_DEPTH} levels deep; send a flat JSON object.` };
+  return { value };
+}
+
+/** Depth of nested arrays/objects, counted iteratively and only up to `limit` + 1. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function record(call: ToolCall, args: unknown, ok: boolean, output: string, durationMs: number, startedAt: number): ToolCallRecord {

@@ -23,6 +23,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   private pendingEvents: RunEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private sidebar: vscode.WebviewView | undefined;
+  private readonly panels = new Set<vscode.WebviewPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -40,12 +41,14 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   openPanel(): void {
     const panel = vscode.window.createWebviewPanel('rozet.panel', 'Rozet', vscode.ViewColumn.Beside, this.webviewOptions());
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'rozet.svg');
+    this.panels.add(panel);
+    panel.onDidDispose(() => this.panels.delete(panel));
     this.attach(panel.webview, panel.onDidDispose);
   }
 
   /** True when some Rozet webview is on screen (inline approvals can be seen there). */
   get visible(): boolean {
-    return this.sidebar?.visible === true || this.webviews.size > (this.sidebar ? 1 : 0);
+    return this.sidebar?.visible === true || [...this.panels].some((p) => p.visible);
   }
 
   async reveal(): Promise<void> {

@@ -9,6 +9,7 @@ import type { ApiKeyStore } from './api-keys';
 import type { ChatViews } from './chat-view';
 import type { Controller } from './controller';
 import type { Log } from './log';
+import type { COMMAND_IDS } from './command-ids';
 import type { RozetService } from './service';
 
 export interface CommandDeps {
@@ -22,7 +23,11 @@ export interface CommandDeps {
 
 const ROLE_LABELS: Record<Role, string> = { orchestrator: 'Planner (orchestrator)', worker: 'Worker' };
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+export type CommandId = (typeof COMMAND_IDS)[number];
+export type CommandHandlers = Record<CommandId, (...args: unknown[]) => unknown>;
+
+/** The handler of every contributed command; extension.ts registers them. */
+export function commandHandlers(deps: CommandDeps): CommandHandlers {
   const { controller, service, views, keys, log } = deps;
   const guarded =
     <A extends unknown[]>(fn: (...args: A) => unknown) =>
@@ -37,10 +42,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     };
 
-  return [
-    vscode.commands.registerCommand(
-      'rozet.planTask',
-      guarded(async (request?: unknown) => {
+  return {
+    'rozet.planTask':
+guarded(async (request?: unknown) => {
         let text = typeof request === 'string' ? request : undefined;
         if (text === undefined) {
           const editor = vscode.window.activeTextEditor;
@@ -57,10 +61,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         void views.reveal();
         return controller.request(text);
       }),
-    ),
-    vscode.commands.registerCommand(
-      'rozet.sendSelection',
-      guarded(async () => {
+    'rozet.sendSelection': guarded(async () => {
         const editor = vscode.window.activeTextEditor;
         if (!editor || editor.selection.isEmpty) {
           void vscode.window.showInformationMessage('Rozet: select some text in an editor first, then run "Send Selection to Rozet".');
@@ -74,10 +75,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           text: editor.document.getText(editor.selection),
         });
       }),
-    ),
-    vscode.commands.registerCommand(
-      'rozet.setApiKey',
-      guarded(async (providerArg?: unknown) => {
+    'rozet.setApiKey': guarded(async (providerArg?: unknown) => {
         const provider = isProvider(providerArg) ? providerArg : await pickProvider(keys);
         if (!provider) return;
         const stored = await keys.get(provider);
@@ -110,10 +108,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (verdict.ok) void vscode.window.showInformationMessage(`Rozet: the ${name} key is stored and works.`);
         else void vscode.window.showWarningMessage(`Rozet: the ${name} key is stored, but checking it failed: ${verdict.message}`, 'Health Check').then((p) => p && vscode.commands.executeCommand('rozet.healthCheck'));
       }),
-    ),
-    vscode.commands.registerCommand(
-      'rozet.switchModel',
-      guarded(async (roleArg?: unknown, modelArg?: unknown) => {
+    'rozet.switchModel': guarded(async (roleArg?: unknown, modelArg?: unknown) => {
         const role = roleArg === 'orchestrator' || roleArg === 'worker' ? roleArg : await pickRole();
         if (!role) return;
         let model = typeof modelArg === 'string' && modelArg.trim() ? modelArg.trim() : undefined;
@@ -159,10 +154,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         await configuration.update(`rozet.${role}.model`, model, target);
         void vscode.window.showInformationMessage(`Rozet: ${ROLE_LABELS[role]} model is now ${model}.`);
       }),
-    ),
-    vscode.commands.registerCommand(
-      'rozet.healthCheck',
-      guarded(async () => {
+    'rozet.healthCheck': guarded(async () => {
         const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Rozet: checking providers…', cancellable: true }, (_p, token) => {
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
@@ -176,11 +168,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         else void vscode.window.showErrorMessage(`Rozet: ${failed[0]}`, 'Show Details', 'Set API Key').then((p) => (p === 'Show Details' ? log.show() : p && vscode.commands.executeCommand('rozet.setApiKey')));
         return report;
       }),
-    ),
-    vscode.commands.registerCommand('rozet.cancel', () => controller.cancel()),
-    vscode.commands.registerCommand(
-      'rozet.showConfiguration',
-      guarded(async () => {
+    'rozet.cancel': () => controller.cancel(),
+    'rozet.showConfiguration': guarded(async () => {
         const host = await service.config();
         // Where each key comes from (never the key): a key from the environment or .env
         // is as much "set" as a stored one, and the user should see which applies.
@@ -194,9 +183,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
         await vscode.window.showTextDocument(doc, { preview: true });
       }),
-    ),
-    vscode.commands.registerCommand('rozet.openPanel', () => views.openPanel()),
-  ];
+    'rozet.openPanel': () => views.openPanel(),
+  };
 }
 
 function isProvider(value: unknown): value is ProviderName {

@@ -286,7 +286,14 @@ export class Controller implements vscode.Disposable {
     this.session.runState = 'running';
     void this.history.save(this.session);
     const listeners = new Set<RunEventListener>();
-    const relay: RunEventListener = (event) => event.runId === runId && listeners.forEach((l) => l(event));
+    // Callers subscribe after `start` resolves; replaying what they missed (plan.started,
+    // the first task.queued) gives every subscriber the whole stream.
+    const seen: RunEvent[] = [];
+    const relay: RunEventListener = (event) => {
+      if (event.runId !== runId) return;
+      seen.push(event);
+      listeners.forEach((l) => l(event));
+    };
     this.runListeners.add(relay);
     const done = vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Rozet', cancellable: true },
@@ -318,6 +325,7 @@ export class Controller implements vscode.Disposable {
     return {
       runId,
       onEvent: (listener) => {
+        seen.forEach((event) => listener(event));
         listeners.add(listener);
         return new vscode.Disposable(() => listeners.delete(listener));
       },

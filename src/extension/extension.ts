@@ -1,24 +1,16 @@
-// Entry point. activate() only constructs and registers: no network, no model lists, no
-// secrets read until a command or view needs them, so activation stays cheap. Every
-// registration goes into context.subscriptions and is disposed with the extension.
+// Entry point. activate() only registers Rozet's commands and view and returns the API;
+// the runtime behind them (SDKs, settings, secrets, the controller) is loaded on first
+// use, so activation does no I/O and evaluates almost no code. Every registration goes
+// into context.subscriptions and is disposed with the extension.
 import * as vscode from 'vscode';
 import type { ResolvedConfig, Role } from '../config';
 import type { RunSummary } from '../core/events';
 import type { Plan, PlanResult } from '../core/plan';
 import type { PlanContext } from '../core/planner';
-import { Redactor } from '../core/redact';
 import type { HealthReport, ListedModel } from '../providers';
-import { ApiKeyStore } from './api-keys';
-import { ChatViews } from './chat-view';
-import { registerCommands } from './commands';
-import { Controller, type RunHandle } from './controller';
-import { HistoryStore } from './history';
-import { Log } from './log';
-import { modelsHeader } from './models-header';
-import { ORIGINAL_SCHEME, OriginalContentProvider } from './run-changes';
-import { RozetService } from './service';
-import { affectsRozet } from './settings';
-import { ModelStatusBar } from './status-bar';
+import { COMMAND_IDS } from './command-ids';
+import type { RunHandle } from './controller';
+import type { Runtime } from './runtime';
 
 export const API_VERSION = 1;
 
@@ -36,64 +28,28 @@ export interface RozetApi {
 }
 
 export function activate(context: vscode.ExtensionContext): RozetApi {
-  const redactor = new Redactor();
-  const log = new Log(redactor);
-  const keys = new ApiKeyStore(context.secrets);
-  const service = new RozetService(keys, redactor);
-  const history = new HistoryStore(context.workspaceState, redactor);
-  const views: ChatViews = new ChatViews(context.extensionUri, {
-    // The views exist before the controller they delegate to, and only call it later.
-    snapshot: () => controller.snapshot(),
-    handle: (message) => controller.handle(message),
-    reportInvalid: (error) => log.warn(`Ignored a message from the Rozet view: ${error}`),
-  });
-  const controller = new Controller(service, views, history, log, redactor);
-  const status = new ModelStatusBar();
+  let runtime: Promise<Runtime> | undefined;
+  // A plain require of the separately bundled dist/runtime.js (see esbuild.mjs): an
+  // import() would go through ESM resolution, which the extension host does not serve.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = () => (runtime ??= Promise.resolve().then(() => (require('./runtime') as typeof import('./runtime')).createRuntime(context)));
 
-  const refreshHeader = (options: { lists: boolean; health?: HealthReport }) =>
-    modelsHeader(service, { ...options, previous: controller.currentModels }).then(
-      (models) => {
-        controller.setModels(models);
-        status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);
-      },
-      (error: unknown) => log.warn(`Could not refresh the model header: ${error instanceof Error ? error.message : String(error)}`),
-    );
-
+  for (const id of COMMAND_IDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).commands[id](...args)));
+  }
   context.subscriptions.push(
-    log,
-    status,
-    views,
-    controller,
     vscode.window.registerWebviewViewProvider('rozet.chat', {
-      resolveWebviewView: (view) => {
-        views.resolveWebviewView(view);
-        void refreshHeader({ lists: true });
-      },
-    }),
-    vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider((runId) => controller.findRun(runId))),
-    ...registerCommands({ controller, service, views, keys, log, onHealth: (health) => void refreshHeader({ lists: false, health }) }),
-    controller.onDidChangeRunning((running) => {
-      void vscode.commands.executeCommand('setContext', 'rozet.running', running);
-      void refreshHeader({ lists: false });
-    }),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsRozet(event)) void refreshHeader({ lists: false });
+      resolveWebviewView: async (view) => (await load()).resolveView(view),
     }),
   );
-  // The status bar reads settings only; it is filled after activate() has returned.
-  setTimeout(() => void refreshHeader({ lists: false }), 0);
 
   return {
     version: API_VERSION,
-    plan: (request, planContext = {}) => service.plan(request, planContext),
-    run: async (planOrRequest, options = {}) => {
-      if (typeof planOrRequest !== 'string') return controller.start(planOrRequest);
-      const planned = await service.plan(planOrRequest, options.context ?? {});
-      return controller.start(planned.plan, planned.source);
-    },
-    listModels: (role) => service.listModels(role),
-    getConfiguration: async () => (await service.config()).resolved,
-    healthCheck: () => service.healthCheck(),
+    plan: async (request, planContext) => (await load()).api.plan(request, planContext),
+    run: async (planOrRequest, options) => (await load()).api.run(planOrRequest, options),
+    listModels: async (role) => (await load()).api.listModels(role),
+    getConfiguration: async () => (await load()).api.getConfiguration(),
+    healthCheck: async () => (await load()).api.healthCheck(),
   };
 }
 

@@ -17,6 +17,11 @@ export interface OllamaOptions {
   fetch?: typeof fetch;
 }
 
+/** Headers of the failed response of one call, kept for Retry-After. */
+interface FailedResponse {
+  headers?: Headers;
+}
+
 type OllamaToolCall = NonNullable<OllamaMessage['tool_calls']>[number] & { id?: string };
 
 export class OllamaChatModel implements ChatModel {
@@ -43,11 +48,12 @@ export class OllamaChatModel implements ChatModel {
     if (request.temperature !== undefined) body.options = { ...body.options, temperature: request.temperature };
     if (request.maxOutputTokens) body.options = { ...body.options, num_predict: request.maxOutputTokens };
     if (request.json) body.format = 'json';
-    const client = this.client(request.signal);
+    const failed: FailedResponse = {};
+    const client = this.client(request.signal, failed);
     try {
       return this.capabilities.streaming ? await this.streamChat(client, body, request, ctx) : this.toResponse(await client.chat({ ...body, stream: false }), request);
     } catch (error) {
-      throw await this.toModelError(error, ctx);
+      throw await this.toModelError(error, ctx, true, failed.headers);
     }
   }
 
@@ -77,9 +83,14 @@ export class OllamaChatModel implements ChatModel {
    * A client per call: the SDK passes no AbortSignal on non-streamed requests and keeps
    * one shared abort list, so the caller's signal is joined in at the fetch level.
    */
-  private client(signal: AbortSignal | undefined): Ollama {
+  private client(signal: AbortSignal | undefined, failed?: FailedResponse): Ollama {
     const base = this.options.fetch ?? fetch;
-    const joined: typeof fetch = (input, init) => base(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) });
+    const joined: typeof fetch = async (input, init) => {
+      const response = await base(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) });
+      // The SDK's ResponseError drops the headers, and with them Retry-After.
+      if (!response.ok && failed) failed.headers = response.headers;
+      return jsonErrorBody(response);
+    };
     return new Ollama({ host: this.options.baseUrl, fetch: joined });
   }
 
@@ -100,6 +111,8 @@ export class OllamaChatModel implements ChatModel {
         toolCalls.push(toToolCall(call));
         request.onDelta?.({ toolCallFragment: true });
       }
+      // A line without text (the final stats line) still resets the idle timer.
+      if (!message?.thinking && !message?.content && !message?.tool_calls?.length) request.onDelta?.({});
       last = part;
     }
     if (request.signal?.aborted) throw new ModelError('cancelled', 'Cancelled.', { provider: 'ollama' });
@@ -114,11 +127,11 @@ export class OllamaChatModel implements ChatModel {
     return { content: message?.content ?? '', toolCalls, finishReason: toFinishReason(response.done_reason, toolCalls.length > 0), usage: usage(response), model: response.model || this.model };
   }
 
-  private async toModelError(error: unknown, ctx: ErrorContext, suggest = true): Promise<ModelError> {
+  private async toModelError(error: unknown, ctx: ErrorContext, suggest = true, headers?: Headers): Promise<ModelError> {
     if (error instanceof ModelError) return error;
     let mapped: ModelError;
     if (isResponseError(error)) {
-      mapped = mapHttpFailure({ status: error.status_code, message: error.error }, ctx);
+      mapped = mapHttpFailure({ status: error.status_code, message: errorText(error.error), headers }, ctx);
     } else if (error instanceof Error && error.name === 'Error' && !ctx.signal?.aborted && !/did not receive done/i.test(error.message)) {
       // An {"error": "..."} line inside the NDJSON stream: the SDK throws it as a bare
       // Error without a status, so the status is inferred from Ollama's wording.
@@ -133,8 +146,28 @@ export class OllamaChatModel implements ChatModel {
   }
 }
 
-function isResponseError(error: unknown): error is Error & { error: string; status_code: number } {
+function isResponseError(error: unknown): error is Error & { error: unknown; status_code: number } {
   return error instanceof Error && error.name === 'ResponseError' && typeof (error as { status_code?: unknown }).status_code === 'number';
+}
+
+/** Ollama says `{"error": "text"}`; proxies and hosted servers also send OpenAI's `{"error": {"message": …}}`. */
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : JSON.stringify(error) ?? '';
+}
+
+/**
+ * A failed response that is not JSON becomes `{"error": "<text>"}`: the SDK would
+ * otherwise console.log about it, which lands on the CLI's stdout (`rozet plan --json`).
+ */
+async function jsonErrorBody(response: Response): Promise<Response> {
+  if (response.ok || response.headers.get('content-type')?.includes('application/json')) return response;
+  const text = (await response.text().catch(() => '')).trim();
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json');
+  headers.delete('content-length');
+  return new Response(JSON.stringify({ error: text || `HTTP ${response.status} ${response.statusText}` }), { status: response.status, statusText: response.statusText, headers });
 }
 
 function toOllamaMessage(message: ChatMessage): OllamaMessage {

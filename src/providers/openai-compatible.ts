@@ -107,8 +107,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = toUsage(chunk.usage);
       const choice = chunk.choices?.[0];
-      if (!choice) continue;
-      const delta = (choice.delta ?? {}) as Delta;
+      const delta = (choice?.delta ?? {}) as Delta;
       const reasoning = delta.reasoning_content ?? delta.reasoning;
       if (reasoning) request.onDelta?.({ reasoning });
       if (delta.content) {
@@ -119,7 +118,10 @@ export class OpenAICompatibleChatModel implements ChatModel {
         tools.add(fragment);
         request.onDelta?.({ toolCallFragment: true });
       }
-      if (choice.finish_reason) finish = toFinishReason(choice.finish_reason);
+      // Role, finish and usage chunks carry no text but are the server speaking: they
+      // count against the idle timer too, or a slow tail would look like a stall.
+      if (!reasoning && !delta.content && !delta.tool_calls?.length) request.onDelta?.({});
+      if (choice?.finish_reason) finish = toFinishReason(choice.finish_reason);
     }
     // The SDK ends the loop quietly when aborted, and a server that drops the connection
     // cleanly ends it too: neither is a finished answer.

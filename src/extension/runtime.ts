@@ -1,0 +1,84 @@
+// Everything behind Rozet's commands, views and API, built on first use. extension.ts
+// loads this module lazily: the SDKs, zod schemas and YAML parser it pulls in cost tens
+// of milliseconds to evaluate, which activation should not pay.
+import * as vscode from 'vscode';
+import { Redactor } from '../core/redact';
+import type { HealthReport } from '../providers';
+import { ApiKeyStore } from './api-keys';
+import { ChatViews } from './chat-view';
+import { commandHandlers, type CommandHandlers } from './commands';
+import { Controller } from './controller';
+import type { RozetApi } from './extension';
+import { HistoryStore } from './history';
+import { Log } from './log';
+import { modelsHeader } from './models-header';
+import { ORIGINAL_SCHEME, OriginalContentProvider } from './run-changes';
+import { RozetService } from './service';
+import { affectsRozet } from './settings';
+import { ModelStatusBar } from './status-bar';
+
+export interface Runtime {
+  commands: CommandHandlers;
+  resolveView(view: vscode.WebviewView): void;
+  api: Omit<RozetApi, 'version'>;
+}
+
+export function createRuntime(context: vscode.ExtensionContext): Runtime {
+  const redactor = new Redactor();
+  const log = new Log(redactor);
+  const keys = new ApiKeyStore(context.secrets);
+  const service = new RozetService(keys, redactor);
+  const history = new HistoryStore(context.workspaceState, redactor);
+  const views: ChatViews = new ChatViews(context.extensionUri, {
+    // The views exist before the controller they delegate to, and only call it later.
+    snapshot: () => controller.snapshot(),
+    handle: (message) => controller.handle(message),
+    reportInvalid: (error) => log.warn(`Ignored a message from the Rozet view: ${error}`),
+  });
+  const controller = new Controller(service, views, history, log, redactor);
+  const status = new ModelStatusBar();
+
+  const refreshHeader = (options: { lists: boolean; health?: HealthReport }) =>
+    modelsHeader(service, { ...options, previous: controller.currentModels }).then(
+      (models) => {
+        controller.setModels(models);
+        status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);
+      },
+      (error: unknown) => log.warn(`Could not refresh the model header: ${error instanceof Error ? error.message : String(error)}`),
+    );
+
+  context.subscriptions.push(
+    log,
+    status,
+    views,
+    controller,
+    vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider((runId) => controller.findRun(runId))),
+    controller.onDidChangeRunning((running) => {
+      void vscode.commands.executeCommand('setContext', 'rozet.running', running);
+      void refreshHeader({ lists: false });
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsRozet(event)) void refreshHeader({ lists: false });
+    }),
+  );
+  void refreshHeader({ lists: false });
+
+  return {
+    commands: commandHandlers({ controller, service, views, keys, log, onHealth: (health) => void refreshHeader({ lists: false, health }) }),
+    resolveView: (view) => {
+      views.resolveWebviewView(view);
+      void refreshHeader({ lists: true });
+    },
+    api: {
+      plan: (request, planContext = {}) => service.plan(request, planContext),
+      run: async (planOrRequest, options = {}) => {
+        if (typeof planOrRequest !== 'string') return controller.start(planOrRequest);
+        const planned = await service.plan(planOrRequest, options.context ?? {});
+        return controller.start(planned.plan, planned.source);
+      },
+      listModels: (role) => service.listModels(role),
+      getConfiguration: async () => (await service.config()).resolved,
+      healthCheck: () => service.healthCheck(),
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// Issue 8 §4 / DESIGN §4: a scan proving API keys never reach what Rozet prints or ships:
+// CLI stdout/stderr of plan, run, health and config (keys in the environment, a scripted
+// server that echoes them back in errors and answers), plans, run events and summaries,
+// error messages, the environment of commands workers run, and the packaged .vsix.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/cli';
+import type { CliIo } from '../../src/cli/io';
+import { NodeShell } from '../../src/core/node-shell';
+import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
+import { removeDir, tempDir } from '../support/run-engine-fixtures';
+import { Tally } from '../support/tally';
+import { readZipEntries } from '../support/zip-entries';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const KEYS: Record<string, string> = {
+  OPENAI_COMPATIBLE_API_KEY: 'sk-secrets-compat-0123456789abcdefghijklmn',
+  OPENAI_API_KEY: 'sk-proj-secretsOpenAI0123456789abcdefghij',
+  OPENROUTER_API_KEY: 'sk-or-v1-secrets0123456789abcdef0123456789abcdef',
+  ANTHROPIC_API_KEY: 'sk-ant-api03-secrets0123456789abcdefghij',
+  GEMINI_API_KEY: 'AIzaSecrets0123456789abcdefghijklmnopq',
+  // Not key-shaped at all: only knowing it as a key can hide it.
+  OLLAMA_API_KEY: 'plain-looking-ollama-credential-42',
+};
+const KEY = KEYS.OPENAI_COMPATIBLE_API_KEY;
+// Every key-shaped token (the Redactor's shapes) and every known key.
+const KEY_SHAPED = /\bsk-(?:or-v1-|ant-(?:api\d+-)?|proj-)?[A-Za-z0-9_-]{20,}|\bAIza[0-9A-Za-z_-]{30,}/;
+
+const PLAN = { tasks: [{ id: 't1', title: 'Echo keys', description: `Use the key ${KEY} and ${KEYS.OLLAMA_API_KEY}`, dependsOn: [], files: ['out.txt'] }] };
+const ALL_KEYS = Object.values(KEYS).join(' ');
+
+const SCENARIO: Scenario = {
+  models: [{ id: 'm', tools: true }],
+  agent: [
+    {
+      match: 'Echo keys',
+      hasTools: true,
+      steps: [
+        { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'out.txt', content: `keys: ${ALL_KEYS}` } }] },
+        { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'out.txt' } }] },
+        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'env; echo "$OPENAI_API_KEY"' } }] },
+        { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: `${KEY}.txt` } }] },
+        { kind: 'text', text: `Finished. Keys seen: ${ALL_KEYS}` },
+      ],
+    },
+    { hasTools: false, plan: PLAN },
+  ],
+};
+
+function collect(stream: PassThrough): () => string {
+  const parts: Buffer[] = [];
+  stream.on('data', (c: Buffer) => parts.push(c));
+  return () => Buffer.concat(parts).toString('utf8');
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<string> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  stdin.end();
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const io: CliIo = { stdout, stderr, stdin, env, cwd: REPO, interrupt: () => undefined, onInterrupt: () => () => undefined };
+  const code = await runCli(args, io);
+  return `exit ${code}\n${out()}\n${err()}`;
+}
+
+describe('secrets: keys never leak', function () {
+  this.timeout(20_000);
+  const tally = new Tally('secrets');
+  tally.report();
+  let server: ModelServer;
+  let root: string;
+  let env: Record<string, string>;
+  const saved = { ...process.env };
+  beforeEach(async () => {
+    server = await startModelServer({ scenario: SCENARIO });
+    root = tempDir('rozet-secrets-');
+    env = {
+      ...KEYS,
+      ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
+      ROZET_ORCHESTRATOR_BASE_URL: `${server.url}/v1`,
+      ROZET_ORCHESTRATOR_MODEL: 'm',
+      ROZET_WORKER_PROVIDER: 'openaiCompatible',
+      ROZET_WORKER_BASE_URL: `${server.url}/v1`,
+      ROZET_WORKER_MODEL: 'm',
+      ROZET_WORKER_IDLE_TIMEOUT_SECONDS: '5',
+    };
+    // Commands inherit the real process environment: put the keys there too.
+    Object.assign(process.env, KEYS);
+  });
+  afterEach(async () => {
+    for (const name of Object.keys(KEYS)) delete process.env[name];
+    Object.assign(process.env, saved);
+    await server.close();
+    removeDir(root);
+  });
+
+  function clean(where: string, text: string): void {
+    tally.add('scanned');
+    for (const [name, key] of Object.entries(KEYS)) assert.ok(!text.includes(key), `${where} contains ${name}`);
+    const shaped = KEY_SHAPED.exec(text)?.[0];
+    assert.equal(shaped, undefined, `${where} contains a key-shaped token`);
+    tally.add('clean');
+  }
+
+  it('plan and plan --json: a plan quoting the keys prints none of them', async () => {
+    clean('plan --json', await cli(['plan', '--json', '-w', root, 'echo keys'], env));
+    clean('plan', await cli(['plan', '-w', root, 'echo keys'], env));
+  });
+
+  it('a 401 that echoes the key: plan, run and health say what is wrong without the key', async () => {
+    const echo = { kind: 'error' as const, status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}`, key: KEY } }, headers: { 'x-echo': KEY } };
+    server.handle('openai.chat', () => echo);
+    server.handle('openai.models', () => echo);
+    const plan = await cli(['plan', '--json', '-w', root, 'echo keys'], env);
+    assert.match(plan, /rejected the API key/);
+    clean('plan after 401', plan);
+    const run = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    clean('run after 401', run);
+    const health = await cli(['health', '--json', '-w', root], env);
+    assert.match(health, /rejected the API key/);
+    clean('health --json after 401', health);
+    clean('health after 401', await cli(['health', '-w', root], env));
+  });
+
+  it('run --json and run: events, tool results (incl. `env`), summaries and answers hold no key', async () => {
+    const json = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    assert.match(json, /"plan.finished"/);
+    assert.match(json, /\[redacted\]/, 'the redactor was at work');
+    assert.match(json, /\[exit code 0\] [A-Za-z_]+=/, 'env ran and its output is in the events');
+    clean('run --json', json);
+    fs.rmSync(path.join(root, 'out.txt'));
+    clean('run', await cli(['run', '--yes', '-w', root, 'echo keys'], env));
+    // The key did reach the server it belongs to: the scan is not vacuous.
+    assert.equal(server.requests.find((r) => r.route === 'openai.chat')?.headers.authorization, `Bearer ${KEY}`);
+  });
+
+  it('config and config --json show where keys come from, never the keys', async () => {
+    const text = await cli(['config', '-w', root], env);
+    assert.match(text, /OPENAI_COMPATIBLE_API_KEY/);
+    clean('config', text);
+    clean('config --json', await cli(['config', '--json', '-w', root], env));
+  });
+
+  it("commands workers run never see the user's keys, tokens or secrets", async () => {
+    const secrets = { ...KEYS, GITHUB_TOKEN: 'ghp_secretsToken0123456789', AWS_SECRET_ACCESS_KEY: 'aws-secret-0123456789', MY_SERVICE_KEY: 'service-key-0123456789', DB_PASSWORD: 'hunter2hunter2', NPM_AUTH_TOKEN: 'npm-0123456789', ROZET_BASH_APPROVAL: 'auto' };
+    Object.assign(process.env, secrets);
+    try {
+      const result = await new NodeShell(root).run('env', { timeoutMs: 5000, maxOutputBytes: 1024 * 1024 });
+      assert.equal(result.exitCode, 0);
+      assert.match(result.output, /^PATH=/m, 'the ordinary environment is kept');
+      tally.add('scanned');
+      for (const [name, value] of Object.entries(secrets)) {
+        assert.ok(!result.output.includes(value), `${name} reached the command`);
+      }
+      tally.add('clean');
+    } finally {
+      for (const name of Object.keys(secrets)) delete process.env[name];
+    }
+  });
+
+  it('the packaged .vsix holds no key, no key-shaped token, no test key and no .env file', async () => {
+    const vsix = path.join(REPO, 'rozet.vsix');
+    assert.ok(fs.existsSync(vsix), 'rozet.vsix is missing: run `npm run package` first');
+    // Keys used anywhere in the tests must not have been packaged with them.
+    const testKeys = new Set<string>();
+    for (const dir of ['test/unit', 'test/support', 'test/host', 'test/e2e']) {
+      for (const name of fs.readdirSync(path.join(REPO, dir), { recursive: true }).map(String).filter((n) => n.endsWith('.ts'))) {
+        for (const m of fs.readFileSync(path.join(REPO, dir, name), 'utf8').matchAll(/sk-[A-Za-z0-9-]{16,}|AIza[0-9A-Za-z_-]{20,}/g)) testKeys.add(m[0]);
+      }
+    }
+    assert.ok(testKeys.size > 3, 'found the test keys to look for');
+    const entries = await readZipEntries(vsix);
+    assert.ok(entries.some((e) => e.name === 'extension/dist/extension.js'), 'the bundle is in the package');
+    for (const entry of entries) {
+      assert.doesNotMatch(entry.name, /(^|\/)\.env/, `${entry.name} is a .env file`);
+      if (!/\.(js|json|md|txt|map|css|html|svg|xml|vsixmanifest)$/i.test(entry.name) && !entry.name.endsWith('LICENSE')) continue;
+      const text = entry.bytes.toString('utf8');
+      for (const key of testKeys) assert.ok(!text.includes(key), `${entry.name} contains the test key ${key.slice(0, 12)}…`);
+      clean(entry.name, text);
+    }
+  });
+});
