@@ -39,7 +39,7 @@ interface RunEntry {
 }
 
 export class Controller implements vscode.Disposable {
-  private session: SessionRecord = newSession();
+  private session: SessionRecord;
   private attachments: Attachment[] = [];
   private models: ModelsConfig | null = null;
   private readonly runs = new Map<string, RunEntry>();
@@ -58,6 +58,8 @@ export class Controller implements vscode.Disposable {
     private readonly redactor: Redactor,
   ) {
     this.approver = new HostApprover(views, () => this.activeRunId);
+    // After a reload the conversation picks up where it was (an unfinished run comes back interrupted).
+    this.session = history.load()[0] ?? newSession();
   }
 
   get running(): boolean {
@@ -363,6 +365,9 @@ export class Controller implements vscode.Disposable {
     if (this.session.runEvents.length % 2000 === 0) this.session.runEvents = coalesceDeltas(this.session.runEvents, MAX_TEXT_PER_TASK);
     this.views.postEvent(safe);
     for (const listener of this.runListeners) listener(safe);
+    // Task transitions are saved as they happen, so a window that closes mid-run leaves
+    // a record that says which tasks had finished (streamed text is saved at the end).
+    if (safe.type !== 'task.delta' && safe.type !== 'task.toolCall') void this.history.save(this.session);
     switch (safe.type) {
       case 'task.started':
         this.log.info(`[${safe.taskId}] started on ${safe.model} (attempt ${safe.attempt})`);

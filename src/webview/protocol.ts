@@ -167,7 +167,8 @@ export const HistoryItemShape = z.object({
   kind: z.enum(['chat', 'run']),
   title: z.string(),
   at: z.number(),
-  outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+  /** 'interrupted': the window closed or reloaded while the run went on. */
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'interrupted']).optional(),
 });
 export type HistoryItem = z.infer<typeof HistoryItemShape>;
 

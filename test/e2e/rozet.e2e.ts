@@ -401,4 +401,40 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     assert.equal(diskText(server, 'slow.txt'), undefined, 'slow.txt was never created');
     await stepShot(page, 'e2e-17-cancelled');
   });
+
+  it('a window reload in the middle of a run brings the conversation back with the run marked interrupted', async () => {
+    const slowly = { chunks: 60, delayMs: 250 };
+    load({
+      agent: [
+        worker('Task t1: Write reload.txt', 'reload.txt', `${'written slowly\n'.repeat(40)}`, slowly),
+        {
+          match: 'reload me',
+          hasTools: false,
+          plan: { tasks: [{ id: 't1', title: 'Write reload.txt', description: 'Write it.', dependsOn: [], files: ['reload.txt'] }] },
+        },
+      ],
+    });
+    await planTask('Run something slow and reload me');
+    let view = rozetView(page);
+    await view.locator('[role="treeitem"][aria-label="Write reload.txt"]').waitFor();
+    const mark = chatRequests(models).length;
+    await viewButton(view, 'Run').click();
+    await eventually('the worker streaming', () => chatRequests(models).length - mark, (n) => n >= 1);
+    await view.locator('[role="treeitem"][data-status="running"]').waitFor();
+
+    // The user's way to reload: VS Code flushes its storage first, as on any window close.
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
+    await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
+    // Whatever the restored layout, this shows the Rozet side bar (a click could toggle it away).
+    await runCommand(page, 'View: Show Rozet');
+    view = rozetView(page);
+    await view.locator('#rz-tab-tasks').click();
+    await view.locator('[role="treeitem"][data-status="cancelled"]', { hasText: 'Write reload.txt' }).waitFor({ timeout: 30_000 });
+    await stepShot(page, 'e2e-18-interrupted');
+    await view.locator('#rz-tab-chat').click();
+    await view.getByText(/This run was interrupted/).waitFor();
+    assert.equal(diskText(server, 'reload.txt'), undefined, 'no half-written file after the reload');
+    await view.locator('#rz-tab-history').click();
+    await view.locator('#rz-panel-history').getByText(/interrupted/).first().waitFor();
+  });
 });
