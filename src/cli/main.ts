@@ -3,6 +3,7 @@
 // written); a second one, or one with nothing to cancel, quits at once with 130.
 import { runCli } from './cli';
 import { EXIT } from './io';
+import { useEnvironmentProxy } from './proxy';
 
 const handlers = new Set<() => void>();
 let pressed = 0;
@@ -19,6 +20,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.ok);
   throw error;
 });
+
+try {
+  useEnvironmentProxy(process.env);
+} catch (error) {
+  process.stderr.write(`rozet: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(EXIT.usage);
+}
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -5,6 +5,10 @@
 // to quote the expression, which can spin for minutes when it fails.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -331,6 +335,44 @@ describe('rozet CLI', function () {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.equal(code, 0);
       assert.equal((JSON.parse(stdout) as { source: string }).source, 'llm');
+    });
+
+    it('behind an HTTP proxy (HTTP_PROXY): every model request goes through it', async () => {
+      const proxied: string[] = [];
+      // A minimal forward proxy speaking CONNECT, which undici uses for every target.
+      const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+      proxy.on('connect', (req: http.IncomingMessage, client: Duplex) => {
+        proxied.push(`CONNECT ${req.url}`);
+        const [host, port] = (req.url ?? '').split(':');
+        const upstream = net.connect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], { ...env, HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+        let stdout = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        assert.equal(code, 0);
+        assert.equal((JSON.parse(stdout) as { source: string }).source, 'llm', stdout);
+        assert.ok(proxied.includes(`CONNECT ${new URL(server.url).host}`), `proxied: ${proxied.join(', ')}`);
+      } finally {
+        proxy.close();
+      }
+    });
+
+    it('a malformed proxy variable is a clear usage error, not a crash', async () => {
+      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], { ...env, HTTPS_PROXY: 'not a url' });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 2);
+      assert.match(stderr, /HTTPS_PROXY\/HTTP_PROXY\) is not a URL/);
     });
 
     it('Ctrl-C cancels a run cleanly: exit 130, no file written', async () => {
