@@ -5,6 +5,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   baseUrlNeedsConfirmation,
+  envName,
+  keySourceLabel,
   readWorkspaceConfigFiles,
   resolveApiKey,
   resolveConfig,
@@ -54,7 +56,7 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
   for (const role of ROLES) {
     const found = apiKeys[resolved.values[`rozet.${role}.provider`]];
     specs[role] = modelSpecForRole(resolved.values, role, found.key);
-    keySources[role] = found.source && `${found.source}${found.variable ? `: ${found.variable}` : ''}`;
+    keySources[role] = keySourceLabel(found);
   }
 
   const isFatal = (p: ConfigProblem) => p.severity === 'error' && (p.source === 'cli flag' || p.source === 'environment');
@@ -80,6 +82,6 @@ export async function confirmWorkspaceBaseUrls(ctx: CliContext, options: { yes: 
     const answer = options.prompter ? await options.prompter.ask(`The workspace sets ${where}. Send your ${provider} API key (${ctx.keySources[role]}) there? [y/N]: `) : undefined;
     if (answer?.trim().toLowerCase().startsWith('y')) continue;
     spec.apiKey = undefined;
-    options.output.err(`rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ROZET_${role.toUpperCase()}_BASE_URL).`);
+    options.output.err(`rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ${envName(`rozet.${role}.baseUrl`)}).`);
   }
 }

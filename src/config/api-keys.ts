@@ -29,6 +29,11 @@ export interface ResolvedApiKey {
   variable?: string;
 }
 
+/** Where a key came from, for messages ("environment: GOOGLE_API_KEY"); undefined when none is set. */
+export function keySourceLabel(key: { source?: ApiKeySource; variable?: string }): string | undefined {
+  return key.source && (key.variable ? `${key.source}: ${key.variable}` : key.source);
+}
+
 export interface ApiKeyInputs {
   /** The value in SecretStorage for this provider, if any. */
   secret?: string;

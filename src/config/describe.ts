@@ -2,7 +2,7 @@
 // it came from. It receives key *sources* only and never prints a key.
 import type { ProviderName } from '../core/chat';
 import { keyHint, PROVIDERS } from '../providers/catalogue';
-import type { ApiKeySource } from './api-keys';
+import { keySourceLabel, type ApiKeySource } from './api-keys';
 import { effectiveBaseUrl, redactUrl } from './base-url';
 import { envName } from './env-names';
 import { baseUrlNeedsConfirmation, ROLES, type ResolvedConfig } from './resolve';
@@ -61,7 +61,7 @@ function formatValue(resolved: ResolvedConfig, key: SettingKey): string {
 }
 
 function keyStatus(provider: ProviderName, status: { source?: ApiKeySource; variable?: string } | undefined): string {
-  if (status?.source) return `set (${status.source}${status.variable ? `: ${status.variable}` : ''})`;
+  if (status?.source) return `set (${keySourceLabel(status)})`;
   return PROVIDERS[provider].keyRequired ? `not set: ${keyHint(provider)}` : 'not set (optional for this provider)';
 }
 

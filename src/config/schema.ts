@@ -4,14 +4,10 @@
 // Where this schema is stricter than the manifest can say (whole numbers, URL shape,
 // duration syntax, non-empty allowlist entries), that strictness is deliberate.
 import { z } from 'zod';
-import type { ProviderName } from '../core/chat';
+import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
 import { baseUrlIssue } from './base-url';
 
-// z.enum needs a literal tuple; `satisfies` rules out names core does not know, and
-// config-schema.test.ts checks that none is missing.
-const PROVIDER_ENUM = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const satisfies readonly ProviderName[];
-
-const provider = (fallback: ProviderName) => z.enum(PROVIDER_ENUM).default(fallback);
+const provider = (fallback: ProviderName) => z.enum(PROVIDER_NAMES).default(fallback);
 
 const modelId = (fallback: string) =>
   z.string().trim().refine((v) => v.length > 0, 'a model id cannot be empty').default(fallback);

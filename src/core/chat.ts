@@ -2,8 +2,9 @@
 // through it, so the coordinator, worker and planner run the same against Ollama,
 // OpenAI-compatible servers and the scripted models of the tests.
 
-export type ProviderName = 'ollama' | 'openai' | 'openrouter' | 'gemini' | 'anthropic' | 'openaiCompatible';
-export const PROVIDER_NAMES: readonly ProviderName[] = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'];
+// A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
+export const PROVIDER_NAMES = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 

@@ -62,5 +62,4 @@ export type RunEvent =
   | (Base & { type: 'task.cancelled'; taskId: string })
   | (Base & { type: 'plan.finished'; summary: RunSummary });
 
-export type RunEventType = RunEvent['type'];
 export type RunEventListener = (event: RunEvent) => void;

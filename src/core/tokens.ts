@@ -1,9 +1,8 @@
 // Token counts are estimates on purpose: the models Rozet drives (Qwen, Llama, GPT,
 // Claude, Gemini) each use their own tokenizer, so no single exact tokenizer is right,
-// and bundling one costs megabytes and activation time. The estimate is conservative
-// (it over-counts against cl100k/o200k on English and code, checked by
-// test/unit/tokens.test.ts against gpt-tokenizer), so budgets built on it keep
-// requests inside the real context:
+// and bundling one costs megabytes and activation time. The estimate is meant to be
+// conservative (to over-count against cl100k/o200k on English and code), so budgets
+// built on it keep requests inside the real context:
 // - ASCII: one token per 3 characters (real tokenizers average 3.5–4.5);
 // - anything else (CJK, emoji, accented text): one token per character;
 // - 4 tokens of framing per chat message.

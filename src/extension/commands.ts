@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
-import { createChatModel, formatHealthReport, PROVIDERS, type HealthReport } from '../providers';
+import { formatHealthReport, healthCheck, PROVIDERS, type HealthReport } from '../providers';
 import type { ApiKeyStore } from './api-keys';
 import type { ChatViews } from './chat-view';
 import type { Controller } from './controller';
@@ -206,12 +206,15 @@ async function pickRole(): Promise<Role | undefined> {
   return pick?.role;
 }
 
-/** A cheap authenticated call (the model list) to tell whether a key is accepted. */
+/**
+ * Whether the provider accepts a key, by the health check's key test (a model list proves
+ * nothing on OpenRouter, whose list is public; the check asks its key endpoint there).
+ */
 async function checkKey(provider: ProviderName, baseUrl: string, key: string): Promise<{ ok: boolean; message?: string }> {
-  try {
-    await createChatModel({ provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key }).listModels(AbortSignal.timeout(8000));
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+  const report = await healthCheck([{ role: 'worker', spec: { provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key } }], { timeoutMs: 8000 });
+  const checks = report.roles[0]?.checks ?? [];
+  const keyCheck = checks.find((c) => c.name === 'key');
+  if (keyCheck?.status === 'pass' || keyCheck?.status === 'warn') return { ok: true };
+  const failed = keyCheck?.status === 'fail' ? keyCheck : checks.find((c) => c.status === 'fail');
+  return { ok: false, message: failed ? `${failed.message}${failed.fix ? ` ${failed.fix}` : ''}` : 'the provider could not be checked.' };
 }

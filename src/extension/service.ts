@@ -3,12 +3,13 @@
 // model of a role, planning, health and model lists. Shared by commands, the sidebar
 // and the programmatic API; it holds no UI and no run state.
 import * as vscode from 'vscode';
-import { baseUrlNeedsConfirmation, effectiveBaseUrl, keyAllowedFor, resolveApiKey, type Role } from '../config';
+import { baseUrlNeedsConfirmation, effectiveBaseUrl, keyAllowedFor, keySourceLabel, plannerSettingsFromConfig, resolveApiKey, ROLES, type Role } from '../config';
 import { ModelError, type ChatModel, type ProviderName } from '../core/chat';
 import { planTask, type PlanContext } from '../core/planner';
 import type { PlanResult } from '../core/plan';
 import type { Redactor } from '../core/redact';
 import {
+  createChatModel,
   createRoleModel,
   filterModels,
   healthCheck,
@@ -76,7 +77,6 @@ export class RozetService {
    */
   async plan(request: string, context: PlanContext, options: { signal?: AbortSignal; onDelta?: (text: string) => void; onModelError?: (error: unknown) => void } = {}): Promise<PlanResult> {
     const host = await this.config();
-    const values = host.resolved.values;
     let model: ChatModel | undefined;
     let configReason: string | undefined;
     try {
@@ -87,9 +87,7 @@ export class RozetService {
     }
     const result = await planTask(request, context, {
       model,
-      maxTasks: values['rozet.planner.maxTasks'],
-      temperature: values['rozet.temperature'],
-      idleTimeoutMs: values['rozet.worker.idleTimeoutSeconds'] * 1000,
+      ...plannerSettingsFromConfig(host.resolved.values),
       signal: options.signal,
       onDelta: options.onDelta,
       onModelError: options.onModelError,
@@ -99,15 +97,14 @@ export class RozetService {
 
   async listModels(role: Role, signal?: AbortSignal): Promise<ListedModel[]> {
     const host = await this.config();
-    const spec = await this.specFor(host, role);
-    const models = await createRoleModel(host.resolved.values, role, spec.apiKey).listModels(signal);
+    const models = await createChatModel(await this.specFor(host, role)).listModels(signal);
     return filterModels(models, host.resolved.values['rozet.models.exclude']);
   }
 
   async healthCheck(signal?: AbortSignal): Promise<HealthReport> {
     const host = await this.config();
     const targets = await Promise.all(
-      (['orchestrator', 'worker'] as const).map(async (role) => ({ role, spec: await this.specFor(host, role, false), keySource: await this.keySource(host, role) })),
+      ROLES.map(async (role) => ({ role, spec: await this.specFor(host, role, false), keySource: await this.keySource(host, role) })),
     );
     return healthCheck(targets, { signal });
   }
@@ -116,7 +113,7 @@ export class RozetService {
     const provider: ProviderName = host.resolved.values[`rozet.${role}.provider`];
     const stored = await this.keys.get(provider);
     const resolved = resolveApiKey(provider, { secret: stored?.key, env: process.env, dotenvText: host.dotenvText });
-    return resolved.source && (resolved.variable ? `${resolved.source}: ${resolved.variable}` : resolved.source);
+    return keySourceLabel(resolved);
   }
 }
 

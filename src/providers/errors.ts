@@ -2,7 +2,7 @@
 // failures come in; what goes out says what happened and what to do next, in words a
 // user can act on, and never contains the key (server text is scrubbed, since some
 // servers quote the Authorization header or a masked key back).
-import { ModelError, type ProviderName } from '../core/chat';
+import { isAbortError, ModelError, type ProviderName } from '../core/chat';
 import { Redactor } from '../core/redact';
 import { keyHint, PROVIDERS } from './catalogue';
 
@@ -94,7 +94,7 @@ function wrongEndpoint(status: number, ctx: ErrorContext, quote: string): ModelE
 export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError {
   if (error instanceof ModelError) return error;
   const display = PROVIDERS[ctx.provider].displayName;
-  if (ctx.signal?.aborted || isAbort(error)) return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
+  if (ctx.signal?.aborted || isAbortError(error)) return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
   const code = findErrorCode(error);
   const text = error instanceof Error ? error.message : String(error);
   if (ctx.phase === 'stream' && (code === undefined || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || /terminated|other side closed|premature close|did not receive done/i.test(text))) {
@@ -179,10 +179,6 @@ function scrub(text: string, apiKey: string | undefined): string {
   const redactor = new Redactor();
   redactor.addSecret(apiKey);
   return redactor.redact(text).trim();
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'APIUserAbortError');
 }
 
 /** The first system error code (ECONNREFUSED, UND_ERR_SOCKET, …) along the cause chain. */

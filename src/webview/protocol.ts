@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/events';
 import type { Plan, PlanResult } from '../core/plan';
-import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
+import { PROVIDER_NAMES } from '../core/chat';
 
 /** Bumped on any incompatible change; sent in `ready` and `init` so a stale side can tell. */
 export const PROTOCOL_VERSION = 1;
@@ -143,7 +143,7 @@ export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeShape>;
 export const RoleShape = z.enum(['orchestrator', 'worker']);
 export type Role = z.infer<typeof RoleShape>;
 
-const ProviderShape = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]);
+const ProviderShape = z.enum(PROVIDER_NAMES);
 
 export const HealthShape = z.enum(['ok', 'error', 'unknown']);
 export type Health = z.infer<typeof HealthShape>;
@@ -215,7 +215,6 @@ const hostMessageShapes = {
 type HostShapes = typeof hostMessageShapes;
 export type HostMessageType = keyof HostShapes;
 export type HostMessage = { [K in HostMessageType]: z.infer<HostShapes[K]> }[HostMessageType];
-export type HostMessageOf<K extends HostMessageType> = Extract<HostMessage, { type: K }>;
 
 // ---------------------------------------------------------------------------------
 // Webview → host
@@ -249,7 +248,6 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('health.check') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
-export type WebviewMessageType = WebviewMessage['type'];
 
 // ---------------------------------------------------------------------------------
 // Parsing
