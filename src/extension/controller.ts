@@ -203,7 +203,9 @@ export class Controller implements vscode.Disposable {
     this.appendMessage({ id: randomUUID(), role: 'assistant', text: describePlan(result), at: Date.now() });
     this.log.info(`Planned ${result.plan.tasks.length} task(s) (${result.source})${result.reason ? `: ${result.reason}` : ''}`);
     const config = await this.service.config();
-    if (options.autoRun ?? config.resolved.values['rozet.autoRun']) void this.run(result.plan, result.source);
+    if (options.autoRun ?? config.resolved.values['rozet.autoRun']) {
+      this.run(result.plan, result.source).catch((error: unknown) => this.notice('error', error instanceof Error ? error.message : String(error)));
+    }
     return result;
   }
 
@@ -260,7 +262,8 @@ export class Controller implements vscode.Disposable {
 
   async openDiff(path: string, runId = this.activeRunId ?? this.lastRunId()): Promise<void> {
     const changes = runId ? this.runs.get(runId)?.changes : undefined;
-    const uri = changes?.files.find((f) => f.fsPath.endsWith(path) || vscode.workspace.asRelativePath(f) === path);
+    // The core reports paths as workers wrote them: relative, with the folder name first in a multi-root workspace.
+    const uri = changes?.files.find((f) => vscode.workspace.asRelativePath(f, true) === path || vscode.workspace.asRelativePath(f, false) === path);
     if (!changes || !uri) throw new Error(`No change to ${path} is known for that run in this window.`);
     await changes.openDiff(uri);
   }

@@ -425,9 +425,11 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     // The user's way to reload: VS Code flushes its storage first, as on any window close.
     await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
     await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
-    // Whatever the restored layout, this shows the Rozet side bar (a click could toggle it away).
-    await runCommand(page, 'View: Show Rozet');
+    // The reloaded window restores the Rozet side bar it had; open it only if it did not,
+    // since a click on the restored (checked) item would hide it again.
     view = rozetView(page);
+    const restored = await view.locator('[role="tablist"]').waitFor({ timeout: 15_000 }).then(() => true, () => false);
+    if (!restored) await showActivity(page, 'Rozet');
     await view.locator('#rz-tab-tasks').click();
     await view.locator('[role="treeitem"][data-status="cancelled"]', { hasText: 'Write reload.txt' }).waitFor({ timeout: 30_000 });
     await stepShot(page, 'e2e-18-interrupted');

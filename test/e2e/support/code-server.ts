@@ -19,6 +19,12 @@ export interface CodeServerOptions extends SandboxOptions {
    * A built web workbench ignores them unless the server enables its smoke-test driver.
    */
   extensionTests?: boolean;
+  /**
+   * What the window opens: the sandbox workspace folder (default), a `.code-workspace`
+   * file in it (`{ workspaceFile: 'path/relative/to/workspaceDir' }`), or `'empty'`:
+   * a window with no folder.
+   */
+  open?: { workspaceFile: string } | 'empty';
 }
 
 export interface CodeServer {
@@ -27,7 +33,7 @@ export interface CodeServer {
   /** The server's log: its stdout and stderr, which include the extension host's. */
   logFile: string;
   /**
-   * The workbench with the sandbox workspace open. `payload` entries are VS Code's
+   * The workbench with the sandbox workspace open (or what `open` says). `payload` entries are VS Code's
    * window payload (extensionDevelopmentPath, extensionTestsPath, extensionEnvironment…).
    */
   workbenchUrl(payload?: ReadonlyArray<readonly [string, string]>): string;
@@ -110,6 +116,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logFile = join(testResultsDir, `${options.label}-code-server.log`);
   const log = openSync(logFile, 'w');
   const port = await freePort();
+  // What the server opens at `/` and the workbench URL's query opens.
+  const opened: { arg?: string; query: Record<string, string> } =
+    options.open === 'empty'
+      ? { query: { ew: 'true' } }
+      : options.open
+        ? { arg: join(sandbox.workspaceDir, options.open.workspaceFile), query: { workspace: join(sandbox.workspaceDir, options.open.workspaceFile) } }
+        : { arg: sandbox.workspaceDir, query: { folder: sandbox.workspaceDir } };
   const child = spawn(
     install.node,
     [
@@ -124,7 +137,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(options.extensionTests ? ['--vscode-option=enable-smoke-test-driver'] : []),
-      sandbox.workspaceDir,
+      ...(opened.arg ? [opened.arg] : []),
     ],
     { detached: true, stdio: ['ignore', log, log], env: serverEnv() },
   );
@@ -161,7 +174,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     port,
     logFile,
     workbenchUrl: (payload) => {
-      const query = new URLSearchParams({ folder: sandbox.workspaceDir });
+      const query = new URLSearchParams(opened.query);
       if (payload && payload.length > 0) query.set('payload', JSON.stringify(payload));
       return `http://${host}:${port}/?${query.toString()}`;
     },
