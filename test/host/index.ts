@@ -8,9 +8,12 @@
 // run here in name order, all in ONE extension host and window, sharing its state:
 // activation.test.ts checks the extension is not yet active, so it must stay first.
 // Give each test a fresh file name or folder in the workspace rather than relying on
-// order. The workspace (workspaceFolders[0]) is a new temp folder holding README.md, in a
-// new profile with Workspace Trust off (settings: test/e2e/support/sandbox.ts). Run: `npx tsx test/host/run-code-server.ts` (code-server + chromium, here and
-// in CI) or `npx tsx test/host/run-electron.ts` (where VS Code can be downloaded).
+// order. Each driver profile (run-code-server.ts) opens its own window: in the default
+// one the workspace is a new temp folder holding README.md with Workspace Trust off
+// (settings: test/e2e/support/sandbox.ts); the untrusted, multi-root and no-folder
+// profiles each run only their own suite. Run: `npx tsx test/host/run-code-server.ts`
+// (code-server + chromium, here and in CI) or `npx tsx test/host/run-electron.ts` (where
+// VS Code can be downloaded).
 // Shared helpers for tests go in test/host/helpers.ts; mocha's --grep is
 // ROZET_HOST_TEST_GREP.
 import { readdirSync, writeFileSync } from 'node:fs';

@@ -7,10 +7,15 @@
 // It reports back through the hook VS Code's own web test runner uses
 // (window.codeAutomationExit) and the results file written by index.ts.
 //
-// Two profiles run side by side, each its own code-server and browser page:
-//   trusted    Workspace Trust off (the sandbox default): every other suite.
-//   untrusted  Workspace Trust on and the folder not trusted: only the
-//              "untrusted workspace" suite (the trusted profile leaves it out).
+// Four profiles run side by side, each its own code-server and browser page:
+//   trusted     Workspace Trust off (the sandbox default): every other suite.
+//   untrusted   Workspace Trust on and the folder not trusted: only the
+//               "untrusted workspace" suite.
+//   multi-root  a .code-workspace with the folders "app" and "lib": only the
+//               "multi-root workspace" suite.
+//   no-folder   an empty window, no folder open: only the "no workspace folder" suite.
+// Each suite runs in exactly one profile: the trusted profile's grep leaves out the
+// suites the others own.
 // Each page also gets a UI bridge (ui-bridge.ts) so tests can answer modal dialogs and
 // input boxes the way a person would.
 //
@@ -23,7 +28,7 @@ import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
 import { launchChromium, newPage, openWorkbench, screenshot } from '../e2e/support/browser';
 import { buildExtension } from '../e2e/support/build';
-import { startCodeServer } from '../e2e/support/code-server';
+import { type CodeServerOptions, startCodeServer } from '../e2e/support/code-server';
 import { repoRoot, testResultsDir } from '../e2e/support/paths';
 import { buildHostTests } from './build';
 import { printResults } from './report';
@@ -35,17 +40,33 @@ interface Profile {
   settings: Record<string, unknown>;
   /** Mocha grep of this profile, combined with ROZET_HOST_TEST_GREP. */
   grep?: string;
+  /** Workspace files (default: a README.md). */
+  files?: Record<string, string>;
+  /** What the window opens (default: the workspace folder). */
+  open?: CodeServerOptions['open'];
 }
 
 const PROFILES: Profile[] = [
-  // Every suite but the untrusted one, which needs its own window.
-  { label: 'trusted', settings: {}, grep: '^(?!untrusted workspace)' },
+  // Every suite but those that need a window of their own.
+  { label: 'trusted', settings: {}, grep: '^(?!untrusted workspace|multi-root workspace|no workspace folder)' },
   {
     label: 'untrusted',
     // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.
     settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
     grep: '^untrusted workspace',
   },
+  {
+    label: 'multi-root',
+    settings: {},
+    grep: '^multi-root workspace',
+    files: {
+      'app/README.md': '# app\n',
+      'lib/greeting.txt': 'hello from lib\n',
+      'rozet.code-workspace': JSON.stringify({ folders: [{ path: 'app' }, { path: 'lib' }] }, null, 2),
+    },
+    open: { workspaceFile: 'rozet.code-workspace' },
+  },
+  { label: 'no-folder', settings: {}, grep: '^no workspace folder', files: {}, open: 'empty' },
 ];
 
 interface ProfileOutcome {
@@ -64,7 +85,13 @@ function seconds(since: number): string {
 async function runProfile(browser: Browser, profile: Profile, testsEntry: string, timeoutMs: number): Promise<ProfileOutcome> {
   const started = Date.now();
   const label = `host-${profile.label}`;
-  const server = await startCodeServer({ label, extensionTests: true, settings: profile.settings, files: { 'README.md': '# Rozet host test workspace\n' } });
+  const server = await startCodeServer({
+    label,
+    extensionTests: true,
+    settings: profile.settings,
+    files: profile.files ?? { 'README.md': '# Rozet host test workspace\n' },
+    open: profile.open,
+  });
   const resultsFile = join(server.sandbox.root, 'results.json');
   const page = await newPage(browser);
   const bridge = await startUiBridge(page);
