@@ -1,7 +1,7 @@
 // Run events → the terminal. Three shapes of the same stream: a live task tree redrawn in
 // place (stdout is a terminal), plain lines (a pipe or a log), or one JSON event per line
 // (--json, for scripts). The summary goes last in the first two.
-import type { RunEvent, TaskStatus } from '../core/events';
+import { describeRetry, type RunEvent, type TaskStatus } from '../core/events';
 import type { Plan } from '../core/plan';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
@@ -50,6 +50,9 @@ class PlainPrinter implements RunPrinter {
         break;
       case 'task.toolResult':
         line(e.taskId, `${describeCall(e.record.name, e.record.args)}: ${e.record.ok ? 'ok' : 'failed'} — ${oneLine(e.record.summary).slice(0, 200)}`);
+        break;
+      case 'task.retrying':
+        line(e.taskId, describeRetry(e));
         break;
       case 'task.succeeded':
         line(e.taskId, `succeeded in ${took(e.taskId)}`);
@@ -132,6 +135,9 @@ class LivePrinter implements RunPrinter {
         break;
       case 'task.toolCall':
         row.activity = describeCall(e.name, e.args);
+        break;
+      case 'task.retrying':
+        row.activity = describeRetry(e);
         break;
       case 'task.succeeded':
         Object.assign(row, { status: 'succeeded', endedAt: e.at, activity: oneLine(e.result) });

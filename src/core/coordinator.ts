@@ -318,6 +318,7 @@ export class Coordinator {
         outcome.toolCalls.push(record);
         this.emit({ type: 'task.toolResult', taskId: task.id, record });
       },
+      onRetry: (error, attempt, delayMs) => this.emit({ type: 'task.retrying', taskId: task.id, attempt, delayMs, reason: error.message }),
     })
       .then(
         (result) => {

@@ -56,6 +56,10 @@ export type RunEvent =
   | (Base & { type: 'task.delta'; taskId: string; text: string; reasoning?: boolean })
   | (Base & { type: 'task.toolCall'; taskId: string; callId: string; name: string; args: unknown })
   | (Base & { type: 'task.toolResult'; taskId: string; record: ToolCallRecord })
+  // A model call failed in a way worth retrying and the worker waits `delayMs` before the
+  // next attempt; without it a long Retry-After looks like a hung task. `attempt` is the
+  // 1-based attempt that failed; `reason` is the ModelError's user-facing message.
+  | (Base & { type: 'task.retrying'; taskId: string; attempt: number; delayMs: number; reason: string })
   | (Base & { type: 'task.succeeded'; taskId: string; result: string })
   | (Base & { type: 'task.failed'; taskId: string; error: string })
   | (Base & { type: 'task.skipped'; taskId: string; reason: string })
@@ -63,3 +67,15 @@ export type RunEvent =
   | (Base & { type: 'plan.finished'; summary: RunSummary });
 
 export type RunEventListener = (event: RunEvent) => void;
+
+export type RetryEvent = Extract<RunEvent, { type: 'task.retrying' }>;
+
+/**
+ * The one line a `task.retrying` event reads as, the same in the task panel, the CLI and
+ * the output channel. It names the attempt about to start, which is what the user waits for.
+ */
+export function describeRetry(event: Pick<RetryEvent, 'attempt' | 'delayMs' | 'reason'>): string {
+  const seconds = event.delayMs / 1000;
+  const wait = seconds < 10 ? `${Number(seconds.toFixed(1))} s` : `${Math.round(seconds)} s`;
+  return `Retrying in ${wait} (attempt ${event.attempt + 1}): ${event.reason.replace(/\s+/g, ' ').trim()}`;
+}

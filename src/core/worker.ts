@@ -9,7 +9,7 @@
 // refused and then ends the task; empty answers are nudged a few times and then end it;
 // the step cap ends it as failed. An answer cut at the output limit (finish_reason
 // `length`) applies none of its tool calls, so no write is made from half its arguments.
-import { isAbortError, type ChatMessage, type ChatModel, type ToolCall, type TokenUsage } from './chat';
+import { isAbortError, type ChatMessage, type ChatModel, type ModelError, type ToolCall, type TokenUsage } from './chat';
 import type { ToolCallRecord } from './events';
 import { cleanModelText, extractJsonValues } from './json-extract';
 import { SummaryBufferMemory, type Summariser } from './memory';
@@ -43,6 +43,8 @@ export interface WorkerOptions {
   onDelta?: (text: string, reasoning: boolean) => void;
   onToolCall?: (callId: string, name: string, args: unknown) => void;
   onToolResult?: (record: ToolCallRecord) => void;
+  /** A model call failed retryably; the next attempt starts after `delayMs`. */
+  onRetry?: (error: ModelError, attempt: number, delayMs: number) => void;
 }
 
 export interface WorkerResult {
@@ -112,7 +114,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
             if (delta.reasoning) options.onDelta?.(delta.reasoning, true);
           },
         },
-        { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry },
+        { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry, onRetry: options.onRetry },
       );
       usage.promptTokens += response.usage?.promptTokens ?? 0;
       usage.completionTokens += response.usage?.completionTokens ?? 0;

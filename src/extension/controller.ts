@@ -7,7 +7,7 @@ import { runLimitsFromConfig, toolPolicyFromConfig } from '../config/run-setting
 import { isAbortError } from '../core/chat';
 import { coalesceDeltas } from '../core/coalesce-events';
 import { Coordinator } from '../core/coordinator';
-import type { RunEvent, RunEventListener, RunSummary } from '../core/events';
+import { describeRetry, type RunEvent, type RunEventListener, type RunSummary } from '../core/events';
 import { NodeShell } from '../core/node-shell';
 import type { Plan, PlanResult, PlanSource } from '../core/plan';
 import { PlanRequestError, type PlanContext } from '../core/planner';
@@ -377,6 +377,9 @@ export class Controller implements vscode.Disposable {
         break;
       case 'task.toolResult':
         this.log.info(`[${safe.taskId}] ${safe.record.name} ${safe.record.ok ? 'ok' : 'error'} (${safe.record.durationMs} ms): ${safe.record.summary.slice(0, 300)}`);
+        break;
+      case 'task.retrying':
+        this.log.warn(`[${safe.taskId}] ${describeRetry(safe)}`);
         break;
       case 'task.failed':
         this.log.warn(`[${safe.taskId}] failed: ${safe.error}`);

@@ -82,6 +82,7 @@ export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('task.delta'), taskId: z.string(), text: z.string(), reasoning: z.boolean().optional() }),
   z.object({ ...base, type: z.literal('task.toolCall'), taskId: z.string(), callId: z.string(), name: z.string(), args: z.unknown() }),
   z.object({ ...base, type: z.literal('task.toolResult'), taskId: z.string(), record: ToolCallRecordShape }),
+  z.object({ ...base, type: z.literal('task.retrying'), taskId: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
   z.object({ ...base, type: z.literal('task.succeeded'), taskId: z.string(), result: z.string() }),
   z.object({ ...base, type: z.literal('task.failed'), taskId: z.string(), error: z.string() }),
   z.object({ ...base, type: z.literal('task.skipped'), taskId: z.string(), reason: z.string() }),

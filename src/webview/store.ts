@@ -2,7 +2,7 @@
 // the store records *what* changed so the renderers can patch only that, instead of
 // re-rendering the panel per token.
 import { z } from 'zod';
-import type { RunEvent, RunSummary, TaskStatus, ToolCallRecord } from '../core/events';
+import type { RetryEvent, RunEvent, RunSummary, TaskStatus, ToolCallRecord } from '../core/events';
 import type { Plan, PlanResult } from '../core/plan';
 import {
   PROTOCOL_VERSION,
@@ -41,6 +41,8 @@ export interface TaskView {
   /** Bumped when output is replaced rather than appended, so renderers redraw it whole. */
   outputEpoch: number;
   toolCalls: ToolCallView[];
+  /** Model calls that failed and were retried, in order: shown so a wait is not a mystery. */
+  retries: Array<Pick<RetryEvent, 'attempt' | 'delayMs' | 'reason'>>;
   filesChanged: string[];
   result?: string;
   error?: string;
@@ -390,6 +392,9 @@ export class Store {
         if (path !== undefined && !task.filesChanged.includes(path)) task.filesChanged.push(path);
         break;
       }
+      case 'task.retrying':
+        task.retries.push({ attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
+        break;
       case 'task.succeeded':
         finish(task, 'succeeded', event.at);
         task.result = event.result;
@@ -441,7 +446,7 @@ export class Store {
 }
 
 function newTask(id: string, title: string, description: string, model: string | undefined): TaskView {
-  return { id, title, description, status: 'pending', model, attempt: 0, output: '', outputEpoch: 0, toolCalls: [], filesChanged: [] };
+  return { id, title, description, status: 'pending', model, attempt: 0, output: '', outputEpoch: 0, toolCalls: [], retries: [], filesChanged: [] };
 }
 
 function appendOutput(task: TaskView, text: string): void {
@@ -491,6 +496,7 @@ function runToEvents(run: RunView): RunEvent[] {
       if (call.record) events.push({ ...base, at, type: 'task.toolResult', taskId: id, record: call.record });
       else events.push({ ...base, at, type: 'task.toolCall', taskId: id, callId: call.callId, name: call.name, args: call.args });
     }
+    for (const retry of t.retries) events.push({ ...base, at, type: 'task.retrying', taskId: id, ...retry });
     const end = t.endedAt ?? at;
     if (t.status === 'succeeded') events.push({ ...base, at: end, type: 'task.succeeded', taskId: id, result: t.result ?? '' });
     if (t.status === 'failed') events.push({ ...base, at: end, type: 'task.failed', taskId: id, error: t.error ?? '' });

@@ -1,7 +1,7 @@
 // The task panel: the plan under review (rename/remove, Run) or the live run as a
 // virtualised tree — status, model, elapsed time, and on expansion the worker's
 // streaming output, each tool call (collapsed) and the changed files.
-import type { TaskStatus } from '../core/events';
+import { describeRetry, type TaskStatus } from '../core/events';
 import type { Changes, PlanDraft, RunView, Store, TaskView, ToolCallView } from './store';
 import { editedPlan } from './store';
 import { formatBytes, formatDuration, h, setChildren } from './dom';
@@ -302,11 +302,21 @@ export class TasksView {
       }
     }
 
+    // Retries sit under the output they interrupted; only lines not shown yet are added.
+    let retries = body.querySelector<HTMLElement>(':scope > .rz-retries');
+    if (task.retries.length > 0) {
+      if (!retries) {
+        retries = h('div', { class: 'rz-retries', 'aria-label': 'Retries' });
+        (output ?? info).after(retries);
+      }
+      for (const retry of task.retries.slice(retries.children.length)) retries.append(h('div', { class: 'rz-muted rz-retry' }, describeRetry(retry)));
+    }
+
     let calls = body.querySelector<HTMLElement>(':scope > .rz-tools');
     if (task.toolCalls.length > 0) {
       if (!calls) {
         calls = h('div', { class: 'rz-tools', role: 'list', 'aria-label': 'Tool calls' });
-        (output ?? info).after(calls);
+        (retries ?? output ?? info).after(calls);
       }
       const list = calls;
       task.toolCalls.forEach((call, i) => {

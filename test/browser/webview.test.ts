@@ -129,6 +129,14 @@ describe('webview (chromium)', function () {
     assert.equal(await t2.locator('.rz-output').innerText(), 'Running the tests first.\nPASS 3 tests');
     assert.equal(await t2.locator('.rz-tool').getAttribute('data-state'), 'error');
 
+    // A retried model call is a muted line under the output; the streamed output is patched, not redrawn.
+    await t2.locator('.rz-output').evaluate((el) => el.setAttribute('data-marker', 'kept'));
+    await w.send({ type: 'run.events', events: [
+      { runId: f.RUN, at: Date.now(), type: 'task.retrying', taskId: 't2', attempt: 1, delayMs: 5000, reason: 'The provider answered 503: overloaded.' },
+    ] });
+    assert.equal(await t2.locator('.rz-retry.rz-muted').innerText(), 'Retrying in 5 s (attempt 2): The provider answered 503: overloaded.');
+    assert.equal(await t2.locator('.rz-output').getAttribute('data-marker'), 'kept');
+
     await page.click('[data-action="cancel-run"]');
     assert.deepEqual(await lastPosted(w), { type: 'run.cancel', runId: f.RUN });
     await w.send({ type: 'run.events', events: [
@@ -175,6 +183,7 @@ describe('webview (chromium)', function () {
         { runId: 'r', at: Date.now(), type: 'plan.started', plan: { tasks: [{ id: 'x', title: HOSTILE, description: HOSTILE, dependsOn: [], files: [HOSTILE_PATH] }] } },
         { runId: 'r', at: Date.now(), type: 'task.started', taskId: 'x', model: HOSTILE, attempt: 1 },
         { runId: 'r', at: Date.now(), type: 'task.delta', taskId: 'x', text: HOSTILE },
+        { runId: 'r', at: Date.now(), type: 'task.retrying', taskId: 'x', attempt: 1, delayMs: 1000, reason: HOSTILE },
         { runId: 'r', at: Date.now(), type: 'task.toolResult', taskId: 'x', record: { id: 'c', name: 'write_file', args: { path: HOSTILE_PATH, content: HOSTILE }, ok: true, summary: HOSTILE, resultBytes: 1, durationMs: 1, startedAt: 1 } },
       ],
     }));
@@ -188,6 +197,7 @@ describe('webview (chromium)', function () {
     // The hostile text is shown, as text.
     assert.ok((await w.page.locator('.rz-file').innerText()).includes(HOSTILE_PATH));
     assert.ok((await w.page.locator('.rz-output').innerText()).includes('<script>'));
+    assert.ok((await w.page.locator('.rz-retry').innerText()).includes('<script>'));
     await w.page.click('#rz-tab-chat');
     await w.settle();
     assert.equal(await w.page.locator('.rz-msg-assistant a[href]').count(), 1, 'only the https link keeps its href');

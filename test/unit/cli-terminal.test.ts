@@ -62,6 +62,20 @@ describe('CLI terminal output and approvals', () => {
     assert.match(piped.stdout(), /\[t1\] succeeded in 1\.5 s/);
   });
 
+  it('a retried model call is a line of its own in plain mode and an event in --json', () => {
+    const retrying: RunEvent = { ...base, at: 1500, type: 'task.retrying', taskId: 't1', attempt: 1, delayMs: 5000, reason: 'The provider answered 500.' };
+    const events = [...EVENTS.slice(0, 2), retrying, ...EVENTS.slice(2)];
+    const piped = fakeIo({ tty: false });
+    const plain = createPrinter(new Output(piped.io), false);
+    events.forEach((e) => plain.event(e));
+    assert.match(piped.stdout(), /^\[t1\] Retrying in 5 s \(attempt 2\): The provider answered 500\.$/m);
+
+    const json = fakeIo({ tty: false });
+    const printer = createPrinter(new Output(json.io), true);
+    events.forEach((e) => printer.event(e));
+    assert.ok(json.stdout().split('\n').some((l) => l !== '' && (JSON.parse(l) as RunEvent).type === 'task.retrying'));
+  });
+
   it('asks y/n/a on stderr: yes once, always (remembered for a write), no', async () => {
     const { io, stderr } = fakeIo({ tty: false, input: 'y\na\nn\n' });
     const prompter = new Prompter(io);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ChatModel } from '../../src/core/chat';
+import { ModelError, type ChatModel } from '../../src/core/chat';
 import { Coordinator, type CoordinatorOptions } from '../../src/core/coordinator';
 import type { RunEvent } from '../../src/core/events';
 import { NodeShell } from '../../src/core/node-shell';
@@ -74,6 +74,20 @@ describe('coordinator', () => {
     assert.deepEqual(summary.usage, { promptTokens: 60, completionTokens: summary.tasks.reduce((s, t) => s + t.usage.completionTokens, 0) });
     const kinds = events.filter((e) => 'taskId' in e && e.taskId === 'a').map((e) => e.type);
     assert.deepEqual(kinds.filter((k) => k !== 'task.delta'), ['task.queued', 'task.started', 'task.toolCall', 'task.toolResult', 'task.succeeded']);
+  });
+
+  it('reports a retried model call as task.retrying before the task succeeds', async () => {
+    const plan = { tasks: [task('a')] };
+    const models = { a: new ScriptedChatModel([{ error: new ModelError('server', 'The provider answered 500: upstream overloaded.', { status: 500 }) }, { content: 'a done' }]) };
+    const { c, events } = coordinator(plan, models, { limits: { retry: { baseDelayMs: 1 } } });
+    const summary = await c.run();
+    assert.equal(summary.outcome, 'succeeded');
+    assert.equal(models.a.callCount, 2);
+    const retrying = events.findIndex((e) => e.type === 'task.retrying');
+    const succeeded = events.findIndex((e) => e.type === 'task.succeeded');
+    assert.ok(retrying >= 0 && retrying < succeeded, 'task.retrying comes before task.succeeded');
+    const { runId: _runId, at: _at, ...retry } = events[retrying];
+    assert.deepEqual(retry, { type: 'task.retrying', taskId: 'a', attempt: 1, delayMs: 1, reason: 'The provider answered 500: upstream overloaded.' });
   });
 
   it('never runs more than maxParallelWorkers, nor more than the model has parallel slots', async () => {
