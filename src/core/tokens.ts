@@ -1,8 +1,12 @@
 // Token counts are estimates on purpose: the models Rozet drives (Qwen, Llama, GPT,
 // Claude, Gemini) each use their own tokenizer, so no single exact tokenizer is right,
-// and bundling one costs megabytes and activation time. The estimate is meant to be
-// conservative (to over-count against cl100k/o200k on English and code), so budgets
-// built on it keep requests inside the real context:
+// and bundling one costs megabytes and activation time. The estimate over-counts
+// against o200k on prose, code, JSON, markdown and CJK (test/unit/tokens.test.ts checks
+// it with gpt-tokenizer), so budgets built on those keep requests inside the real
+// context. Digit-dense and random-looking text (logs, CSV, hashes, base64) tokenizes
+// finer and is under-counted, by up to about half; tool results are capped in bytes and
+// binary files are never read, so such text stays a small part of a request, and the
+// room budgets keep for the answer absorbs it. The rules:
 // - ASCII: one token per 3 characters (real tokenizers average 3.5–4.5);
 // - anything else (CJK, emoji, accented text): one token per character;
 // - 4 tokens of framing per chat message.
