@@ -16,24 +16,20 @@ export interface WorkspaceConfigFiles {
 }
 
 export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<WorkspaceConfigFiles> {
-  const problems: ConfigProblem[] = [];
-  const read = async (name: typeof YAML_FILE | typeof DOTENV_FILE): Promise<string | undefined> => {
+  const read = async (name: typeof YAML_FILE | typeof DOTENV_FILE): Promise<{ text?: string; problem?: ConfigProblem }> => {
     const path = join(workspaceRoot, name);
     try {
       const info = await stat(path);
       if (!info.isFile()) throw new Error('not a regular file');
       if (info.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
-      return await readFile(path, 'utf8');
+      return { text: await readFile(path, 'utf8') };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      problems.push({
-        severity: 'error',
-        source: name,
-        message: `${name} could not be read (${(error as Error).message}). It was ignored.`,
-      });
-      return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      return { problem: { severity: 'error', source: name, message: `${name} could not be read (${(error as Error).message}). It was ignored.` } };
     }
   };
-  const [yamlText, dotenvText] = await Promise.all([read(YAML_FILE), read(DOTENV_FILE)]);
-  return { yamlText, dotenvText, problems };
+  // Read together, reported in a fixed order (not whichever read finished first).
+  const [yaml, dotenv] = await Promise.all([read(YAML_FILE), read(DOTENV_FILE)]);
+  const problems = [yaml.problem, dotenv.problem].filter((p): p is ConfigProblem => p !== undefined);
+  return { yamlText: yaml.text, dotenvText: dotenv.text, problems };
 }

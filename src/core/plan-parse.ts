@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { extractJson } from './json-extract';
 import { PlanSchema, type Plan } from './plan';
+import { isRecord } from './is-record';
 
 export interface ParsePlanOptions {
   maxTasks: number;
@@ -217,10 +218,6 @@ export function findCycle(tasks: ReadonlyArray<{ id?: string; dependsOn: readonl
     if (cycle) return cycle;
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pick(record: Record<string, unknown>, keys: readonly string[]): unknown {

@@ -17,6 +17,7 @@ import { callModel, type RetryPolicy } from './model-call';
 import type { Task } from './plan';
 import { estimateTokens, truncateToTokens } from './tokens';
 import { isToolName, runTool, TOOL_SPECS, type ToolContext } from './tools';
+import { isRecord } from './is-record';
 
 export interface DependencyResult {
   id: string;
@@ -260,10 +261,6 @@ function record(call: ToolCall, args: unknown, ok: boolean, output: string, dura
     durationMs,
     startedAt,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function systemPrompt(workspace: string, native: boolean): string {

@@ -33,3 +33,15 @@ export function printResults(results: HostTestResults): number {
   console.log(`\n${count('passed')} passed, ${failed} failed${pending > 0 ? `, ${pending} skipped` : ''}`);
   return failed;
 }
+
+/** Runs a driver's main and exits with its code; a crash still ends on the closing count line CI reads. */
+export function runDriver(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      console.log('\n0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

@@ -31,7 +31,7 @@ import { buildExtension } from '../e2e/support/build';
 import { type CodeServerOptions, startCodeServer } from '../e2e/support/code-server';
 import { repoRoot, testResultsDir } from '../e2e/support/paths';
 import { buildHostTests } from './build';
-import { printResults } from './report';
+import { printResults, runDriver } from './report';
 import { type HostTestResults, resultsFileEnv, uiBridgeEnv } from './results';
 import { startUiBridge } from './ui-bridge';
 
@@ -170,11 +170,4 @@ async function main(): Promise<number> {
   return printResults(merged) > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    console.log('\n0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runDriver(main);

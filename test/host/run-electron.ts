@@ -11,7 +11,7 @@ import { buildExtension } from '../e2e/support/build';
 import { repoRoot } from '../e2e/support/paths';
 import { createSandbox } from '../e2e/support/sandbox';
 import { buildHostTests } from './build';
-import { printResults } from './report';
+import { printResults, runDriver } from './report';
 import { type HostTestResults, resultsFileEnv } from './results';
 
 async function main(): Promise<number> {
@@ -49,11 +49,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    console.log('\n0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runDriver(main);
