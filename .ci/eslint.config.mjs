@@ -14,7 +14,10 @@ export default tseslint.config(
     // The layering rule that matters most (DESIGN §2).
     files: ['src/core/**', 'src/providers/**', 'src/config/**', 'src/cli/**', 'src/webview/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }] },
+      ],
     },
   },
 );

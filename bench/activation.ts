@@ -102,7 +102,11 @@ export async function benchActivation(): Promise<Record<string, unknown>> {
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'ignore' });
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, ['-e', CHILD, repoRoot], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const out = execFileSync(process.execPath, ['-e', CHILD, repoRoot], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     samples.push(JSON.parse(out) as Sample);
   }
   const activate = samples.map((s) => s.activateMs);
@@ -114,7 +118,10 @@ export async function benchActivation(): Promise<Record<string, unknown>> {
     runs: RUNS,
     activateMs: { median: round(medianActivate), min: round(Math.min(...activate)), max: round(Math.max(...activate)) },
     requireMs: { median: round(median(load)), min: round(Math.min(...load)), max: round(Math.max(...load)) },
-    firstUseRuntimeLoadMs: { median: round(median(samples.map((s) => s.runtimeMs))), note: 'paid once, by the first Rozet command or view' },
+    firstUseRuntimeLoadMs: {
+      median: round(median(samples.map((s) => s.runtimeMs))),
+      note: 'paid once, by the first Rozet command or view',
+    },
     activateTargetMs: TARGET_ACTIVATE_MS,
     withinTarget: medianActivate < TARGET_ACTIVATE_MS,
     commandsRegistered: last.registered.commands.length,

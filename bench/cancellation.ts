@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/chat';
-import { Coordinator } from '../src/core/coordinator';
-import { NodeShell } from '../src/core/node-shell';
-import { NodeWorkspace } from '../src/core/node-workspace';
+import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/model/chat';
+import { Coordinator } from '../src/core/run/coordinator';
+import { NodeShell } from '../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../src/core/workspace/node-workspace';
 import { createChatModel } from '../src/providers';
 import { startModelServer } from '../test/support/model-server';
 import { isAlive } from '../test/support/processes';
@@ -53,8 +53,19 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
   const server = await startModelServer({
     scenario: {
       agent: [
-        { match: 'Stream task', hasTools: true, steps: [{ kind: 'text', text: 'word '.repeat(400), chunks: 400, delayMs: 50 }] },
-        { match: 'Command task', hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: COMMAND } }] }, { kind: 'text', text: 'done' }] },
+        {
+          match: 'Stream task',
+          hasTools: true,
+          steps: [{ kind: 'text', text: 'word '.repeat(400), chunks: 400, delayMs: 50 }],
+        },
+        {
+          match: 'Command task',
+          hasTools: true,
+          steps: [
+            { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: COMMAND } }] },
+            { kind: 'text', text: 'done' },
+          ],
+        },
       ],
     },
   });
@@ -64,9 +75,26 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
     for (let run = 0; run < RUNS; run++) {
       const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-cancel-')));
       try {
-        const model = new TrackedModel(createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: `${server.url}/v1`, parallelSlots: 8 }));
-        const tasks = ['Stream task a', 'Stream task b', 'Command task c', 'Command task d'].map((title, i) => ({ id: `t${i}`, title, description: '', dependsOn: [], files: [] }));
-        const coordinator = new Coordinator({ plan: { tasks }, resolveModel: () => model, workspace: new NodeWorkspace(root), shell: new NodeShell(root), approver: APPROVE_ALL, policy: { bashApproval: 'auto', allowlist: [], writeApproval: 'auto' }, limits: { maxParallelWorkers: 4 }, summaries: 'digest' });
+        const model = new TrackedModel(
+          createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: `${server.url}/v1`, parallelSlots: 8 }),
+        );
+        const tasks = ['Stream task a', 'Stream task b', 'Command task c', 'Command task d'].map((title, i) => ({
+          id: `t${i}`,
+          title,
+          description: '',
+          dependsOn: [],
+          files: [],
+        }));
+        const coordinator = new Coordinator({
+          plan: { tasks },
+          resolveModel: () => model,
+          workspace: new NodeWorkspace(root),
+          shell: new NodeShell(root),
+          approver: APPROVE_ALL,
+          policy: { bashApproval: 'auto', allowlist: [], writeApproval: 'auto' },
+          limits: { maxParallelWorkers: 4 },
+          summaries: 'digest',
+        });
         const running = coordinator.run();
         const pidDir = path.join(root, 'pids');
         // Cancel point: both streams open and both command trees (shell + child) running.
@@ -86,6 +114,10 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
   } finally {
     await server.close();
   }
-  const row = (values: number[]) => ({ p50: round(percentile(values, 0.5)), p99: round(percentile(values, 0.99)), max: round(Math.max(...values)) });
+  const row = (values: number[]) => ({
+    p50: round(percentile(values, 0.5)),
+    p99: round(percentile(values, 0.99)),
+    max: round(Math.max(...values)),
+  });
   return { runs: RUNS, runResolvedMs: row(resolved), streamsAndProcessTreesGoneMs: row(gone), target: 'under 1000 ms' };
 }

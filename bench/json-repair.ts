@@ -4,8 +4,8 @@
 // quotes and cut-off endings. Reported as MB/s and answers/s over ~1.5 s of work.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extractJson } from '../src/core/json-extract';
-import { PlanSchema } from '../src/core/plan';
+import { extractJson } from '../src/core/text/json-extract';
+import { PlanSchema } from '../src/core/plan/plan';
 import { round } from './support';
 
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'provider-transcripts');
@@ -17,7 +17,13 @@ function corpus(): string[] {
     .map((name) => fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
   const plans: string[] = [];
   for (let n = 1; n <= 12; n++) {
-    const tasks = Array.from({ length: n }, (_, i) => ({ id: `t${i + 1}`, title: `Task ${i + 1}: update module ${i}`, description: `Edit src/mod${i}.ts so that it exports a helper; keep the tests green.`, dependsOn: i ? [`t${i}`] : [], files: [`src/mod${i}.ts`] }));
+    const tasks = Array.from({ length: n }, (_, i) => ({
+      id: `t${i + 1}`,
+      title: `Task ${i + 1}: update module ${i}`,
+      description: `Edit src/mod${i}.ts so that it exports a helper; keep the tests green.`,
+      dependsOn: i ? [`t${i}`] : [],
+      files: [`src/mod${i}.ts`],
+    }));
     const json = JSON.stringify({ tasks }, null, 2);
     plans.push(
       json,

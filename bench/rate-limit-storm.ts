@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Coordinator } from '../src/core/coordinator';
-import { NodeShell } from '../src/core/node-shell';
-import { NodeWorkspace } from '../src/core/node-workspace';
+import { Coordinator } from '../src/core/run/coordinator';
+import { NodeShell } from '../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../src/core/workspace/node-workspace';
 import { createChatModel } from '../src/providers';
 import { startModelServer, type Reply } from '../test/support/model-server';
 import { APPROVE_ALL, round } from './support';
@@ -24,17 +24,35 @@ export async function benchRateLimitStorm(): Promise<Record<string, unknown>> {
       limited++;
       const seconds = limited % 2;
       retryAfterMs += seconds * 1000;
-      return { kind: 'error', status: 429, body: { error: { message: 'Rate limit exceeded: free-models-per-min' } }, headers: { 'Retry-After': String(seconds) } };
+      return {
+        kind: 'error',
+        status: 429,
+        body: { error: { message: 'Rate limit exceeded: free-models-per-min' } },
+        headers: { 'Retry-After': String(seconds) },
+      };
     }
     const body = request.body as { messages: Array<{ role: string; content: string }> };
     const id = /Task (t\d+)/.exec(body.messages[1]?.content ?? '')?.[1] ?? 'unknown';
     const turn = body.messages.filter((m) => m.role === 'assistant').length;
-    return turn === 0 ? { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: `${id}.txt`, content: id } }] } : { kind: 'text', text: `Wrote ${id}.txt.` };
+    return turn === 0
+      ? { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: `${id}.txt`, content: id } }] }
+      : { kind: 'text', text: `Wrote ${id}.txt.` };
   });
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-storm-')));
   try {
-    const model = createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: `${server.url}/v1`, parallelSlots: 4 });
-    const tasks = Array.from({ length: TASKS }, (_, i) => ({ id: `t${i}`, title: `Write t${i}.txt`, description: '', dependsOn: [], files: [`t${i}.txt`] }));
+    const model = createChatModel({
+      provider: 'openaiCompatible',
+      model: 'm',
+      baseUrl: `${server.url}/v1`,
+      parallelSlots: 4,
+    });
+    const tasks = Array.from({ length: TASKS }, (_, i) => ({
+      id: `t${i}`,
+      title: `Write t${i}.txt`,
+      description: '',
+      dependsOn: [],
+      files: [`t${i}.txt`],
+    }));
     const coordinator = new Coordinator({
       plan: { tasks },
       resolveModel: () => model,
@@ -50,9 +68,18 @@ export async function benchRateLimitStorm(): Promise<Record<string, unknown>> {
     const wallMs = performance.now() - started;
     const failed = summary.tasks.filter((t) => t.status !== 'succeeded').length;
     const written = fs.readdirSync(root).filter((n) => /^t\d+\.txt$/.test(n)).length;
-    if (failed > 0 || written !== TASKS) throw new Error(`${failed} tasks failed, ${written} of ${TASKS} files written`);
+    if (failed > 0 || written !== TASKS)
+      throw new Error(`${failed} tasks failed, ${written} of ${TASKS} files written`);
     // Every 429 is retried inside callModel (no task failed), so 429s answered = retries made.
-    return { tasks: TASKS, failedTasks: failed, chatRequests: served, retries: limited, share429: round(limited / served, 3), retryAfterAskedMs: retryAfterMs, wallMs: Math.round(wallMs) };
+    return {
+      tasks: TASKS,
+      failedTasks: failed,
+      chatRequests: served,
+      retries: limited,
+      share429: round(limited / served, 3),
+      retryAfterAskedMs: retryAfterMs,
+      wallMs: Math.round(wallMs),
+    };
   } finally {
     await server.close();
     fs.rmSync(root, { recursive: true, force: true });

@@ -5,18 +5,20 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/chat';
-import { Coordinator } from '../src/core/coordinator';
-import { NodeShell } from '../src/core/node-shell';
-import { NodeWorkspace } from '../src/core/node-workspace';
-import type { Plan } from '../src/core/plan';
-import type { ToolPolicy } from '../src/core/tools';
-import { ToolError, type Approver, type Shell, type Workspace } from '../src/core/workspace';
+import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/model/chat';
+import { Coordinator } from '../src/core/run/coordinator';
+import { NodeShell } from '../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../src/core/workspace/node-workspace';
+import type { Plan } from '../src/core/plan/plan';
+import type { ToolPolicy } from '../src/core/tools/tools';
+import { ToolError, type Approver, type Shell, type Workspace } from '../src/core/workspace/workspace';
 import { ScriptedChatModel } from '../test/support/scripted-chat-model';
 
 const POLICY: ToolPolicy = { bashApproval: 'deny', allowlist: [], writeApproval: 'auto' };
 const APPROVE_ALL: Approver = { approve: async () => ({ approved: true }) };
-const NO_SHELL: Shell = { run: async () => ({ exitCode: 0, output: '', truncated: false, timedOut: false, cancelled: false, durationMs: 0 }) };
+const NO_SHELL: Shell = {
+  run: async () => ({ exitCode: 0, output: '', truncated: false, timedOut: false, cancelled: false, durationMs: 0 }),
+};
 
 /**
  * Answers at once, without a timer (a scripted model's sleep(0) alone costs ~1 ms), with
@@ -38,8 +40,20 @@ class InstantModel implements ChatModel {
     request.onDelta?.({ text: 'ok' });
     const response: ChatResponse =
       i < this.calls
-        ? { content: '', toolCalls: [{ id: `c${i}`, ...this.tool(i) }], finishReason: 'tool_calls', usage: { promptTokens: 1, completionTokens: 1 }, model: this.model }
-        : { content: 'done', toolCalls: [], finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, model: this.model };
+        ? {
+            content: '',
+            toolCalls: [{ id: `c${i}`, ...this.tool(i) }],
+            finishReason: 'tool_calls',
+            usage: { promptTokens: 1, completionTokens: 1 },
+            model: this.model,
+          }
+        : {
+            content: 'done',
+            toolCalls: [],
+            finishReason: 'stop',
+            usage: { promptTokens: 1, completionTokens: 1 },
+            model: this.model,
+          };
     this.left.push(performance.now());
     return response;
   }
@@ -73,7 +87,11 @@ class MemoryWorkspace implements Workspace {
 function stats(values: number[]): { median: number; p95: number; mean: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: round(at(0.5)), p95: round(at(0.95)), mean: round(values.reduce((s, v) => s + v, 0) / values.length) };
+  return {
+    median: round(at(0.5)),
+    p95: round(at(0.95)),
+    mean: round(values.reduce((s, v) => s + v, 0) / values.length),
+  };
 }
 
 function round(n: number, digits = 3): number {
@@ -82,9 +100,14 @@ function round(n: number, digits = 3): number {
 }
 
 /** Time between a model answer with a tool call and the next model request: tools, memory, events, locks. */
-async function overheadPerToolCall(workspace: Workspace, calls: number): Promise<{ median: number; p95: number; mean: number }> {
+async function overheadPerToolCall(
+  workspace: Workspace,
+  calls: number,
+): Promise<{ median: number; p95: number; mean: number }> {
   const model = new InstantModel(calls, (i) =>
-    i % 2 === 0 ? { name: 'write_file', arguments: JSON.stringify({ path: `f${i % 10}.txt`, content: `v${i}` }) } : { name: 'read_file', arguments: JSON.stringify({ path: `f${(i - 1) % 10}.txt` }) },
+    i % 2 === 0
+      ? { name: 'write_file', arguments: JSON.stringify({ path: `f${i % 10}.txt`, content: `v${i}` }) }
+      : { name: 'read_file', arguments: JSON.stringify({ path: `f${(i - 1) % 10}.txt` }) },
   );
   let events = 0;
   const coordinator = new Coordinator({
@@ -104,13 +127,31 @@ async function overheadPerToolCall(workspace: Workspace, calls: number): Promise
   return stats(gaps.slice(10)); // the first calls warm up the JIT
 }
 
-async function speedup(root: string): Promise<Array<{ workers: number; wallMs: number; speedup: number; efficiency: number }>> {
-  const plan: Plan = { tasks: Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, title: `task ${i}`, description: '', dependsOn: [], files: [`t${i}.txt`] })) };
+async function speedup(
+  root: string,
+): Promise<Array<{ workers: number; wallMs: number; speedup: number; efficiency: number }>> {
+  const plan: Plan = {
+    tasks: Array.from({ length: 8 }, (_, i) => ({
+      id: `t${i}`,
+      title: `task ${i}`,
+      description: '',
+      dependsOn: [],
+      files: [`t${i}.txt`],
+    })),
+  };
   const rows: Array<{ workers: number; wallMs: number; speedup: number; efficiency: number }> = [];
   let serial = 0;
   // The first run (discarded) warms up the JIT, so the 1-worker baseline is not inflated.
   for (const [run, workers] of [8, 1, 2, 4, 8].entries()) {
-    const models = new Map(plan.tasks.map((t) => [t.id, new ScriptedChatModel([{ delayMs: 200, toolCalls: [{ name: 'write_file', arguments: { path: `${t.id}.txt`, content: t.id } }] }, { delayMs: 200, content: 'done' }])]));
+    const models = new Map(
+      plan.tasks.map((t) => [
+        t.id,
+        new ScriptedChatModel([
+          { delayMs: 200, toolCalls: [{ name: 'write_file', arguments: { path: `${t.id}.txt`, content: t.id } }] },
+          { delayMs: 200, content: 'done' },
+        ]),
+      ]),
+    );
     const coordinator = new Coordinator({
       plan,
       resolveModel: (t) => models.get(t.id)!,
@@ -128,7 +169,12 @@ async function speedup(root: string): Promise<Array<{ workers: number; wallMs: n
     if (run === 0) continue;
     if (workers === 1) serial = wallMs;
     const s = serial / wallMs;
-    rows.push({ workers, wallMs: Math.round(wallMs), speedup: round(s, 2), efficiency: round(s / Math.min(8, workers), 3) });
+    rows.push({
+      workers,
+      wallMs: Math.round(wallMs),
+      speedup: round(s, 2),
+      efficiency: round(s / Math.min(8, workers), 3),
+    });
   }
   return rows;
 }
@@ -136,7 +182,12 @@ async function speedup(root: string): Promise<Array<{ workers: number; wallMs: n
 export async function benchRunEngine(): Promise<Record<string, unknown>> {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-')));
   try {
-    const machine = { os: `${os.type()} ${os.release()} ${os.arch()}`, cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`, node: process.version, memoryGb: round(os.totalmem() / 2 ** 30, 1) };
+    const machine = {
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`,
+      node: process.version,
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+    };
     const inMemory = await overheadPerToolCall(new MemoryWorkspace(), 400);
     const onDisk = await overheadPerToolCall(new NodeWorkspace(root), 400);
     const parallel = await speedup(root);

@@ -38,7 +38,9 @@ function render(value: unknown, indent = ''): string[] {
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value).flatMap(([k, v]) =>
-      v && typeof v === 'object' ? [`${indent}- **${k}**`, ...render(v, `${indent}  `)] : [`${indent}- **${k}**: ${format(v)}`],
+      v && typeof v === 'object'
+        ? [`${indent}- **${k}**`, ...render(v, `${indent}  `)]
+        : [`${indent}- **${k}**: ${format(v)}`],
     );
   }
   return [`${indent}${format(value)}`];
@@ -56,10 +58,22 @@ async function main(): Promise<void> {
     cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
-    loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(' '),
+    loadAverage: os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
     date: new Date().toISOString(),
   };
-  const lines = ['# Rozet benchmarks', '', 'Written by `npm run bench`. Targets are in each section.', '', '## Machine', '', ...render(machine), ''];
+  const lines = [
+    '# Rozet benchmarks',
+    '',
+    'Written by `npm run bench`. Targets are in each section.',
+    '',
+    '## Machine',
+    '',
+    ...render(machine),
+    '',
+  ];
   let failed = 0;
   for (const [name, bench] of BENCHES) {
     process.stdout.write(`== ${name}\n`);

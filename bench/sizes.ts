@@ -19,7 +19,11 @@ export async function benchSizes(): Promise<Record<string, unknown>> {
     .filter((name) => name.endsWith('.js'))
     .map((name) => {
       const bytes = fs.readFileSync(path.join(repoRoot, 'dist', name));
-      return { bundle: `dist/${name}`, KiB: round(bytes.length / KiB, 1), gzipKiB: round(gzipSync(bytes).length / KiB, 1) };
+      return {
+        bundle: `dist/${name}`,
+        KiB: round(bytes.length / KiB, 1),
+        gzipKiB: round(gzipSync(bytes).length / KiB, 1),
+      };
     });
   const vsixPath = path.join(repoRoot, 'rozet.vsix');
   if (!fs.existsSync(vsixPath)) return { bundles, vsix: 'rozet.vsix is missing: run `npm run package`' };
@@ -31,7 +35,12 @@ export async function benchSizes(): Promise<Record<string, unknown>> {
   const stat = fs.statSync(vsixPath);
   return {
     bundles,
-    vsix: { KiB: round(stat.size / KiB, 1), entries: entries.length, builtAt: stat.mtime.toISOString(), unpackedKiB: round(entries.reduce((n, e) => n + e.bytes.length, 0) / KiB, 1) },
+    vsix: {
+      KiB: round(stat.size / KiB, 1),
+      entries: entries.length,
+      builtAt: stat.mtime.toISOString(),
+      unpackedKiB: round(entries.reduce((n, e) => n + e.bytes.length, 0) / KiB, 1),
+    },
     largestVsixEntries: largest,
   };
 }

@@ -2,11 +2,13 @@
 // model, and a garbage collector reachable without starting Node with --expose-gc.
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/chat';
-import type { Approver, Shell } from '../src/core/workspace';
+import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/model/chat';
+import type { Approver, Shell } from '../src/core/workspace/workspace';
 
 export const APPROVE_ALL: Approver = { approve: async () => ({ approved: true }) };
-export const NO_SHELL: Shell = { run: async () => ({ exitCode: 0, output: '', truncated: false, timedOut: false, cancelled: false, durationMs: 0 }) };
+export const NO_SHELL: Shell = {
+  run: async () => ({ exitCode: 0, output: '', truncated: false, timedOut: false, cancelled: false, durationMs: 0 }),
+};
 
 export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
@@ -32,6 +34,12 @@ export class InstantAnswerModel implements ChatModel {
   readonly capabilities = { nativeTools: true, streaming: true, parallelSlots: 64, contextTokens: 32768 };
   async chat(request: ChatRequest): Promise<ChatResponse> {
     request.onDelta?.({ text: 'done' });
-    return { content: 'done', toolCalls: [], finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 }, model: this.model };
+    return {
+      content: 'done',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { promptTokens: 1, completionTokens: 1 },
+      model: this.model,
+    };
   }
 }

@@ -39,17 +39,21 @@ async function nodeCounts(page: WebviewPage): Promise<Record<string, number>> {
 
 /** One frame's work for one batched delta: the flush (script + DOM) plus the layout it causes. */
 async function streamFrame(page: WebviewPage, data: unknown): Promise<number> {
-  return page.page.evaluate((payload) => new Promise<number>((resolve) => {
-    performance.clearMeasures('rozet:flush');
-    window.dispatchEvent(new MessageEvent('message', { data: payload }));
-    // Registered after the webview's own frame callback, so it runs right after the flush.
-    requestAnimationFrame(() => {
-      const flush = performance.getEntriesByName('rozet:flush').pop()?.duration ?? 0;
-      const start = performance.now();
-      document.body.getBoundingClientRect();
-      resolve(flush + (performance.now() - start));
-    });
-  }), data);
+  return page.page.evaluate(
+    (payload) =>
+      new Promise<number>((resolve) => {
+        performance.clearMeasures('rozet:flush');
+        window.dispatchEvent(new MessageEvent('message', { data: payload }));
+        // Registered after the webview's own frame callback, so it runs right after the flush.
+        requestAnimationFrame(() => {
+          const flush = performance.getEntriesByName('rozet:flush').pop()?.duration ?? 0;
+          const start = performance.now();
+          document.body.getBoundingClientRect();
+          resolve(flush + (performance.now() - start));
+        });
+      }),
+    data,
+  );
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -78,7 +82,12 @@ export async function benchWebview(): Promise<Record<string, unknown>> {
     await last.send({ type: 'chat.append', message: message('stream', 'assistant', '', { streaming: true }) });
     const chat: number[] = [];
     for (let i = 0; i < STREAM_SAMPLES; i++) {
-      chat.push(await streamFrame(last, { type: 'chat.delta', deltas: [{ id: 'stream', text: `Token ${i} of a **streamed** answer, ` }] }));
+      chat.push(
+        await streamFrame(last, {
+          type: 'chat.delta',
+          deltas: [{ id: 'stream', text: `Token ${i} of a **streamed** answer, ` }],
+        }),
+      );
     }
     // Streaming worker output into an expanded running task among 5,000.
     await last.page.click('#rz-tab-tasks');
@@ -87,7 +96,14 @@ export async function benchWebview(): Promise<Record<string, unknown>> {
     await last.settle();
     const task: number[] = [];
     for (let i = 0; i < STREAM_SAMPLES; i++) {
-      task.push(await streamFrame(last, { type: 'run.events', events: [{ runId: 'run-1', at: Date.now(), type: 'task.delta', taskId: 't0', text: `line ${i} of worker output\n` }] }));
+      task.push(
+        await streamFrame(last, {
+          type: 'run.events',
+          events: [
+            { runId: 'run-1', at: Date.now(), type: 'task.delta', taskId: 't0', text: `line ${i} of worker output\n` },
+          ],
+        }),
+      );
     }
     const violations = await last.violations();
     await last.page.context().close();

@@ -2,7 +2,7 @@
 // without one nobody can answer, so everything that asks is refused (DESIGN §3) unless
 // --yes said yes in advance. The refusal tells the model, and the user in the run's
 // output, exactly which switch would allow it.
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { Prompter } from './prompt';
 
 export type ApprovalMode = 'yes' | 'ask' | 'refuse';
@@ -42,6 +42,9 @@ export class CliApprover implements Approver {
 }
 
 function refusal(request: ApprovalRequest): string {
-  const setting = request.kind === 'command' ? 'ROZET_BASH_APPROVAL=allowlist or auto' : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
+  const setting =
+    request.kind === 'command'
+      ? 'ROZET_BASH_APPROVAL=allowlist or auto'
+      : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
   return `there is no terminal to ask for approval; rerun with --yes, in a terminal, or with ${setting}`;
 }

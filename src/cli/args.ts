@@ -57,7 +57,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const command = first === 'help' ? rest[0] : first;
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
     const guess = closest(command, COMMANDS);
-    throw new UsageError(`Unknown command "${command}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${COMMANDS.join(', ')}.`);
+    throw new UsageError(
+      `Unknown command "${command}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${COMMANDS.join(', ')}.`,
+    );
   }
 
   const explicit: CliArgs['explicit'] = {};
@@ -90,7 +92,9 @@ function parseAssignment(text: string): [SettingKey, string] {
   const key = written.startsWith('rozet.') ? written : `rozet.${written}`;
   if (!isSettingKey(key)) {
     const guess = closest(key, SETTING_KEYS);
-    throw new UsageError(`Unknown setting "${written}" in --set.${guess ? ` Did you mean "${guess}"?` : ''} Run \`rozet config\` to list them.`);
+    throw new UsageError(
+      `Unknown setting "${written}" in --set.${guess ? ` Did you mean "${guess}"?` : ''} Run \`rozet config\` to list them.`,
+    );
   }
   return [key, text.slice(at + 1)];
 }

@@ -1,7 +1,7 @@
 // `rozet` without the process: argv + streams in, exit code out. main.ts wires it to the
 // real process; tests call it in-process with captured streams.
-import { ModelError } from '../core/chat';
-import { PlanRequestError } from '../core/planner';
+import { ModelError } from '../core/model/chat';
+import { PlanRequestError } from '../core/plan/planner';
 import { version } from '../../package.json';
 import { helpText, parseCliArgs, UsageError } from './args';
 import { configCommand } from './commands/config';
@@ -10,7 +10,7 @@ import { planCommand } from './commands/plan';
 import { replCommand } from './commands/repl';
 import { EXIT, Output, type CliIo } from './io';
 import { Prompter } from './prompt';
-import { runRequest } from './run-request';
+import { runRequest } from './commands/run';
 import { confirmWorkspaceBaseUrls, loadContext, printProblems } from './setup';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -41,7 +41,9 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
   }
   const request = args.request.trim();
   if ((args.command === 'plan' || args.command === 'run') && !request) {
-    throw new UsageError(`The request is empty. Describe what you want done, e.g. rozet ${args.command} "add a --verbose flag to the CLI and tests for it".`);
+    throw new UsageError(
+      `The request is empty. Describe what you want done, e.g. rozet ${args.command} "add a --verbose flag to the CLI and tests for it".`,
+    );
   }
 
   const ctx = await loadContext(args, io, output);

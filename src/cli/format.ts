@@ -1,6 +1,6 @@
 // Text shared by the printers and commands: plans, durations, tool calls, summaries.
-import type { RunSummary } from '../core/events';
-import type { Plan, PlanResult } from '../core/plan';
+import type { RunSummary } from '../core/run/events';
+import type { Plan, PlanResult } from '../core/plan/plan';
 
 export function duration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -28,7 +28,9 @@ export function depths(plan: Plan): Map<string, number> {
 
 export function planLines(result: PlanResult): string[] {
   const d = depths(result.plan);
-  const lines = [`Plan (${result.source === 'llm' ? 'from the planner model' : 'fallback: made without the model'}), ${result.plan.tasks.length} task${result.plan.tasks.length === 1 ? '' : 's'}:`];
+  const lines = [
+    `Plan (${result.source === 'llm' ? 'from the planner model' : 'fallback: made without the model'}), ${result.plan.tasks.length} task${result.plan.tasks.length === 1 ? '' : 's'}:`,
+  ];
   for (const task of result.plan.tasks) {
     const after = task.dependsOn.length ? `  after ${task.dependsOn.join(', ')}` : '';
     const files = task.files.length ? `  [${task.files.join(', ')}]` : '';
@@ -55,10 +57,13 @@ export function summaryLines(summary: RunSummary): string[] {
   for (const status of ['failed', 'skipped', 'cancelled']) if (count(status)) parts.push(`${count(status)} ${status}`);
   const tokens = summary.usage.promptTokens + summary.usage.completionTokens;
   const verdict = { succeeded: 'Done', failed: 'Finished with failures', cancelled: 'Cancelled' }[summary.outcome];
-  const lines = [`${verdict}: ${parts.join(', ')} of ${summary.tasks.length} in ${duration(summary.wallMs)}${tokens ? ` · ${tokens} tokens` : ''}.`];
+  const lines = [
+    `${verdict}: ${parts.join(', ')} of ${summary.tasks.length} in ${duration(summary.wallMs)}${tokens ? ` · ${tokens} tokens` : ''}.`,
+  ];
   if (summary.filesChanged.length) lines.push(`Files changed: ${summary.filesChanged.join(', ')}`);
   for (const task of summary.tasks) {
-    if (task.status === 'failed') lines.push(`  ${task.id} ${task.title} failed: ${oneLine(task.error ?? 'unknown error')}`);
+    if (task.status === 'failed')
+      lines.push(`  ${task.id} ${task.title} failed: ${oneLine(task.error ?? 'unknown error')}`);
     if (task.status === 'skipped') lines.push(`  ${task.id} ${task.title} skipped: ${oneLine(task.result ?? '')}`);
   }
   return lines;

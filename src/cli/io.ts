@@ -1,6 +1,6 @@
 // What the CLI touches of its process, passed in so the commands run the same in a real
 // terminal and in tests (in-process, with captured streams).
-import { Redactor } from '../core/redact';
+import { Redactor } from '../core/text/redact';
 
 export interface CliStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

@@ -2,10 +2,10 @@
 // quick probe instead of the model call's retries, so the fallback plan comes at once and
 // its reason says what to start or set.
 import { plannerSettingsFromConfig } from '../config';
-import type { ChatModel } from '../core/chat';
-import { NodeWorkspace } from '../core/node-workspace';
-import type { PlanResult } from '../core/plan';
-import { planTask, type PlanContext } from '../core/planner';
+import type { ChatModel } from '../core/model/chat';
+import { NodeWorkspace } from '../core/workspace/node-workspace';
+import type { PlanResult } from '../core/plan/plan';
+import { planTask, type PlanContext } from '../core/plan/planner';
 import { checkReachable, createChatModel, ProviderConfigError } from '../providers';
 import type { CliContext } from './setup';
 
@@ -21,9 +21,18 @@ export interface PlanningOptions {
 
 export async function makePlan(ctx: CliContext, request: string, options: PlanningOptions = {}): Promise<PlanResult> {
   const { model, unusable } = await plannerModel(ctx, options.signal);
-  const context: PlanContext = { workspaceFiles: await workspaceFiles(ctx.root, options.signal), workspaceDescription: options.history };
-  const result = await planTask(request, context, { model, ...plannerSettingsFromConfig(ctx.resolved.values), signal: options.signal, onDelta: options.onDelta });
-  if (unusable && result.source === 'fallback') return { ...result, reason: `The planner model cannot be used: ${unusable} ${FALLBACK_NOTE}` };
+  const context: PlanContext = {
+    workspaceFiles: await workspaceFiles(ctx.root, options.signal),
+    workspaceDescription: options.history,
+  };
+  const result = await planTask(request, context, {
+    model,
+    ...plannerSettingsFromConfig(ctx.resolved.values),
+    signal: options.signal,
+    onDelta: options.onDelta,
+  });
+  if (unusable && result.source === 'fallback')
+    return { ...result, reason: `The planner model cannot be used: ${unusable} ${FALLBACK_NOTE}` };
   return result;
 }
 
@@ -32,7 +41,10 @@ async function plannerModel(ctx: CliContext, signal?: AbortSignal): Promise<{ mo
   try {
     const model = createChatModel(spec);
     // A missing key is left to the planner: its message names the variable to set.
-    const failed = await checkReachable({ role: 'orchestrator', spec }, { signal, timeoutMs: PROBE_TIMEOUT_MS, requireKey: false });
+    const failed = await checkReachable(
+      { role: 'orchestrator', spec },
+      { signal, timeoutMs: PROBE_TIMEOUT_MS, requireKey: false },
+    );
     return failed ? { unusable: `${failed.message}${failed.fix ? ` ${failed.fix}` : ''}` } : { model };
   } catch (error) {
     if (error instanceof ProviderConfigError) return { unusable: error.message };

@@ -1,8 +1,8 @@
 // Run events → the terminal. Three shapes of the same stream: a live task tree redrawn in
 // place (stdout is a terminal), plain lines (a pipe or a log), or one JSON event per line
 // (--json, for scripts). The summary goes last in the first two.
-import { describeRetry, type RunEvent, type TaskStatus } from '../core/events';
-import type { Plan } from '../core/plan';
+import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
+import type { Plan } from '../core/plan/plan';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
 
@@ -46,10 +46,16 @@ class PlainPrinter implements RunPrinter {
         break;
       case 'task.started':
         this.started.set(e.taskId, e.at);
-        line(e.taskId, `started: ${this.titles.get(e.taskId)} (${e.model}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`);
+        line(
+          e.taskId,
+          `started: ${this.titles.get(e.taskId)} (${e.model}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`,
+        );
         break;
       case 'task.toolResult':
-        line(e.taskId, `${describeCall(e.record.name, e.record.args)}: ${e.record.ok ? 'ok' : 'failed'} — ${oneLine(e.record.summary).slice(0, 200)}`);
+        line(
+          e.taskId,
+          `${describeCall(e.record.name, e.record.args)}: ${e.record.ok ? 'ok' : 'failed'} — ${oneLine(e.record.summary).slice(0, 200)}`,
+        );
         break;
       case 'task.retrying':
         line(e.taskId, describeRetry(e));
@@ -93,8 +99,24 @@ interface Row {
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const ICONS: Record<TaskStatus, string> = { pending: '·', queued: '○', running: '', succeeded: '✓', failed: '✗', skipped: '↷', cancelled: '■' };
-const COLOURS: Partial<Record<TaskStatus, string>> = { running: '36', succeeded: '32', failed: '31', skipped: '33', cancelled: '2', pending: '2', queued: '2' };
+const ICONS: Record<TaskStatus, string> = {
+  pending: '·',
+  queued: '○',
+  running: '',
+  succeeded: '✓',
+  failed: '✗',
+  skipped: '↷',
+  cancelled: '■',
+};
+const COLOURS: Partial<Record<TaskStatus, string>> = {
+  running: '36',
+  succeeded: '32',
+  failed: '31',
+  skipped: '33',
+  cancelled: '2',
+  pending: '2',
+  queued: '2',
+};
 const FRAME_MS = 100;
 
 class LivePrinter implements RunPrinter {
@@ -128,7 +150,12 @@ class LivePrinter implements RunPrinter {
         row.status = 'queued';
         break;
       case 'task.started':
-        Object.assign(row, { status: 'running', startedAt: e.at, endedAt: undefined, activity: e.attempt > 1 ? `attempt ${e.attempt}` : e.model });
+        Object.assign(row, {
+          status: 'running',
+          startedAt: e.at,
+          endedAt: undefined,
+          activity: e.attempt > 1 ? `attempt ${e.attempt}` : e.model,
+        });
         break;
       case 'task.delta':
         if (!e.reasoning && e.text.trim()) row.activity = oneLine(`${row.activity} ${e.text}`).slice(-120);
@@ -205,5 +232,11 @@ class LivePrinter implements RunPrinter {
 
 function rowsOf(plan: Plan): Row[] {
   const d = depths(plan);
-  return plan.tasks.map((t) => ({ id: t.id, title: oneLine(t.title), depth: d.get(t.id) ?? 0, status: 'pending', activity: '' }));
+  return plan.tasks.map((t) => ({
+    id: t.id,
+    title: oneLine(t.title),
+    depth: d.get(t.id) ?? 0,
+    status: 'pending',
+    activity: '',
+  }));
 }

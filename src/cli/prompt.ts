@@ -49,7 +49,11 @@ export class Prompter {
 
   private interface(): Interface {
     if (!this.rl) {
-      const rl = createInterface({ input: this.io.stdin, output: this.io.stderr, terminal: this.io.stdin.isTTY === true && this.io.stderr.isTTY === true });
+      const rl = createInterface({
+        input: this.io.stdin,
+        output: this.io.stderr,
+        terminal: this.io.stdin.isTTY === true && this.io.stderr.isTTY === true,
+      });
       rl.on('line', (line) => (this.waiter ? this.waiter(line) : this.lines.push(line)));
       rl.on('SIGINT', () => this.io.interrupt());
       rl.once('close', () => {

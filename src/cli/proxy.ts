@@ -15,7 +15,9 @@ export function useEnvironmentProxy(env: Record<string, string | undefined>): st
   try {
     new URL(proxy);
   } catch {
-    throw new Error(`The proxy ${redactUrl(proxy)} (from HTTPS_PROXY/HTTP_PROXY) is not a URL; fix or unset it, e.g. HTTPS_PROXY=http://proxy.example:3128.`);
+    throw new Error(
+      `The proxy ${redactUrl(proxy)} (from HTTPS_PROXY/HTTP_PROXY) is not a URL; fix or unset it, e.g. HTTPS_PROXY=http://proxy.example:3128.`,
+    );
   }
   setGlobalDispatcher(new EnvHttpProxyAgent());
   return redactUrl(proxy);

@@ -16,7 +16,7 @@ import {
   type ResolvedConfig,
   type Role,
 } from '../config';
-import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
+import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
 import { modelSpecForRole, type ModelSpec } from '../providers';
 import { UsageError, type CliArgs } from './args';
 import type { CliIo, Output } from './io';
@@ -41,13 +41,21 @@ export interface CliContext {
 export async function loadContext(args: CliArgs, io: CliIo, output: Output): Promise<CliContext> {
   const root = resolve(io.cwd, args.workspace ?? '.');
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UsageError(`The workspace ${root} is not a folder. Pass an existing folder with --workspace.`);
+  if (!info?.isDirectory())
+    throw new UsageError(`The workspace ${root} is not a folder. Pass an existing folder with --workspace.`);
 
   const files = await readWorkspaceConfigFiles(root);
-  const resolved = resolveConfig({ explicit: args.explicit, env: io.env, yamlText: files.yamlText, dotenvText: files.dotenvText });
+  const resolved = resolveConfig({
+    explicit: args.explicit,
+    env: io.env,
+    yamlText: files.yamlText,
+    dotenvText: files.dotenvText,
+  });
   const problems = [...files.problems, ...resolved.problems];
 
-  const apiKeys = Object.fromEntries(PROVIDER_NAMES.map((p) => [p, resolveApiKey(p, { env: io.env, dotenvText: files.dotenvText })])) as Record<ProviderName, ResolvedApiKey>;
+  const apiKeys = Object.fromEntries(
+    PROVIDER_NAMES.map((p) => [p, resolveApiKey(p, { env: io.env, dotenvText: files.dotenvText })]),
+  ) as Record<ProviderName, ResolvedApiKey>;
   // Every key in reach, not only the two in use: a model may echo any of them.
   for (const key of Object.values(apiKeys)) output.redactor.addSecret(key.key);
 
@@ -59,12 +67,22 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
     keySources[role] = keySourceLabel(found);
   }
 
-  const isFatal = (p: ConfigProblem) => p.severity === 'error' && (p.source === 'cli flag' || p.source === 'environment');
-  return { root, resolved, apiKeys, specs, keySources, fatal: problems.filter(isFatal), warnings: problems.filter((p) => !isFatal(p)) };
+  const isFatal = (p: ConfigProblem) =>
+    p.severity === 'error' && (p.source === 'cli flag' || p.source === 'environment');
+  return {
+    root,
+    resolved,
+    apiKeys,
+    specs,
+    keySources,
+    fatal: problems.filter(isFatal),
+    warnings: problems.filter((p) => !isFatal(p)),
+  };
 }
 
 export function printProblems(problems: readonly ConfigProblem[], output: Output): void {
-  for (const problem of problems) output.err(`rozet: ${problem.severity === 'error' ? 'config error' : 'warning'}: ${problem.message}`);
+  for (const problem of problems)
+    output.err(`rozet: ${problem.severity === 'error' ? 'config error' : 'warning'}: ${problem.message}`);
 }
 
 /**
@@ -72,16 +90,26 @@ export function printProblems(problems: readonly ConfigProblem[], output: Output
  * key once the user agrees — a cloned repository could point it at its own server. A key
  * from the workspace's own .env is the workspace's to send. Unconfirmed keys are dropped.
  */
-export async function confirmWorkspaceBaseUrls(ctx: CliContext, options: { yes: boolean; prompter?: Prompter; output: Output }): Promise<void> {
+export async function confirmWorkspaceBaseUrls(
+  ctx: CliContext,
+  options: { yes: boolean; prompter?: Prompter; output: Output },
+): Promise<void> {
   for (const role of ROLES) {
     const spec = ctx.specs[role];
     const provider = ctx.resolved.values[`rozet.${role}.provider`];
-    if (!spec.apiKey || !baseUrlNeedsConfirmation(ctx.resolved, role) || ctx.apiKeys[provider].source === '.env') continue;
+    if (!spec.apiKey || !baseUrlNeedsConfirmation(ctx.resolved, role) || ctx.apiKeys[provider].source === '.env')
+      continue;
     if (options.yes) continue;
     const where = `rozet.${role}.baseUrl from ${ctx.resolved.sources[`rozet.${role}.baseUrl`]} (${spec.baseUrl})`;
-    const answer = options.prompter ? await options.prompter.ask(`The workspace sets ${where}. Send your ${provider} API key (${ctx.keySources[role]}) there? [y/N]: `) : undefined;
+    const answer = options.prompter
+      ? await options.prompter.ask(
+          `The workspace sets ${where}. Send your ${provider} API key (${ctx.keySources[role]}) there? [y/N]: `,
+        )
+      : undefined;
     if (answer?.trim().toLowerCase().startsWith('y')) continue;
     spec.apiKey = undefined;
-    options.output.err(`rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ${envName(`rozet.${role}.baseUrl`)}).`);
+    options.output.err(
+      `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ${envName(`rozet.${role}.baseUrl`)}).`,
+    );
   }
 }

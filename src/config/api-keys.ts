@@ -1,7 +1,7 @@
 // Where a provider's API key comes from: SecretStorage first ("Rozet: Set API Key"), then
 // the environment, then the workspace .env. The key itself is returned only to the caller
 // that sends requests; everything shown to users uses `source` alone.
-import type { ProviderName } from '../core/chat';
+import type { ProviderName } from '../core/model/chat';
 import { PROVIDERS } from '../providers/catalogue';
 import { parseDotenv } from './dotenv-source';
 

@@ -1,6 +1,6 @@
 // Base URLs: validation, provider defaults and the key-binding rule (DESIGN §4: "a stored
 // API key is sent only to the base URL it was stored for").
-import type { ProviderName } from '../core/chat';
+import type { ProviderName } from '../core/model/chat';
 import { PROVIDERS } from '../providers/catalogue';
 
 /**
@@ -20,7 +20,8 @@ export function baseUrlIssue(value: string): string | undefined {
   } catch {
     return 'not a URL (expected e.g. http://127.0.0.1:11434 or https://openrouter.ai/api/v1)';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must use http:// or https://, not ${url.protocol}//`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `must use http:// or https://, not ${url.protocol}//`;
   // Credentials in a URL end up in logs and settings files; keys belong in SecretStorage.
   if (url.username || url.password) return 'must not contain a user name or password (use "Rozet: Set API Key")';
   return undefined;

@@ -1,6 +1,6 @@
 // The "Rozet: Show Configuration" / `rozet config` table: every effective value and where
 // it came from. It receives key *sources* only and never prints a key.
-import type { ProviderName } from '../core/chat';
+import type { ProviderName } from '../core/model/chat';
 import { keyHint, PROVIDERS } from '../providers/catalogue';
 import { keySourceLabel, type ApiKeySource } from './api-keys';
 import { effectiveBaseUrl, redactUrl } from './base-url';

@@ -5,7 +5,10 @@ import { settingShape, type SettingKey } from './schema';
 /** `rozet.worker.idleTimeoutSeconds` → `ROZET_WORKER_IDLE_TIMEOUT_SECONDS` (DESIGN §3). */
 export function envName(key: SettingKey): string {
   const rest = key.replace(/^rozet\./, '');
-  return `ROZET_${rest.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+  return `ROZET_${rest
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`;
 }
 
 export type TextParse = { ok: true; value: unknown } | { ok: false; reason: string };

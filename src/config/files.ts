@@ -16,7 +16,9 @@ export interface WorkspaceConfigFiles {
 }
 
 export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<WorkspaceConfigFiles> {
-  const read = async (name: typeof YAML_FILE | typeof DOTENV_FILE): Promise<{ text?: string; problem?: ConfigProblem }> => {
+  const read = async (
+    name: typeof YAML_FILE | typeof DOTENV_FILE,
+  ): Promise<{ text?: string; problem?: ConfigProblem }> => {
     const path = join(workspaceRoot, name);
     try {
       const info = await stat(path);
@@ -25,7 +27,13 @@ export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<W
       return { text: await readFile(path, 'utf8') };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      return { problem: { severity: 'error', source: name, message: `${name} could not be read (${(error as Error).message}). It was ignored.` } };
+      return {
+        problem: {
+          severity: 'error',
+          source: name,
+          message: `${name} could not be read (${(error as Error).message}). It was ignored.`,
+        },
+      };
     }
   };
   // Read together, reported in a fixed order (not whichever read finished first).

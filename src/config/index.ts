@@ -1,5 +1,12 @@
 // Public surface of the config layer for the extension and the CLI.
-export { apiKeyEnvNames, keySourceLabel, resolveApiKey, type ApiKeyInputs, type ApiKeySource, type ResolvedApiKey } from './api-keys';
+export {
+  apiKeyEnvNames,
+  keySourceLabel,
+  resolveApiKey,
+  type ApiKeyInputs,
+  type ApiKeySource,
+  type ResolvedApiKey,
+} from './api-keys';
 export { baseUrlIssue, effectiveBaseUrl, keyAllowedFor, normaliseBaseUrl, redactUrl } from './base-url';
 export { describeConfig, type DescribeExtras } from './describe';
 export { DOTENV_FILE, parseDotenv } from './dotenv-source';

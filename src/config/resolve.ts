@@ -79,12 +79,22 @@ function candidatesFor(
     .filter((entry) => entry.value !== undefined)
     .sort((a, b) => SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope))
     // CLI flags are text by nature; VS Code settings arrive already typed from JSON.
-    .map((entry) => ({ ...EXPLICIT_LAYERS[entry.scope], value: entry.value, text: entry.scope === 'cli' && typeof entry.value === 'string' }));
+    .map((entry) => ({
+      ...EXPLICIT_LAYERS[entry.scope],
+      value: entry.value,
+      text: entry.scope === 'cli' && typeof entry.value === 'string',
+    }));
   const name = envName(key);
   const envValue = input.env?.[name];
   // `ROZET_X= rozet run` is the usual way to unset a variable for one command.
   if (envValue !== undefined && envValue.trim() !== '') {
-    list.push({ value: envValue, source: 'environment', label: `environment variable ${name}`, text: true, fromWorkspace: false });
+    list.push({
+      value: envValue,
+      source: 'environment',
+      label: `environment variable ${name}`,
+      text: true,
+      fromWorkspace: false,
+    });
   }
   if (key in yamlValues) {
     list.push({ value: yamlValues[key], source: YAML_FILE, label: YAML_FILE, text: false, fromWorkspace: true });
@@ -103,7 +113,7 @@ function coerce(key: SettingKey, value: unknown): unknown {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(redactUrl(value)) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(redactUrl(value)) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -159,7 +169,8 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
     for (const { candidate, reason } of rejected) {
       const options = settingShape(key).enum;
-      const guess = options && typeof candidate.value === 'string' ? closest(candidate.value.trim(), options) : undefined;
+      const guess =
+        options && typeof candidate.value === 'string' ? closest(candidate.value.trim(), options) : undefined;
       problems.push({
         severity: 'error',
         key,

@@ -1,7 +1,7 @@
 // Resolved settings → the run engine's knobs (RunLimits, ToolPolicy, planner options),
 // in one place so the CLI and the extension cannot map them differently.
-import type { RunLimits } from '../core/coordinator';
-import type { ToolPolicy } from '../core/tools';
+import type { RunLimits } from '../core/run/coordinator';
+import type { ToolPolicy } from '../core/tools/tools';
 import type { RozetConfig } from './schema';
 
 export function runLimitsFromConfig(values: RozetConfig): Partial<RunLimits> {
@@ -24,7 +24,11 @@ export function toolPolicyFromConfig(values: RozetConfig): ToolPolicy {
 }
 
 /** What planTask needs from the settings besides the model. */
-export function plannerSettingsFromConfig(values: RozetConfig): { maxTasks: number; temperature: number; idleTimeoutMs: number } {
+export function plannerSettingsFromConfig(values: RozetConfig): {
+  maxTasks: number;
+  temperature: number;
+  idleTimeoutMs: number;
+} {
   return {
     maxTasks: values['rozet.planner.maxTasks'],
     temperature: values['rozet.temperature'],

@@ -4,13 +4,17 @@
 // Where this schema is stricter than the manifest can say (whole numbers, URL shape,
 // duration syntax, non-empty allowlist entries), that strictness is deliberate.
 import { z } from 'zod';
-import { PROVIDER_NAMES, type ProviderName } from '../core/chat';
+import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
 import { baseUrlIssue } from './base-url';
 
 const provider = (fallback: ProviderName) => z.enum(PROVIDER_NAMES).default(fallback);
 
 const modelId = (fallback: string) =>
-  z.string().trim().refine((v) => v.length > 0, 'a model id cannot be empty').default(fallback);
+  z
+    .string()
+    .trim()
+    .refine((v) => v.length > 0, 'a model id cannot be empty')
+    .default(fallback);
 
 // Empty means "the provider's own base URL" (see base-url.ts), so '' is valid.
 const baseUrl = z

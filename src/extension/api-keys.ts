@@ -2,7 +2,7 @@
 // stored for (DESIGN §4): a workspace that points the provider somewhere else does not
 // get the key sent there without the user's say-so.
 import type * as vscode from 'vscode';
-import type { ProviderName } from '../core/chat';
+import type { ProviderName } from '../core/model/chat';
 
 interface StoredKey {
   key: string;
@@ -19,7 +19,8 @@ export class ApiKeyStore {
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Partial<StoredKey>;
-      if (typeof parsed.key === 'string' && typeof parsed.baseUrl === 'string') return { key: parsed.key, baseUrl: parsed.baseUrl };
+      if (typeof parsed.key === 'string' && typeof parsed.baseUrl === 'string')
+        return { key: parsed.key, baseUrl: parsed.baseUrl };
     } catch {
       // A bare string from an older build: bind it to nothing so it is asked about once.
     }

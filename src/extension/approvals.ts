@@ -3,8 +3,8 @@
 // otherwise in a modal dialog. Cancelling the run answers every pending question "no".
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { decideCommand } from '../core/command-policy';
-import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace';
+import { decideCommand } from '../core/tools/command-policy';
+import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { ApprovalOutcome, ApprovalRequest as UiApproval, HostMessage } from '../webview/protocol';
 
 interface Pending {
@@ -41,7 +41,8 @@ export class HostApprover implements Approver {
       reason: request.reason,
     };
     return new Promise<ApprovalDecision>((resolve) => {
-      const onAbort = () => this.settle(approval.id, { approved: false, message: 'The run was cancelled.' }, 'cancelled');
+      const onAbort = () =>
+        this.settle(approval.id, { approved: false, message: 'The run was cancelled.' }, 'cancelled');
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(approval.id, {
         approval,
@@ -81,12 +82,19 @@ export class HostApprover implements Approver {
   }
 
   private async askModal(approval: UiApproval): Promise<void> {
-    const what = approval.kind === 'command' ? `Run this command?\n\n${approval.subject}` : `Write the protected file ${approval.subject}?`;
+    const what =
+      approval.kind === 'command'
+        ? `Run this command?\n\n${approval.subject}`
+        : `Write the protected file ${approval.subject}?`;
     const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
     const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];
     let pick: string | undefined;
     try {
-      pick = await vscode.window.showWarningMessage(`Rozet: ${what}`, { modal: true, detail: approval.reason }, ...buttons);
+      pick = await vscode.window.showWarningMessage(
+        `Rozet: ${what}`,
+        { modal: true, detail: approval.reason },
+        ...buttons,
+      );
     } catch (error) {
       // VS Code can refuse a modal (it does while extension tests or smoke tests run). A
       // question that was never shown must not keep the worker waiting for ever: no answer is "no".
@@ -94,7 +102,10 @@ export class HostApprover implements Approver {
       this.settle(approval.id, { approved: false, message: `Rozet could not ask the user (${why}).` }, 'cancelled');
       return;
     }
-    this.respond(approval.id, pick === 'Approve' ? 'approve' : pick !== undefined && pick === always ? 'alwaysAllow' : 'deny');
+    this.respond(
+      approval.id,
+      pick === 'Approve' ? 'approve' : pick !== undefined && pick === always ? 'alwaysAllow' : 'deny',
+    );
   }
 }
 

@@ -4,8 +4,8 @@
 // are batched so a fast stream costs at most ~20 posts a second.
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../webview/protocol';
-import { coalesceDeltas } from '../core/coalesce-events';
-import type { RunEvent } from '../core/events';
+import { coalesceDeltas } from '../core/run/coalesce-events';
+import type { RunEvent } from '../core/run/events';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 
 const FLUSH_MS = 50;
@@ -39,7 +39,12 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   openPanel(): void {
-    const panel = vscode.window.createWebviewPanel('rozet.panel', 'Rozet', vscode.ViewColumn.Beside, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      'rozet.panel',
+      'Rozet',
+      vscode.ViewColumn.Beside,
+      this.webviewOptions(),
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'rozet.svg');
     this.panels.add(panel);
     panel.onDidDispose(() => this.panels.delete(panel));

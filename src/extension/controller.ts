@@ -4,16 +4,23 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { runLimitsFromConfig, toolPolicyFromConfig } from '../config/run-settings';
-import { isAbortError } from '../core/chat';
-import { coalesceDeltas } from '../core/coalesce-events';
-import { Coordinator } from '../core/coordinator';
-import { describeRetry, type RunEvent, type RunEventListener, type RunSummary } from '../core/events';
-import { NodeShell } from '../core/node-shell';
-import type { Plan, PlanResult, PlanSource } from '../core/plan';
-import { PlanRequestError, type PlanContext } from '../core/planner';
-import type { Redactor } from '../core/redact';
+import { isAbortError } from '../core/model/chat';
+import { coalesceDeltas } from '../core/run/coalesce-events';
+import { Coordinator } from '../core/run/coordinator';
+import { describeRetry, type RunEvent, type RunEventListener, type RunSummary } from '../core/run/events';
+import { NodeShell } from '../core/workspace/node-shell';
+import type { Plan, PlanResult, PlanSource } from '../core/plan/plan';
+import { PlanRequestError, type PlanContext } from '../core/plan/planner';
+import type { Redactor } from '../core/text/redact';
 import { taskModelResolver } from '../providers';
-import { PROTOCOL_VERSION, type Attachment, type ChatMessage, type HostMessage, type ModelsConfig, type WebviewMessage } from '../webview/protocol';
+import {
+  PROTOCOL_VERSION,
+  type Attachment,
+  type ChatMessage,
+  type HostMessage,
+  type ModelsConfig,
+  type WebviewMessage,
+} from '../webview/protocol';
 import { HostApprover } from './approvals';
 import type { ChatViews } from './chat-view';
 import type { HistoryStore, SessionRecord } from './history';
@@ -109,7 +116,8 @@ export class Controller implements vscode.Disposable {
           await this.request(message.text, { attachments: message.attachments });
           return;
         case 'plan.run':
-          if (this.session.plan?.planId !== message.planId) throw new Error('That plan is no longer current; ask again.');
+          if (this.session.plan?.planId !== message.planId)
+            throw new Error('That plan is no longer current; ask again.');
           await this.run(message.plan, this.session.plan.result.source);
           return;
         case 'run.cancel':
@@ -159,9 +167,15 @@ export class Controller implements vscode.Disposable {
    * A request from the chat, the Plan Task command or the API: plan it, show the plan,
    * and run it at once when rozet.autoRun is on (a user-level setting only).
    */
-  async request(text: string, options: { attachments?: Attachment[]; context?: PlanContext; autoRun?: boolean } = {}): Promise<PlanResult | undefined> {
+  async request(
+    text: string,
+    options: { attachments?: Attachment[]; context?: PlanContext; autoRun?: boolean } = {},
+  ): Promise<PlanResult | undefined> {
     if (!text.trim()) {
-      this.notice('warning', 'The request is empty. Describe what you want done, e.g. "add a --verbose flag to the CLI and tests for it".');
+      this.notice(
+        'warning',
+        'The request is empty. Describe what you want done, e.g. "add a --verbose flag to the CLI and tests for it".',
+      );
       return undefined;
     }
     const attachments = options.attachments ?? this.attachments;
@@ -180,7 +194,10 @@ export class Controller implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: 'Rozet: planning…', cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => planning.abort());
-          return this.service.plan(text, context, { signal: planning.signal, onModelError: (error) => this.offerFix(error) });
+          return this.service.plan(text, context, {
+            signal: planning.signal,
+            onModelError: (error) => this.offerFix(error),
+          });
         },
       );
     } catch (error) {
@@ -201,10 +218,14 @@ export class Controller implements vscode.Disposable {
     this.session.runState = undefined;
     this.views.post({ type: 'plan.shown', ...this.redactor.redactValue(this.session.plan) });
     this.appendMessage({ id: randomUUID(), role: 'assistant', text: describePlan(result), at: Date.now() });
-    this.log.info(`Planned ${result.plan.tasks.length} task(s) (${result.source})${result.reason ? `: ${result.reason}` : ''}`);
+    this.log.info(
+      `Planned ${result.plan.tasks.length} task(s) (${result.source})${result.reason ? `: ${result.reason}` : ''}`,
+    );
     const config = await this.service.config();
     if (options.autoRun ?? config.resolved.values['rozet.autoRun']) {
-      this.run(result.plan, result.source).catch((error: unknown) => this.notice('error', error instanceof Error ? error.message : String(error)));
+      this.run(result.plan, result.source).catch((error: unknown) =>
+        this.notice('error', error instanceof Error ? error.message : String(error)),
+      );
     }
     return result;
   }
@@ -215,16 +236,22 @@ export class Controller implements vscode.Disposable {
   }
 
   async start(plan: Plan, source?: PlanSource): Promise<RunHandle> {
-    if (this.activeRunId) throw new Error('A run is already in progress. Cancel it (Rozet: Cancel Run) or wait for it to finish.');
+    if (this.activeRunId)
+      throw new Error('A run is already in progress. Cancel it (Rozet: Cancel Run) or wait for it to finish.');
     const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) throw new Error('No folder is open. Open a folder (File → Open Folder…) so Rozet has a workspace to work in.');
+    if (folders.length === 0)
+      throw new Error('No folder is open. Open a folder (File → Open Folder…) so Rozet has a workspace to work in.');
     const host = await this.service.config();
     const values = host.resolved.values;
     const workerSpec = await this.service.specFor(host, 'worker');
     const runId = randomUUID();
     const changes = new RunChanges(runId);
     const workspace = trustGuardedWorkspace(
-      new VsCodeWorkspace({ folders, saveAfterEdit: () => values['rozet.saveAfterEdit'], onWrite: (uri, before, after) => changes.record(uri, before, after) }),
+      new VsCodeWorkspace({
+        folders,
+        saveAfterEdit: () => values['rozet.saveAfterEdit'],
+        onWrite: (uri, before, after) => changes.record(uri, before, after),
+      }),
     );
     const shell = trustGuardedShell(new NodeShell(folders[0].uri.fsPath));
     const coordinator = new Coordinator({
@@ -263,7 +290,9 @@ export class Controller implements vscode.Disposable {
   async openDiff(path: string, runId = this.activeRunId ?? this.lastRunId()): Promise<void> {
     const changes = runId ? this.runs.get(runId)?.changes : undefined;
     // The core reports paths as workers wrote them: relative, with the folder name first in a multi-root workspace.
-    const uri = changes?.files.find((f) => vscode.workspace.asRelativePath(f, true) === path || vscode.workspace.asRelativePath(f, false) === path);
+    const uri = changes?.files.find(
+      (f) => vscode.workspace.asRelativePath(f, true) === path || vscode.workspace.asRelativePath(f, false) === path,
+    );
     if (!changes || !uri) throw new Error(`No change to ${path} is known for that run in this window.`);
     await changes.openDiff(uri);
   }
@@ -272,7 +301,10 @@ export class Controller implements vscode.Disposable {
     const changes = runId ? this.runs.get(runId)?.changes : undefined;
     if (!changes) throw new Error('There is no run of this window to undo.');
     const { restored, skipped } = await changes.undo();
-    this.notice('info', `Undid ${restored} file change(s) of the run${skipped.length ? `; kept your edits in ${skipped.join(', ')}` : ''}.`);
+    this.notice(
+      'info',
+      `Undid ${restored} file change(s) of the run${skipped.length ? `; kept your edits in ${skipped.join(', ')}` : ''}.`,
+    );
   }
 
   onEvent(listener: RunEventListener): vscode.Disposable {
@@ -354,10 +386,16 @@ export class Controller implements vscode.Disposable {
     this.appendMessage({ id: randomUUID(), role: 'assistant', text: lines.join('\n'), at: Date.now() });
     this.views.post({ type: 'history', items: this.history.items() });
     if (failed.length) {
-      void vscode.window.showWarningMessage(`Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`.slice(0, 400), 'Open Rozet', 'Health Check').then((pick) => {
-        if (pick === 'Open Rozet') void this.views.reveal();
-        if (pick === 'Health Check') void vscode.commands.executeCommand('rozet.healthCheck');
-      });
+      void vscode.window
+        .showWarningMessage(
+          `Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`.slice(0, 400),
+          'Open Rozet',
+          'Health Check',
+        )
+        .then((pick) => {
+          if (pick === 'Open Rozet') void this.views.reveal();
+          if (pick === 'Health Check') void vscode.commands.executeCommand('rozet.healthCheck');
+        });
     }
   }
 
@@ -365,7 +403,8 @@ export class Controller implements vscode.Disposable {
     const safe = this.redactor.redactValue(event);
     this.session.runEvents.push(safe);
     // Streams are thousands of tiny deltas; merge them now and then to keep memory flat.
-    if (this.session.runEvents.length % 2000 === 0) this.session.runEvents = coalesceDeltas(this.session.runEvents, MAX_TEXT_PER_TASK);
+    if (this.session.runEvents.length % 2000 === 0)
+      this.session.runEvents = coalesceDeltas(this.session.runEvents, MAX_TEXT_PER_TASK);
     this.views.postEvent(safe);
     for (const listener of this.runListeners) listener(safe);
     // Task transitions are saved as they happen, so a window that closes mid-run leaves
@@ -376,7 +415,9 @@ export class Controller implements vscode.Disposable {
         this.log.info(`[${safe.taskId}] started on ${safe.model} (attempt ${safe.attempt})`);
         break;
       case 'task.toolResult':
-        this.log.info(`[${safe.taskId}] ${safe.record.name} ${safe.record.ok ? 'ok' : 'error'} (${safe.record.durationMs} ms): ${safe.record.summary.slice(0, 300)}`);
+        this.log.info(
+          `[${safe.taskId}] ${safe.record.name} ${safe.record.ok ? 'ok' : 'error'} (${safe.record.durationMs} ms): ${safe.record.summary.slice(0, 300)}`,
+        );
         break;
       case 'task.retrying':
         this.log.warn(`[${safe.taskId}] ${describeRetry(safe)}`);
@@ -388,7 +429,9 @@ export class Controller implements vscode.Disposable {
         this.log.info(`[${safe.taskId}] skipped: ${safe.reason}`);
         break;
       case 'plan.finished':
-        this.log.info(`Run ${safe.runId} ${safe.summary.outcome} in ${safe.summary.wallMs} ms; files: ${safe.summary.filesChanged.join(', ') || 'none'}`);
+        this.log.info(
+          `Run ${safe.runId} ${safe.summary.outcome} in ${safe.summary.wallMs} ms; files: ${safe.summary.filesChanged.join(', ') || 'none'}`,
+        );
         break;
     }
   }
@@ -447,7 +490,9 @@ function newSession(): SessionRecord {
 function describePlan(result: PlanResult): string {
   const lines = [
     `Planned ${result.plan.tasks.length} task(s)${result.source === 'fallback' ? ' with the fallback planner' : ''}:`,
-    ...result.plan.tasks.map((t) => `- **${t.title}**${t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : ''}`),
+    ...result.plan.tasks.map(
+      (t) => `- **${t.title}**${t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : ''}`,
+    ),
   ];
   if (result.reason) lines.push('', result.reason);
   if (result.notes.length) lines.push('', ...result.notes.map((n) => `_${n}_`));
@@ -461,7 +506,9 @@ async function planContext(attachments: readonly Attachment[]): Promise<PlanCont
   const active = vscode.window.activeTextEditor?.document;
   const files = await vscode.workspace.findFiles('**/*', '**/{node_modules,.git,dist,out}/**', MAX_CONTEXT_FILES);
   return {
-    selection: selection ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, text: selection.text } : undefined,
+    selection: selection
+      ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, text: selection.text }
+      : undefined,
     activeFile: active && !active.isUntitled ? vscode.workspace.asRelativePath(active.uri) : undefined,
     workspaceFiles: files.map((f) => vscode.workspace.asRelativePath(f)).sort(),
     workspaceDescription: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath).join(', '),

@@ -4,9 +4,9 @@
 // into context.subscriptions and is disposed with the extension.
 import * as vscode from 'vscode';
 import type { ResolvedConfig, Role } from '../config';
-import type { RunSummary } from '../core/events';
-import type { Plan, PlanResult } from '../core/plan';
-import type { PlanContext } from '../core/planner';
+import type { RunSummary } from '../core/run/events';
+import type { Plan, PlanResult } from '../core/plan/plan';
+import type { PlanContext } from '../core/plan/planner';
 import type { HealthReport, ListedModel } from '../providers';
 import { COMMAND_IDS } from './command-ids';
 import type { RunHandle } from './controller';
@@ -31,11 +31,16 @@ export function activate(context: vscode.ExtensionContext): RozetApi {
   let runtime: Promise<Runtime> | undefined;
   // A plain require of the separately bundled dist/runtime.js (see esbuild.mjs): an
   // import() would go through ESM resolution, which the extension host does not serve.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = () => (runtime ??= Promise.resolve().then(() => (require('./runtime') as typeof import('./runtime')).createRuntime(context)));
+  const load = () =>
+    (runtime ??= Promise.resolve().then(() =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./runtime') as typeof import('./runtime')).createRuntime(context),
+    ));
 
   for (const id of COMMAND_IDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).commands[id](...args)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => (await load()).commands[id](...args)),
+    );
   }
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider('rozet.chat', {

@@ -2,10 +2,10 @@
 // still going when the window closed comes back marked interrupted, not lost. Records
 // are bounded (count and size) and pass through the redactor before they are stored.
 import type * as vscode from 'vscode';
-import { coalesceDeltas } from '../core/coalesce-events';
+import { coalesceDeltas } from '../core/run/coalesce-events';
 import { randomUUID } from 'node:crypto';
-import type { RunEvent, TaskOutcome, TaskStatus } from '../core/events';
-import type { Redactor } from '../core/redact';
+import type { RunEvent, TaskOutcome, TaskStatus } from '../core/run/events';
+import type { Redactor } from '../core/text/redact';
 import type { ChatMessage, HistoryItem, ShownPlan } from '../webview/protocol';
 
 const KEY = 'rozet.history.v1';
@@ -36,7 +36,9 @@ export class HistoryStore {
 
   /** All sessions, newest first; runs a closed or reloaded window left running come back interrupted. */
   load(): SessionRecord[] {
-    return this.memento.get<SessionRecord[]>(KEY, []).map((s) => (s.runState === 'running' && s.owner !== this.instance ? interrupted(s) : s));
+    return this.memento
+      .get<SessionRecord[]>(KEY, [])
+      .map((s) => (s.runState === 'running' && s.owner !== this.instance ? interrupted(s) : s));
   }
 
   items(): HistoryItem[] {
@@ -54,7 +56,11 @@ export class HistoryStore {
   }
 
   async save(session: SessionRecord): Promise<void> {
-    const record = this.redactor.redactValue({ ...session, owner: this.instance, runEvents: coalesceDeltas(session.runEvents, MAX_TEXT_PER_TASK) });
+    const record = this.redactor.redactValue({
+      ...session,
+      owner: this.instance,
+      runEvents: coalesceDeltas(session.runEvents, MAX_TEXT_PER_TASK),
+    });
     const rest = this.memento.get<SessionRecord[]>(KEY, []).filter((s) => s.id !== session.id);
     await this.memento.update(KEY, [record, ...rest].slice(0, MAX_ITEMS));
   }
@@ -84,7 +90,9 @@ function interrupted(session: SessionRecord): SessionRecord {
     else if (event.type === 'task.cancelled') status.set(event.taskId, 'cancelled');
   }
   const tasks = started?.type === 'plan.started' ? started.plan.tasks : [];
-  const closing: RunEvent[] = tasks.filter((t) => !status.has(t.id)).map((t) => ({ type: 'task.cancelled', runId, at, taskId: t.id }));
+  const closing: RunEvent[] = tasks
+    .filter((t) => !status.has(t.id))
+    .map((t) => ({ type: 'task.cancelled', runId, at, taskId: t.id }));
   const outcomes: TaskOutcome[] = tasks.map((t) => ({
     id: t.id,
     title: t.title,
@@ -99,7 +107,14 @@ function interrupted(session: SessionRecord): SessionRecord {
     type: 'plan.finished',
     runId,
     at,
-    summary: { outcome: 'cancelled', tasks: outcomes, filesChanged: [], commandsRun: [], usage: { promptTokens: 0, completionTokens: 0 }, wallMs: Math.max(0, at - (started?.at ?? at)) },
+    summary: {
+      outcome: 'cancelled',
+      tasks: outcomes,
+      filesChanged: [],
+      commandsRun: [],
+      usage: { promptTokens: 0, completionTokens: 0 },
+      wallMs: Math.max(0, at - (started?.at ?? at)),
+    },
   };
   const done = outcomes.filter((o) => o.status === 'succeeded').length;
   const note: ChatMessage = {
@@ -108,5 +123,10 @@ function interrupted(session: SessionRecord): SessionRecord {
     text: `This run was interrupted: the window closed or reloaded while it ran. ${done} of ${outcomes.length} task(s) had finished; the others were stopped. Files already written stay as they are.`,
     at,
   };
-  return { ...session, runState: 'interrupted', runEvents: [...session.runEvents, ...closing, finished], messages: [...session.messages, note] };
+  return {
+    ...session,
+    runState: 'interrupted',
+    runEvents: [...session.runEvents, ...closing, finished],
+    messages: [...session.messages, note],
+  };
 }

@@ -1,7 +1,7 @@
 // The "Rozet" output channel. Everything written goes through the redactor first, so a
 // key never reaches the log even when an error message or a model quotes one.
 import * as vscode from 'vscode';
-import type { Redactor } from '../core/redact';
+import type { Redactor } from '../core/text/redact';
 
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Rozet', { log: true });

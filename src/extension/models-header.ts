@@ -12,7 +12,10 @@ const LIST_TIMEOUT_MS = 5000;
  * `previous` keeps the lists and health already known when this refresh fetches none
  * (a settings change, a run ending), as long as the role's provider is unchanged.
  */
-export async function modelsHeader(service: RozetService, options: { lists: boolean; health?: HealthReport; previous?: ModelsConfig | null }): Promise<ModelsConfig> {
+export async function modelsHeader(
+  service: RozetService,
+  options: { lists: boolean; health?: HealthReport; previous?: ModelsConfig | null },
+): Promise<ModelsConfig> {
   const host = await service.config();
   const values = host.resolved.values;
   const role = async (r: Role): Promise<RoleConfig> => {

@@ -37,7 +37,11 @@ export class RunChanges {
   async openDiff(uri: vscode.Uri): Promise<void> {
     const change = this.changes.get(uri.toString());
     if (!change) return;
-    const left = vscode.Uri.from({ scheme: ORIGINAL_SCHEME, path: uri.path, query: new URLSearchParams({ run: this.runId, uri: uri.toString() }).toString() });
+    const left = vscode.Uri.from({
+      scheme: ORIGINAL_SCHEME,
+      path: uri.path,
+      query: new URLSearchParams({ run: this.runId, uri: uri.toString() }).toString(),
+    });
     const name = uri.path.split('/').pop() ?? uri.path;
     await vscode.commands.executeCommand('vscode.diff', left, uri, `${name} (before Rozet ↔ now)`);
   }
@@ -61,7 +65,8 @@ export class RunChanges {
         'Undo Everywhere',
         'Keep My Edits',
       );
-      if (pick === undefined) return { restored: 0, skipped: [...this.changes.values()].map((c) => vscode.workspace.asRelativePath(c.uri)) };
+      if (pick === undefined)
+        return { restored: 0, skipped: [...this.changes.values()].map((c) => vscode.workspace.asRelativePath(c.uri)) };
       include = pick === 'Undo Everywhere';
     }
     const edit = new vscode.WorkspaceEdit();
@@ -76,11 +81,16 @@ export class RunChanges {
         edit.deleteFile(change.uri, { ignoreIfNotExists: true });
       } else {
         const doc = await vscode.workspace.openTextDocument(change.uri);
-        edit.replace(change.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), change.before);
+        edit.replace(
+          change.uri,
+          new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)),
+          change.before,
+        );
       }
       restored++;
     }
-    if (restored > 0 && !(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused to apply the undo edit; no file was changed.');
+    if (restored > 0 && !(await vscode.workspace.applyEdit(edit)))
+      throw new Error('VS Code refused to apply the undo edit; no file was changed.');
     for (const change of this.changes.values()) {
       if (change.before === undefined || skipped.includes(vscode.workspace.asRelativePath(change.uri))) continue;
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === change.uri.toString());

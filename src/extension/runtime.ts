@@ -2,7 +2,7 @@
 // loads this module lazily: the SDKs, zod schemas and YAML parser it pulls in cost tens
 // of milliseconds to evaluate, which activation should not pay.
 import * as vscode from 'vscode';
-import { Redactor } from '../core/redact';
+import { Redactor } from '../core/text/redact';
 import type { HealthReport } from '../providers';
 import { ApiKeyStore } from './api-keys';
 import { ChatViews } from './chat-view';
@@ -44,7 +44,8 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
         controller.setModels(models);
         status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);
       },
-      (error: unknown) => log.warn(`Could not refresh the model header: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        log.warn(`Could not refresh the model header: ${error instanceof Error ? error.message : String(error)}`),
     );
 
   context.subscriptions.push(
@@ -52,7 +53,10 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
     status,
     views,
     controller,
-    vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider((runId) => controller.findRun(runId))),
+    vscode.workspace.registerTextDocumentContentProvider(
+      ORIGINAL_SCHEME,
+      new OriginalContentProvider((runId) => controller.findRun(runId)),
+    ),
     controller.onDidChangeRunning((running) => {
       void vscode.commands.executeCommand('setContext', 'rozet.running', running);
       void refreshHeader({ lists: false });
@@ -64,7 +68,14 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
   void refreshHeader({ lists: false });
 
   return {
-    commands: commandHandlers({ controller, service, views, keys, log, onHealth: (health) => void refreshHeader({ lists: false, health }) }),
+    commands: commandHandlers({
+      controller,
+      service,
+      views,
+      keys,
+      log,
+      onHealth: (health) => void refreshHeader({ lists: false, health }),
+    }),
     resolveView: (view) => {
       views.resolveWebviewView(view);
       void refreshHeader({ lists: true });

@@ -3,11 +3,20 @@
 // model of a role, planning, health and model lists. Shared by commands, the sidebar
 // and the programmatic API; it holds no UI and no run state.
 import * as vscode from 'vscode';
-import { baseUrlNeedsConfirmation, effectiveBaseUrl, keyAllowedFor, keySourceLabel, plannerSettingsFromConfig, resolveApiKey, ROLES, type Role } from '../config';
-import { ModelError, type ChatModel, type ProviderName } from '../core/chat';
-import { planTask, type PlanContext } from '../core/planner';
-import type { PlanResult } from '../core/plan';
-import type { Redactor } from '../core/redact';
+import {
+  baseUrlNeedsConfirmation,
+  effectiveBaseUrl,
+  keyAllowedFor,
+  keySourceLabel,
+  plannerSettingsFromConfig,
+  resolveApiKey,
+  ROLES,
+  type Role,
+} from '../config';
+import { ModelError, type ChatModel, type ProviderName } from '../core/model/chat';
+import { planTask, type PlanContext } from '../core/plan/planner';
+import type { PlanResult } from '../core/plan/plan';
+import type { Redactor } from '../core/text/redact';
 import {
   createChatModel,
   createRoleModel,
@@ -55,11 +64,19 @@ export class RozetService {
     if (this.confirmedUrls.has(`${provider} ${url}`)) return resolved.key;
     if (!interactive) return undefined;
     const name = PROVIDERS[provider].displayName;
-    const why = boundElsewhere ? `Your ${name} key was stored for ${stored?.baseUrl || 'another address'}` : `This workspace sets the ${name} base URL`;
-    const pick = await vscode.window.showWarningMessage(`${why}. Send the key to ${url}?`, { modal: true, detail: 'Only agree if you trust this server: it will receive your API key.' }, 'Send Key', 'Always for This URL');
+    const why = boundElsewhere
+      ? `Your ${name} key was stored for ${stored?.baseUrl || 'another address'}`
+      : `This workspace sets the ${name} base URL`;
+    const pick = await vscode.window.showWarningMessage(
+      `${why}. Send the key to ${url}?`,
+      { modal: true, detail: 'Only agree if you trust this server: it will receive your API key.' },
+      'Send Key',
+      'Always for This URL',
+    );
     if (!pick) return undefined;
     this.confirmedUrls.add(`${provider} ${url}`);
-    if (pick === 'Always for This URL' && stored && resolved.source === 'secret storage') await this.keys.set(provider, stored.key, url);
+    if (pick === 'Always for This URL' && stored && resolved.source === 'secret storage')
+      await this.keys.set(provider, stored.key, url);
     return resolved.key;
   }
 
@@ -75,7 +92,11 @@ export class RozetService {
    * Plans a request. A configuration that cannot produce a model still plans, with the
    * fallback planner and the reason (the planner's own rule for unusable models).
    */
-  async plan(request: string, context: PlanContext, options: { signal?: AbortSignal; onDelta?: (text: string) => void; onModelError?: (error: unknown) => void } = {}): Promise<PlanResult> {
+  async plan(
+    request: string,
+    context: PlanContext,
+    options: { signal?: AbortSignal; onDelta?: (text: string) => void; onModelError?: (error: unknown) => void } = {},
+  ): Promise<PlanResult> {
     const host = await this.config();
     let model: ChatModel | undefined;
     let configReason: string | undefined;
@@ -104,7 +125,11 @@ export class RozetService {
   async healthCheck(signal?: AbortSignal): Promise<HealthReport> {
     const host = await this.config();
     const targets = await Promise.all(
-      ROLES.map(async (role) => ({ role, spec: await this.specFor(host, role, false), keySource: await this.keySource(host, role) })),
+      ROLES.map(async (role) => ({
+        role,
+        spec: await this.specFor(host, role, false),
+        keySource: await this.keySource(host, role),
+      })),
     );
     return healthCheck(targets, { signal });
   }
@@ -122,7 +147,11 @@ export function fixFor(error: unknown): { label: string; command: string; args?:
   if (!(error instanceof ModelError)) return undefined;
   switch (error.details.fix) {
     case 'rozet.setApiKey':
-      return { label: 'Set API Key', command: 'rozet.setApiKey', args: error.details.provider ? [error.details.provider] : [] };
+      return {
+        label: 'Set API Key',
+        command: 'rozet.setApiKey',
+        args: error.details.provider ? [error.details.provider] : [],
+      };
     case 'rozet.switchModel':
       return { label: 'Switch Model', command: 'rozet.switchModel' };
     case 'settings':
@@ -130,6 +159,8 @@ export function fixFor(error: unknown): { label: string; command: string; args?:
     case 'rozet.healthCheck':
       return { label: 'Health Check', command: 'rozet.healthCheck' };
     default:
-      return error.kind === 'auth' ? { label: 'Set API Key', command: 'rozet.setApiKey' } : { label: 'Health Check', command: 'rozet.healthCheck' };
+      return error.kind === 'auth'
+        ? { label: 'Set API Key', command: 'rozet.setApiKey' }
+        : { label: 'Health Check', command: 'rozet.healthCheck' };
   }
 }

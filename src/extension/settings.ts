@@ -1,7 +1,15 @@
 // Reads Rozet's settings the way VS Code holds them (every scope, via inspect()) plus the
 // workspace's .rozet.yaml and .env, and hands them to the one resolver in src/config.
 import * as vscode from 'vscode';
-import { resolveConfig, SETTING_KEYS, YAML_FILE, DOTENV_FILE, type ExplicitValue, type ResolvedConfig, type SettingKey } from '../config';
+import {
+  resolveConfig,
+  SETTING_KEYS,
+  YAML_FILE,
+  DOTENV_FILE,
+  type ExplicitValue,
+  type ResolvedConfig,
+  type SettingKey,
+} from '../config';
 
 export interface HostConfig {
   resolved: ResolvedConfig;
@@ -10,7 +18,9 @@ export interface HostConfig {
 
 export async function readHostConfig(): Promise<HostConfig> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const [yamlText, dotenvText] = folder ? await Promise.all([readOptional(folder.uri, YAML_FILE), readOptional(folder.uri, DOTENV_FILE)]) : [];
+  const [yamlText, dotenvText] = folder
+    ? await Promise.all([readOptional(folder.uri, YAML_FILE), readOptional(folder.uri, DOTENV_FILE)])
+    : [];
   const configuration = vscode.workspace.getConfiguration();
   const explicit: Partial<Record<SettingKey, ExplicitValue[]>> = {};
   for (const key of SETTING_KEYS) {
@@ -19,7 +29,8 @@ export async function readHostConfig(): Promise<HostConfig> {
     const values: ExplicitValue[] = [];
     if (inspected.globalValue !== undefined) values.push({ value: inspected.globalValue, scope: 'user' });
     if (inspected.workspaceValue !== undefined) values.push({ value: inspected.workspaceValue, scope: 'workspace' });
-    if (inspected.workspaceFolderValue !== undefined) values.push({ value: inspected.workspaceFolderValue, scope: 'workspaceFolder' });
+    if (inspected.workspaceFolderValue !== undefined)
+      values.push({ value: inspected.workspaceFolderValue, scope: 'workspaceFolder' });
     if (values.length) explicit[key] = values;
   }
   return { resolved: resolveConfig({ explicit, env: process.env, yamlText, dotenvText }), dotenvText };

@@ -11,7 +11,9 @@ export class ModelStatusBar implements vscode.Disposable {
 
   update(models: { planner: string; worker: string }, running: boolean): void {
     this.item.text = `${running ? '$(sync~spin)' : '$(hubot)'} ${models.planner} · ${models.worker}`;
-    this.item.tooltip = new vscode.MarkdownString(`**Rozet**\n\nPlanner: \`${models.planner}\`\n\nWorker: \`${models.worker}\`\n\nClick to switch models.`);
+    this.item.tooltip = new vscode.MarkdownString(
+      `**Rozet**\n\nPlanner: \`${models.planner}\`\n\nWorker: \`${models.worker}\`\n\nClick to switch models.`,
+    );
     this.item.show();
   }
 

@@ -2,12 +2,21 @@
 // but workers can neither write nor run commands. The refusal reaches the model as a
 // tool error and the user sees why and how to trust the folder.
 import * as vscode from 'vscode';
-import { ToolError, type Shell, type ShellOptions, type ShellResult, type Workspace } from '../core/workspace';
+import {
+  ToolError,
+  type Shell,
+  type ShellOptions,
+  type ShellResult,
+  type Workspace,
+} from '../core/workspace/workspace';
 
 export const UNTRUSTED_MESSAGE =
   'This workspace is not trusted, so Rozet may plan and read but not write files or run commands. To allow it, run "Workspaces: Manage Workspace Trust" and trust this folder, then run the plan again.';
 
-export function trustGuardedWorkspace(inner: Workspace, isTrusted: () => boolean = () => vscode.workspace.isTrusted): Workspace {
+export function trustGuardedWorkspace(
+  inner: Workspace,
+  isTrusted: () => boolean = () => vscode.workspace.isTrusted,
+): Workspace {
   return {
     description: inner.description,
     read: (path, signal) => inner.read(path, signal),

@@ -7,9 +7,17 @@
 import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import ignore, { type Ignore } from 'ignore';
-import { ToolError, type ListEntry, type ListResult, type ReadResult, type StatResult, type Workspace, type WriteResult } from '../core/workspace';
-import { confineToRoot, normaliseRelative } from '../core/path-confinement';
-import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from '../core/rozet-ignore';
+import {
+  ToolError,
+  type ListEntry,
+  type ListResult,
+  type ReadResult,
+  type StatResult,
+  type Workspace,
+  type WriteResult,
+} from '../core/workspace/workspace';
+import { confineToRoot, normaliseRelative } from '../core/workspace/path-confinement';
+import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from '../core/workspace/rozet-ignore';
 
 const MAX_READ_BYTES = 512 * 1024;
 const MAX_LIST_ENTRIES = 2000;
@@ -36,7 +44,10 @@ export class VsCodeWorkspace implements Workspace {
   private readonly seen = new Map<string, string>();
 
   constructor(private readonly options: VsCodeWorkspaceOptions) {
-    if (options.folders.length === 0) throw new ToolError('No folder is open. Open a folder (File → Open Folder…) so Rozet has a workspace to work in.');
+    if (options.folders.length === 0)
+      throw new ToolError(
+        'No folder is open. Open a folder (File → Open Folder…) so Rozet has a workspace to work in.',
+      );
     this.folders = options.folders;
     this.description =
       this.folders.length === 1
@@ -67,9 +78,12 @@ export class VsCodeWorkspace implements Workspace {
     try {
       bytes = await vscode.workspace.fs.readFile(uri);
     } catch (error) {
-      throw new ToolError(`Cannot read ${path}: ${error instanceof vscode.FileSystemError && error.code === 'FileNotFound' ? 'no such file' : String(error)}. Use list_files to see what exists.`);
+      throw new ToolError(
+        `Cannot read ${path}: ${error instanceof vscode.FileSystemError && error.code === 'FileNotFound' ? 'no such file' : String(error)}. Use list_files to see what exists.`,
+      );
     }
-    if (bytes.subarray(0, 8000).includes(0)) throw new ToolError(`${path} is a binary file; read_file only reads text.`);
+    if (bytes.subarray(0, 8000).includes(0))
+      throw new ToolError(`${path} is a binary file; read_file only reads text.`);
     const truncated = bytes.length > MAX_READ_BYTES;
     // Decoding through the document model keeps VS Code's encoding detection (files.encoding).
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -77,7 +91,11 @@ export class VsCodeWorkspace implements Workspace {
     return this.remember(
       uri,
       truncated
-        ? { content: `${text.slice(0, MAX_READ_BYTES)}\n[… file truncated: ${bytes.length} bytes, showing the first ${MAX_READ_BYTES} …]`, truncated, version: versionOf(doc) }
+        ? {
+            content: `${text.slice(0, MAX_READ_BYTES)}\n[… file truncated: ${bytes.length} bytes, showing the first ${MAX_READ_BYTES} …]`,
+            truncated,
+            version: versionOf(doc),
+          }
         : { content: text, truncated, version: versionOf(doc) },
     );
   }
@@ -91,7 +109,9 @@ export class VsCodeWorkspace implements Workspace {
     if (existing) {
       const seen = this.seen.get(uri.toString());
       if (seen !== undefined ? seen !== versionOf(existing) : existing.isDirty) {
-        throw new ToolError(`${path} was changed in the editor since you read it. Read it again with read_file and redo your edit on the current text.`);
+        throw new ToolError(
+          `${path} was changed in the editor since you read it. Read it again with read_file and redo your edit on the current text.`,
+        );
       }
       before = existing.getText();
       edit.replace(uri, new vscode.Range(existing.positionAt(0), existing.positionAt(before.length)), content);
@@ -108,7 +128,11 @@ export class VsCodeWorkspace implements Workspace {
       if (!sameText(written.getText(), content)) throw new ToolError(readOnly);
       if (!written.isDirty) {
         const restore = new vscode.WorkspaceEdit();
-        restore.replace(uri, new vscode.Range(written.positionAt(0), written.positionAt(written.getText().length)), before);
+        restore.replace(
+          uri,
+          new vscode.Range(written.positionAt(0), written.positionAt(written.getText().length)),
+          before,
+        );
         await vscode.workspace.applyEdit(restore);
         throw new ToolError(readOnly);
       }
@@ -117,7 +141,10 @@ export class VsCodeWorkspace implements Workspace {
     if (written) this.seen.set(uri.toString(), versionOf(written));
     if (this.options.saveAfterEdit()) {
       const doc = findOpenDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
-      if (doc.isDirty && !(await doc.save())) throw new ToolError(`The edit to ${path} was applied but could not be saved (read-only file or full disk?). It stays in the editor, unsaved.`);
+      if (doc.isDirty && !(await doc.save()))
+        throw new ToolError(
+          `The edit to ${path} was applied but could not be saved (read-only file or full disk?). It stays in the editor, unsaved.`,
+        );
     }
     return { created: before === undefined, bytes: new TextEncoder().encode(content).length };
   }
@@ -150,7 +177,8 @@ export class VsCodeWorkspace implements Workspace {
         const isLink = (type & vscode.FileType.SymbolicLink) !== 0;
         if (listed.ignores(isDir ? `${childRel}/` : childRel)) continue;
         entries.push({ path: prefix + childRel, type: isDir ? 'dir' : 'file' });
-        if (recursive && isDir && !isLink && depth < 20) await walk(vscode.Uri.joinPath(dirUri, name), childRel, depth + 1);
+        if (recursive && isDir && !isLink && depth < 20)
+          await walk(vscode.Uri.joinPath(dirUri, name), childRel, depth + 1);
       }
     };
     await walk(uri, rel, 0);
@@ -168,7 +196,10 @@ export class VsCodeWorkspace implements Workspace {
     if (this.folders.length > 1) {
       const [first, ...rest] = rel.split('/');
       const named = this.folders.find((f) => f.name === first);
-      if (!named) throw new ToolError(`"${path}" does not start with a workspace folder name. Use one of: ${this.folders.map((f) => f.name).join(', ')}.`);
+      if (!named)
+        throw new ToolError(
+          `"${path}" does not start with a workspace folder name. Use one of: ${this.folders.map((f) => f.name).join(', ')}.`,
+        );
       folder = named;
       rel = rest.join('/');
     }
@@ -177,7 +208,8 @@ export class VsCodeWorkspace implements Workspace {
 
   private async resolve(path: string): Promise<Resolved> {
     const resolved = this.resolveLexically(path);
-    if (resolved.folder.uri.scheme === 'file') confineToRoot(realpathSync.native(resolved.folder.uri.fsPath), resolved.rel, path);
+    if (resolved.folder.uri.scheme === 'file')
+      confineToRoot(realpathSync.native(resolved.folder.uri.fsPath), resolved.rel, path);
     (await this.ignoreFor(resolved.folder)).forbidden(resolved.rel);
     return resolved;
   }
@@ -198,10 +230,15 @@ export class VsCodeWorkspace implements Workspace {
           }
         };
         const [gitignore, rozetignore] = await Promise.all([read('.gitignore'), read(ROZETIGNORE_FILE)]);
-        const excludes = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
+        const excludes =
+          vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
         const listed = ignore()
           .add(['.git/', 'node_modules/'])
-          .add(Object.entries(excludes).filter(([, on]) => on).map(([glob]) => glob.replace(/^\*\*\//, '')))
+          .add(
+            Object.entries(excludes)
+              .filter(([, on]) => on)
+              .map(([glob]) => glob.replace(/^\*\*\//, '')),
+          )
           .add(gitignore)
           .add(rozetignore);
         return { listed, forbidden: rozetIgnoreCheck(rozetignore) };

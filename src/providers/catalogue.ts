@@ -1,7 +1,7 @@
 // What Rozet knows about each provider before talking to it: where it lives, which
 // environment variable holds its key, and what its models can do. Kept as data so the
 // config layer, the health check and the model pickers all read the same facts.
-import type { ModelCapabilities, ProviderName } from '../core/chat';
+import type { ModelCapabilities, ProviderName } from '../core/model/chat';
 
 export interface ProviderInfo {
   displayName: string;
@@ -111,7 +111,11 @@ export interface CapabilityOptions {
   parallelSlots?: number;
 }
 
-export function capabilitiesFor(provider: ProviderName, model: string, options: CapabilityOptions = {}): ModelCapabilities {
+export function capabilitiesFor(
+  provider: ProviderName,
+  model: string,
+  options: CapabilityOptions = {},
+): ModelCapabilities {
   const caps: ModelCapabilities = { ...PROVIDERS[provider].defaults };
   const bare = model.toLowerCase().replace(/^[^/]*\//, '');
   if (provider === 'ollama') {
@@ -132,5 +136,7 @@ export function acceptsTemperature(provider: ProviderName, model: string): boole
 
 export function keyHint(provider: ProviderName): string {
   const env = PROVIDERS[provider].keyEnv;
-  return env ? `Run "Rozet: Set API Key" or set ${env}.` : `Run "Rozet: Set API Key" for ${PROVIDERS[provider].displayName}.`;
+  return env
+    ? `Run "Rozet: Set API Key" or set ${env}.`
+    : `Run "Rozet: Set API Key" for ${PROVIDERS[provider].displayName}.`;
 }

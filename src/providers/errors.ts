@@ -2,8 +2,8 @@
 // failures come in; what goes out says what happened and what to do next, in words a
 // user can act on, and never contains the key (server text is scrubbed, since some
 // servers quote the Authorization header or a masked key back).
-import { isAbortError, ModelError, type ProviderName } from '../core/chat';
-import { Redactor } from '../core/redact';
+import { isAbortError, ModelError, type ProviderName } from '../core/model/chat';
+import { Redactor } from '../core/text/redact';
 import { keyHint, PROVIDERS } from './catalogue';
 
 export interface ErrorContext {
@@ -25,7 +25,22 @@ export interface HttpFailure {
   headers?: Headers;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 
 export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelError {
   const display = PROVIDERS[ctx.provider].displayName;
@@ -42,48 +57,98 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
   }
   if (status === 402) {
     const url = PROVIDERS[ctx.provider].creditsUrl;
-    return new ModelError('credits', `${display} refused the request for lack of credits${quote}. ${url ? `Add credits at ${url}, or pick` : 'Pick'} a cheaper or free model with "Rozet: Switch Model".`, { ...details, fix: 'rozet.switchModel' });
+    return new ModelError(
+      'credits',
+      `${display} refused the request for lack of credits${quote}. ${url ? `Add credits at ${url}, or pick` : 'Pick'} a cheaper or free model with "Rozet: Switch Model".`,
+      { ...details, fix: 'rozet.switchModel' },
+    );
   }
   if (/does not support tools|tools? (are|is) not supported|does not support (function|tool) call/i.test(said)) {
-    return new ModelError('tools_unsupported', `Model "${ctx.model}" on ${display} cannot call tools${quote}. Pick a model with tool support (e.g. qwen2.5-coder, llama3.1) with "Rozet: Switch Model".`, { ...details, fix: 'rozet.switchModel' });
+    return new ModelError(
+      'tools_unsupported',
+      `Model "${ctx.model}" on ${display} cannot call tools${quote}. Pick a model with tool support (e.g. qwen2.5-coder, llama3.1) with "Rozet: Switch Model".`,
+      { ...details, fix: 'rozet.switchModel' },
+    );
   }
   if (status === 404) {
     if (ctx.provider === 'ollama' && /not found/.test(lower) && /model|pull/.test(lower)) {
-      return new ModelError('model_not_found', `Model "${ctx.model}" is not pulled in Ollama. Run \`ollama pull ${ctx.model}\`, or pick an installed model with "Rozet: Switch Model".`, { ...details, fix: 'rozet.switchModel' });
+      return new ModelError(
+        'model_not_found',
+        `Model "${ctx.model}" is not pulled in Ollama. Run \`ollama pull ${ctx.model}\`, or pick an installed model with "Rozet: Switch Model".`,
+        { ...details, fix: 'rozet.switchModel' },
+      );
     }
     if (failure.code === 'model_not_found' || /model/.test(lower)) {
-      return new ModelError('model_not_found', `Model "${ctx.model}" was not found on ${display}${quote}. Pick one that exists with "Rozet: Switch Model".`, { ...details, fix: 'rozet.switchModel' });
+      return new ModelError(
+        'model_not_found',
+        `Model "${ctx.model}" was not found on ${display}${quote}. Pick one that exists with "Rozet: Switch Model".`,
+        { ...details, fix: 'rozet.switchModel' },
+      );
     }
     return wrongEndpoint(404, ctx, quote);
   }
   if (status === 405) return wrongEndpoint(405, ctx, quote);
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(failure.headers);
-    const when = retryAfterMs === undefined ? 'Rozet retries with backoff' : `Rozet retries after ${Math.ceil(retryAfterMs / 1000)} s`;
-    return new ModelError('rate_limit', `${display} is rate-limiting requests${quote}. ${when}; if it keeps happening, slow down (lower rozet.maxParallelWorkers) or use your own provider key.`, { ...details, retryAfterMs });
+    const when =
+      retryAfterMs === undefined
+        ? 'Rozet retries with backoff'
+        : `Rozet retries after ${Math.ceil(retryAfterMs / 1000)} s`;
+    return new ModelError(
+      'rate_limit',
+      `${display} is rate-limiting requests${quote}. ${when}; if it keeps happening, slow down (lower rozet.maxParallelWorkers) or use your own provider key.`,
+      { ...details, retryAfterMs },
+    );
   }
-  if (status === 413 || /context length|context window|maximum context|too many tokens|prompt is too long/.test(lower)) {
-    return new ModelError('context_length', `The conversation is too long for "${ctx.model}" on ${display}${quote}. Lower rozet.memory.maxTokens, split the task, or pick a model with a larger context.`, details);
+  if (
+    status === 413 ||
+    /context length|context window|maximum context|too many tokens|prompt is too long/.test(lower)
+  ) {
+    return new ModelError(
+      'context_length',
+      `The conversation is too long for "${ctx.model}" on ${display}${quote}. Lower rozet.memory.maxTokens, split the task, or pick a model with a larger context.`,
+      details,
+    );
   }
   if (status >= 500) {
     const overloaded = status === 529 || status === 503 || /overload/.test(lower);
-    return new ModelError('server', `${display} ${overloaded ? 'is overloaded' : 'had a server error'}${quote}. Rozet retries; if it persists, try again later or pick another model.`, { ...details, retryAfterMs: parseRetryAfter(failure.headers) });
+    return new ModelError(
+      'server',
+      `${display} ${overloaded ? 'is overloaded' : 'had a server error'}${quote}. Rozet retries; if it persists, try again later or pick another model.`,
+      { ...details, retryAfterMs: parseRetryAfter(failure.headers) },
+    );
   }
   if (failure.code === 'tool_use_failed') {
-    return new ModelError('bad_request', `"${ctx.model}" wrote a tool call that did not match the tool's schema${quote}. Retry the task, or pick a model that is better at tool calls.`, details);
+    return new ModelError(
+      'bad_request',
+      `"${ctx.model}" wrote a tool call that did not match the tool's schema${quote}. Retry the task, or pick a model that is better at tool calls.`,
+      details,
+    );
   }
   if (status === 400 || status === 422) {
-    return new ModelError('bad_request', `${display} rejected the request for "${ctx.model}"${quote}. This usually means the model does not accept one of the settings sent; pick another model or check the provider's documentation.`, { ...details, fix: 'rozet.switchModel' });
+    return new ModelError(
+      'bad_request',
+      `${display} rejected the request for "${ctx.model}"${quote}. This usually means the model does not accept one of the settings sent; pick another model or check the provider's documentation.`,
+      { ...details, fix: 'rozet.switchModel' },
+    );
   }
-  return new ModelError('bad_request', `${display} answered HTTP ${status}${said ? `: ${said}` : ''}. Run "Rozet: Health Check" for details.`, { ...details, fix: 'rozet.healthCheck' });
+  return new ModelError(
+    'bad_request',
+    `${display} answered HTTP ${status}${said ? `: ${said}` : ''}. Run "Rozet: Health Check" for details.`,
+    { ...details, fix: 'rozet.healthCheck' },
+  );
 }
 
 function wrongEndpoint(status: number, ctx: ErrorContext, quote: string): ModelError {
   const advice =
     ctx.provider === 'ollama'
-      ? 'Ollama\'s base URL is the server root (e.g. http://127.0.0.1:11434, without /v1 or /api).'
+      ? "Ollama's base URL is the server root (e.g. http://127.0.0.1:11434, without /v1 or /api)."
       : 'OpenAI-compatible base URLs usually end in /v1 (LM Studio: http://localhost:1234/v1). For Ollama, choose the "ollama" provider instead.';
-  return new ModelError('method_not_allowed', `${ctx.baseUrl} does not serve the chat endpoint${quote}: the base URL is probably wrong. ${advice} Fix the baseUrl setting.`, { provider: ctx.provider, status, fix: 'settings' });
+  return new ModelError(
+    'method_not_allowed',
+    `${ctx.baseUrl} does not serve the chat endpoint${quote}: the base URL is probably wrong. ${advice} Fix the baseUrl setting.`,
+    { provider: ctx.provider, status, fix: 'settings' },
+  );
 }
 
 /**
@@ -94,10 +159,18 @@ function wrongEndpoint(status: number, ctx: ErrorContext, quote: string): ModelE
 export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError {
   if (error instanceof ModelError) return error;
   const display = PROVIDERS[ctx.provider].displayName;
-  if (ctx.signal?.aborted || isAbortError(error)) return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
+  if (ctx.signal?.aborted || isAbortError(error))
+    return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
   const code = findErrorCode(error);
   const text = error instanceof Error ? error.message : String(error);
-  if (ctx.phase === 'stream' && (code === undefined || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || /terminated|other side closed|premature close|did not receive done/i.test(text))) {
+  if (
+    ctx.phase === 'stream' &&
+    (code === undefined ||
+      code === 'ECONNRESET' ||
+      code === 'UND_ERR_SOCKET' ||
+      code === 'EPIPE' ||
+      /terminated|other side closed|premature close|did not receive done/i.test(text))
+  ) {
     return streamCut(ctx);
   }
   if (code === 'ECONNREFUSED') {
@@ -108,30 +181,72 @@ export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError
     return new ModelError('connection', message, { provider: ctx.provider, fix: 'settings', cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new ModelError('connection', `Cannot resolve the host of ${ctx.baseUrl} (${code}). Check the base URL and your network or proxy.`, { provider: ctx.provider, fix: 'settings', cause: error });
+    return new ModelError(
+      'connection',
+      `Cannot resolve the host of ${ctx.baseUrl} (${code}). Check the base URL and your network or proxy.`,
+      { provider: ctx.provider, fix: 'settings', cause: error },
+    );
   }
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || /timed? ?out/i.test(text)) {
-    return new ModelError('timeout', `${display} at ${ctx.baseUrl} did not answer in time. Rozet retries; check your network if it persists.`, { provider: ctx.provider, cause: error });
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    /timed? ?out/i.test(text)
+  ) {
+    return new ModelError(
+      'timeout',
+      `${display} at ${ctx.baseUrl} did not answer in time. Rozet retries; check your network if it persists.`,
+      { provider: ctx.provider, cause: error },
+    );
   }
   if (code !== undefined && CONNECTION_CODES.has(code)) {
-    return new ModelError('connection', `The connection to ${display} at ${ctx.baseUrl} failed (${code}). Rozet retries; check your network or proxy if it persists.`, { provider: ctx.provider, cause: error });
+    return new ModelError(
+      'connection',
+      `The connection to ${display} at ${ctx.baseUrl} failed (${code}). Rozet retries; check your network or proxy if it persists.`,
+      { provider: ctx.provider, cause: error },
+    );
   }
   if (ctx.phase === 'stream') return streamCut(ctx);
-  return new ModelError('connection', `Calling ${display} at ${ctx.baseUrl} failed: ${scrub(text, ctx.apiKey)}. Run "Rozet: Health Check" for details.`, { provider: ctx.provider, fix: 'rozet.healthCheck', cause: error });
+  return new ModelError(
+    'connection',
+    `Calling ${display} at ${ctx.baseUrl} failed: ${scrub(text, ctx.apiKey)}. Run "Rozet: Health Check" for details.`,
+    { provider: ctx.provider, fix: 'rozet.healthCheck', cause: error },
+  );
 }
 
 export function streamCut(ctx: ErrorContext): ModelError {
-  return new ModelError('stream_cut', `The answer from ${PROVIDERS[ctx.provider].displayName} ("${ctx.model}") broke off mid-stream; nothing from it was applied. Rozet retries.`, { provider: ctx.provider });
+  return new ModelError(
+    'stream_cut',
+    `The answer from ${PROVIDERS[ctx.provider].displayName} ("${ctx.model}") broke off mid-stream; nothing from it was applied. Rozet retries.`,
+    { provider: ctx.provider },
+  );
 }
 
 /** An error object a provider put inside a 200 stream (OpenRouter does this). */
 export function mapStreamErrorEvent(code: unknown, message: string, ctx: ErrorContext): ModelError {
   const display = PROVIDERS[ctx.provider].displayName;
   const status = typeof code === 'number' ? code : Number.parseInt(String(code), 10);
-  const mapped = mapHttpFailure({ status: Number.isFinite(status) && status >= 400 ? status : 502, message, code: typeof code === 'string' ? code : undefined }, ctx);
-  if (mapped.kind !== 'bad_request') return new ModelError(mapped.kind, `${display} reported an error mid-answer; nothing from it was applied. ${mapped.message}`, mapped.details);
+  const mapped = mapHttpFailure(
+    {
+      status: Number.isFinite(status) && status >= 400 ? status : 502,
+      message,
+      code: typeof code === 'string' ? code : undefined,
+    },
+    ctx,
+  );
+  if (mapped.kind !== 'bad_request')
+    return new ModelError(
+      mapped.kind,
+      `${display} reported an error mid-answer; nothing from it was applied. ${mapped.message}`,
+      mapped.details,
+    );
   // A 400 after the answer began is about this answer (e.g. its token limit), not about a setting.
-  return new ModelError('bad_request', `${display} stopped the answer of "${ctx.model}" with an error (${scrub(message, ctx.apiKey)}); nothing from it was applied. If it repeats, raise the output limit or pick another model with "Rozet: Switch Model".`, { ...mapped.details, fix: 'rozet.switchModel' });
+  return new ModelError(
+    'bad_request',
+    `${display} stopped the answer of "${ctx.model}" with an error (${scrub(message, ctx.apiKey)}); nothing from it was applied. If it repeats, raise the output limit or pick another model with "Rozet: Switch Model".`,
+    { ...mapped.details, fix: 'rozet.switchModel' },
+  );
 }
 
 /** Retry-After as milliseconds: `retry-after-ms`, then `retry-after` in seconds or as an HTTP date. */
@@ -161,7 +276,11 @@ export async function withModelSuggestions(error: ModelError, list: () => Promis
   if (ids.length === 0) return error;
   const missing = /"([^"]+)"/.exec(error.message)?.[1] ?? '';
   const suggestions = rankBySimilarity(ids, missing).slice(0, 5);
-  return new ModelError(error.kind, `${error.message} Available models include: ${suggestions.join(', ')}.`, error.details);
+  return new ModelError(
+    error.kind,
+    `${error.message} Available models include: ${suggestions.join(', ')}.`,
+    error.details,
+  );
 }
 
 function rankBySimilarity(ids: string[], wanted: string): string[] {

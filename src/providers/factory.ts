@@ -1,7 +1,7 @@
 // Turns a resolved model setting (provider, model, base URL, key) into a ChatModel.
 // Bad configuration fails here, before any request, with a message naming the setting.
 import picomatch from 'picomatch';
-import { PROVIDER_NAMES, type ChatModel, type ProviderName } from '../core/chat';
+import { PROVIDER_NAMES, type ChatModel, type ProviderName } from '../core/model/chat';
 import { capabilitiesFor, PROVIDERS, type ListedModel } from './catalogue';
 import { OllamaChatModel } from './ollama';
 import { OpenAICompatibleChatModel } from './openai-compatible';
@@ -42,7 +42,11 @@ export type ListingChatModel = ChatModel & { listModels(signal?: AbortSignal): P
 export function createChatModel(spec: ModelSpec): ListingChatModel {
   const provider = checkProvider(spec.provider);
   const model = spec.model?.trim();
-  if (!model) throw new ProviderConfigError(`No model is set for ${PROVIDERS[provider].displayName}. Pick one with "Rozet: Switch Model".`, 'model');
+  if (!model)
+    throw new ProviderConfigError(
+      `No model is set for ${PROVIDERS[provider].displayName}. Pick one with "Rozet: Switch Model".`,
+      'model',
+    );
   const baseUrl = resolveBaseUrl(provider, spec.baseUrl);
   const apiKey = spec.apiKey?.trim() || undefined;
   if (provider === 'ollama') {
@@ -53,18 +57,25 @@ export function createChatModel(spec: ModelSpec): ListingChatModel {
   }
   const capabilities = capabilitiesFor(provider, model, { parallelSlots: spec.parallelSlots });
   if (spec.streaming === false) capabilities.streaming = false;
-  const headers = provider === 'openrouter' ? { 'HTTP-Referer': OPENROUTER_REFERER, 'X-Title': spec.appName ?? 'Rozet' } : undefined;
+  const headers =
+    provider === 'openrouter' ? { 'HTTP-Referer': OPENROUTER_REFERER, 'X-Title': spec.appName ?? 'Rozet' } : undefined;
   return new OpenAICompatibleChatModel({ provider, model, baseUrl, apiKey, headers, capabilities, fetch: spec.fetch });
 }
 
 /** The provider's model list: /models for OpenAI-compatible servers, /api/tags for Ollama. */
-export function listModels(spec: Omit<ModelSpec, 'model'> & { model?: string }, signal?: AbortSignal): Promise<ListedModel[]> {
+export function listModels(
+  spec: Omit<ModelSpec, 'model'> & { model?: string },
+  signal?: AbortSignal,
+): Promise<ListedModel[]> {
   // Listing needs no model; a placeholder satisfies the constructor's check.
   return createChatModel({ ...spec, model: spec.model?.trim() || 'list' }).listModels(signal);
 }
 
 /** Hides models matching rozet.models.exclude. A pattern without "/" also matches the part after a vendor prefix ("*embed*" hides "openai/text-embedding-3"). */
-export function filterModels<T extends string | { id: string }>(models: readonly T[], excludeGlobs: readonly string[]): T[] {
+export function filterModels<T extends string | { id: string }>(
+  models: readonly T[],
+  excludeGlobs: readonly string[],
+): T[] {
   const patterns = excludeGlobs.map((g) => g.trim()).filter(Boolean);
   if (patterns.length === 0) return [...models];
   // picomatch's own `basename` option breaks patterns that do contain "/", hence by hand.
@@ -81,19 +92,31 @@ export function resolveBaseUrl(provider: ProviderName, configured: string | unde
   const info = PROVIDERS[provider];
   const raw = configured?.trim() || info.defaultBaseUrl;
   if (!raw) {
-    throw new ProviderConfigError(`${info.displayName} needs a base URL: set rozet.orchestrator.baseUrl or rozet.worker.baseUrl (e.g. http://localhost:1234/v1 for LM Studio, http://localhost:8080/v1 for llama.cpp).`, 'baseUrl');
+    throw new ProviderConfigError(
+      `${info.displayName} needs a base URL: set rozet.orchestrator.baseUrl or rozet.worker.baseUrl (e.g. http://localhost:1234/v1 for LM Studio, http://localhost:8080/v1 for llama.cpp).`,
+      'baseUrl',
+    );
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ProviderConfigError(`"${raw}" is not a valid base URL for ${info.displayName}. Use a full URL such as ${info.defaultBaseUrl || 'http://localhost:1234/v1'}.`, 'baseUrl');
+    throw new ProviderConfigError(
+      `"${raw}" is not a valid base URL for ${info.displayName}. Use a full URL such as ${info.defaultBaseUrl || 'http://localhost:1234/v1'}.`,
+      'baseUrl',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProviderConfigError(`The base URL "${raw}" for ${info.displayName} must start with http:// or https://.`, 'baseUrl');
+    throw new ProviderConfigError(
+      `The base URL "${raw}" for ${info.displayName} must start with http:// or https://.`,
+      'baseUrl',
+    );
   }
   if (url.username || url.password) {
-    throw new ProviderConfigError(`The base URL for ${info.displayName} contains credentials; remove them and set the key with "Rozet: Set API Key".`, 'baseUrl');
+    throw new ProviderConfigError(
+      `The base URL for ${info.displayName} contains credentials; remove them and set the key with "Rozet: Set API Key".`,
+      'baseUrl',
+    );
   }
   let text = url.toString().replace(/\/+$/, '');
   // People paste Ollama's OpenAI-compatible URL; the native API lives at the root.
@@ -103,5 +126,8 @@ export function resolveBaseUrl(provider: ProviderName, configured: string | unde
 
 function checkProvider(provider: string): ProviderName {
   if ((PROVIDER_NAMES as readonly string[]).includes(provider)) return provider as ProviderName;
-  throw new ProviderConfigError(`Unknown provider "${provider}". Use one of: ${PROVIDER_NAMES.join(', ')}.`, 'provider');
+  throw new ProviderConfigError(
+    `Unknown provider "${provider}". Use one of: ${PROVIDER_NAMES.join(', ')}.`,
+    'provider',
+  );
 }

@@ -4,7 +4,7 @@
 // (model listing; OpenRouter's key endpoint, since its model list is public and so proves
 // nothing about the key), every call is bounded by a timeout, and no key ever reaches a
 // message: ModelError messages are scrubbed by the providers, and our own never quote one.
-import { ModelError, type ProviderName } from '../core/chat';
+import { ModelError, type ProviderName } from '../core/model/chat';
 import { capabilitiesFor, keyHint, PROVIDERS, type ListedModel } from './catalogue';
 import { mapTransportError } from './errors';
 import { createChatModel, ProviderConfigError, resolveBaseUrl, type ListingChatModel, type ModelSpec } from './factory';
@@ -54,7 +54,10 @@ export interface HealthOptions {
 const DEFAULT_TIMEOUT_MS = 5000;
 const SUGGESTIONS = 5;
 
-export async function healthCheck(targets: readonly HealthTarget[], options: HealthOptions = {}): Promise<HealthReport> {
+export async function healthCheck(
+  targets: readonly HealthTarget[],
+  options: HealthOptions = {},
+): Promise<HealthReport> {
   const roles = await Promise.all(targets.map((target) => checkRole(target, options)));
   return { ok: roles.every((r) => r.checks.every((c) => c.status !== 'fail')), roles };
 }
@@ -62,8 +65,10 @@ export async function healthCheck(targets: readonly HealthTarget[], options: Hea
 async function checkRole(target: HealthTarget, options: HealthOptions): Promise<RoleHealth> {
   const { role, spec } = target;
   const health: RoleHealth = { role, provider: spec.provider, model: spec.model, checks: [] };
-  const add = (name: HealthCheckName, status: CheckStatus, message: string, fix?: string) => health.checks.push({ role, name, status, message, ...(fix ? { fix } : {}) });
-  const skipRest = (from: HealthCheckName[], why: string) => from.forEach((name) => add(name, 'skip', `not checked: ${why}`));
+  const add = (name: HealthCheckName, status: CheckStatus, message: string, fix?: string) =>
+    health.checks.push({ role, name, status, message, ...(fix ? { fix } : {}) });
+  const skipRest = (from: HealthCheckName[], why: string) =>
+    from.forEach((name) => add(name, 'skip', `not checked: ${why}`));
 
   const built = build(target);
   if (built instanceof ProviderConfigError) {
@@ -91,7 +96,11 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
     }
     return health;
   }
-  add('provider', 'pass', `${info.displayName} at ${baseUrl} answered (${listed.length} model${listed.length === 1 ? '' : 's'} listed).`);
+  add(
+    'provider',
+    'pass',
+    `${info.displayName} at ${baseUrl} answered (${listed.length} model${listed.length === 1 ? '' : 's'} listed).`,
+  );
 
   const key = await checkKey(target, baseUrl, hasKey, options);
   add('key', key.status, key.message, key.fix);
@@ -103,13 +112,30 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
   const found = findModel(listed, spec.provider, model.model);
   if (!found) {
     if (listed.length === 0) {
-      add('model', 'warn', `${info.displayName} listed no models, so "${model.model}" could not be checked.`, `If runs fail with "model not found", check rozet.${role}.model.`);
+      add(
+        'model',
+        'warn',
+        `${info.displayName} listed no models, so "${model.model}" could not be checked.`,
+        `If runs fail with "model not found", check rozet.${role}.model.`,
+      );
       skipRest(['tools'], 'the model was not found in the list');
     } else {
       const others = suggest(listed, model.model);
       const pick = `set rozet.${role}.model (${envPrefix(role)}_MODEL) to one it has, e.g. ${others.join(', ')}, or pick one with "Rozet: Switch Model"`;
-      if (spec.provider === 'ollama') add('model', 'fail', `"${model.model}" is not pulled in Ollama.`, `Run \`ollama pull ${model.model}\`, or ${pick}.`);
-      else add('model', 'fail', `${info.displayName} does not offer "${model.model}".`, `${pick[0].toUpperCase()}${pick.slice(1)}.`);
+      if (spec.provider === 'ollama')
+        add(
+          'model',
+          'fail',
+          `"${model.model}" is not pulled in Ollama.`,
+          `Run \`ollama pull ${model.model}\`, or ${pick}.`,
+        );
+      else
+        add(
+          'model',
+          'fail',
+          `${info.displayName} does not offer "${model.model}".`,
+          `${pick[0].toUpperCase()}${pick.slice(1)}.`,
+        );
       skipRest(['tools'], 'the model must exist first');
     }
     return health;
@@ -131,7 +157,12 @@ function build(target: HealthTarget): { model: ListingChatModel; baseUrl: string
   }
 }
 
-async function checkKey(target: HealthTarget, baseUrl: string, hasKey: boolean, options: HealthOptions): Promise<{ status: CheckStatus; message: string; fix?: string }> {
+async function checkKey(
+  target: HealthTarget,
+  baseUrl: string,
+  hasKey: boolean,
+  options: HealthOptions,
+): Promise<{ status: CheckStatus; message: string; fix?: string }> {
   const { provider } = target.spec;
   const info = PROVIDERS[provider];
   const from = target.keySource ? ` (${target.keySource})` : '';
@@ -144,34 +175,67 @@ async function checkKey(target: HealthTarget, baseUrl: string, hasKey: boolean, 
   if (provider !== 'openrouter') return { status: 'pass', message: `Key set${from} and accepted.` };
   try {
     const response = await bounded(options, (signal) =>
-      (target.spec.fetch ?? fetch)(`${baseUrl}/key`, { headers: { Authorization: `Bearer ${target.spec.apiKey?.trim()}` }, signal }),
+      (target.spec.fetch ?? fetch)(`${baseUrl}/key`, {
+        headers: { Authorization: `Bearer ${target.spec.apiKey?.trim()}` },
+        signal,
+      }),
     );
     if (response.ok) return { status: 'pass', message: `Key set${from} and accepted.` };
     if (response.status === 401 || response.status === 403) {
-      return { status: 'fail', message: `${info.displayName} rejected the API key${from} (HTTP ${response.status}).`, fix: keyHint(provider) };
+      return {
+        status: 'fail',
+        message: `${info.displayName} rejected the API key${from} (HTTP ${response.status}).`,
+        fix: keyHint(provider),
+      };
     }
-    return { status: 'warn', message: `Key set${from}; ${info.displayName} answered HTTP ${response.status} when asked to verify it.`, fix: 'If runs fail with "key rejected", replace the key.' };
+    return {
+      status: 'warn',
+      message: `Key set${from}; ${info.displayName} answered HTTP ${response.status} when asked to verify it.`,
+      fix: 'If runs fail with "key rejected", replace the key.',
+    };
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    return { status: 'warn', message: `Key set${from}, but it could not be verified (${error instanceof Error ? error.message : String(error)}).`, fix: 'Run the health check again.' };
+    return {
+      status: 'warn',
+      message: `Key set${from}, but it could not be verified (${error instanceof Error ? error.message : String(error)}).`,
+      fix: 'Run the health check again.',
+    };
   }
 }
 
-function checkTools(role: ModelRole, provider: ProviderName, found: ListedModel, model: ListingChatModel): { status: CheckStatus; message: string; fix?: string } {
+function checkTools(
+  role: ModelRole,
+  provider: ProviderName,
+  found: ListedModel,
+  model: ListingChatModel,
+): { status: CheckStatus; message: string; fix?: string } {
   const display = PROVIDERS[provider].displayName;
   if (found.tools === true) return { status: 'pass', message: 'Supports tool calling.' };
   if (found.tools === undefined) {
     return model.capabilities.nativeTools
       ? { status: 'pass', message: `Tool calling assumed (${display} does not report it per model).` }
-      : { status: 'warn', message: 'Known to lack native tool calling: workers use the text tool protocol, which small models follow less reliably.', fix: toolsFix(role) };
+      : {
+          status: 'warn',
+          message:
+            'Known to lack native tool calling: workers use the text tool protocol, which small models follow less reliably.',
+          fix: toolsFix(role),
+        };
   }
   // The planner answers in JSON and never sends tools.
   if (role === 'orchestrator') return { status: 'pass', message: 'No tool calling (not needed for planning).' };
   // Rozet sends tools when it believes the model takes them; the server would then answer 400.
   if (capabilitiesFor(provider, model.model).nativeTools) {
-    return { status: 'fail', message: `${display} says "${model.model}" cannot call tools, so worker requests with tools would be refused.`, fix: toolsFix(role) };
+    return {
+      status: 'fail',
+      message: `${display} says "${model.model}" cannot call tools, so worker requests with tools would be refused.`,
+      fix: toolsFix(role),
+    };
   }
-  return { status: 'warn', message: 'No native tool calling: workers use the text tool protocol, which small models follow less reliably.', fix: toolsFix(role) };
+  return {
+    status: 'warn',
+    message: 'No native tool calling: workers use the text tool protocol, which small models follow less reliably.',
+    fix: toolsFix(role),
+  };
 }
 
 function toolsFix(role: ModelRole): string {
@@ -184,19 +248,31 @@ function toolsFix(role: ModelRole): string {
  * role can be tried. Any HTTP answer counts as reachable; only the connection is tested.
  * `requireKey: false` leaves a missing key to the caller.
  */
-export async function checkReachable(target: HealthTarget, options: HealthOptions & { requireKey?: boolean } = {}): Promise<HealthCheck | undefined> {
+export async function checkReachable(
+  target: HealthTarget,
+  options: HealthOptions & { requireKey?: boolean } = {},
+): Promise<HealthCheck | undefined> {
   const { role, spec } = target;
   const built = build(target);
-  if (built instanceof ProviderConfigError) return { role, name: 'provider', status: 'fail', message: built.message, fix: settingFix(role, built.setting) };
+  if (built instanceof ProviderConfigError)
+    return { role, name: 'provider', status: 'fail', message: built.message, fix: settingFix(role, built.setting) };
   try {
-    const response = await bounded(options, (signal) => (spec.fetch ?? fetch)(built.baseUrl, { method: 'GET', signal }));
+    const response = await bounded(options, (signal) =>
+      (spec.fetch ?? fetch)(built.baseUrl, { method: 'GET', signal }),
+    );
     await response.body?.cancel();
   } catch (error) {
     const failure = describeFailure(error, target, built.baseUrl, options);
     return { role, name: 'provider', status: 'fail', message: failure.message, fix: failure.fix };
   }
   if (options.requireKey !== false && PROVIDERS[spec.provider].keyRequired && !spec.apiKey?.trim()) {
-    return { role, name: 'key', status: 'fail', message: `No API key is set for ${PROVIDERS[spec.provider].displayName}.`, fix: keyHint(spec.provider) };
+    return {
+      role,
+      name: 'key',
+      status: 'fail',
+      message: `No API key is set for ${PROVIDERS[spec.provider].displayName}.`,
+      fix: keyHint(spec.provider),
+    };
   }
   return undefined;
 }
@@ -215,22 +291,49 @@ async function bounded<T>(options: HealthOptions, call: (signal: AbortSignal) =>
 
 class TimedOut extends Error {}
 
-function describeFailure(error: unknown, target: HealthTarget, baseUrl: string, options: HealthOptions): { kind: string; message: string; fix?: string } {
+function describeFailure(
+  error: unknown,
+  target: HealthTarget,
+  baseUrl: string,
+  options: HealthOptions,
+): { kind: string; message: string; fix?: string } {
   if (options.signal?.aborted) throw error;
   const { role, spec } = target;
   const display = PROVIDERS[spec.provider].displayName;
   const seconds = Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000);
   if (error instanceof TimedOut) {
-    return { kind: 'timeout', message: `${display} at ${baseUrl} did not answer within ${seconds} s.`, fix: `Check that it is running and not overloaded, and your network or proxy; or set rozet.${role}.baseUrl.` };
+    return {
+      kind: 'timeout',
+      message: `${display} at ${baseUrl} did not answer within ${seconds} s.`,
+      fix: `Check that it is running and not overloaded, and your network or proxy; or set rozet.${role}.baseUrl.`,
+    };
   }
-  const mapped = error instanceof ModelError ? error : mapTransportError(error, { provider: spec.provider, model: spec.model, baseUrl, apiKey: spec.apiKey, phase: 'request' });
+  const mapped =
+    error instanceof ModelError
+      ? error
+      : mapTransportError(error, {
+          provider: spec.provider,
+          model: spec.model,
+          baseUrl,
+          apiKey: spec.apiKey,
+          phase: 'request',
+        });
   if (mapped.kind === 'connection' && spec.provider === 'ollama') {
-    return { kind: mapped.kind, message: `Ollama is not running at ${baseUrl} (no connection).`, fix: `Start it with \`ollama serve\` (or open the Ollama app), or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.` };
+    return {
+      kind: mapped.kind,
+      message: `Ollama is not running at ${baseUrl} (no connection).`,
+      fix: `Start it with \`ollama serve\` (or open the Ollama app), or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.`,
+    };
   }
   if (mapped.kind === 'connection') {
-    return { kind: mapped.kind, message: mapped.message, fix: `Start the server, or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.` };
+    return {
+      kind: mapped.kind,
+      message: mapped.message,
+      fix: `Start the server, or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.`,
+    };
   }
-  if (mapped.kind === 'method_not_allowed') return { kind: mapped.kind, message: mapped.message, fix: settingFix(role, 'baseUrl') };
+  if (mapped.kind === 'method_not_allowed')
+    return { kind: mapped.kind, message: mapped.message, fix: settingFix(role, 'baseUrl') };
   return { kind: mapped.kind, message: mapped.message };
 }
 
@@ -251,7 +354,10 @@ function findModel(listed: readonly ListedModel[], provider: ProviderName, model
 
 /** A few listed ids, those sharing the wanted model's family first. */
 function suggest(listed: readonly ListedModel[], model: string): string[] {
-  const family = model.toLowerCase().replace(/^[^/]*\//, '').split(/[:\-.]/)[0];
+  const family = model
+    .toLowerCase()
+    .replace(/^[^/]*\//, '')
+    .split(/[:\-.]/)[0];
   const ids = listed.map((m) => m.id);
   const related = ids.filter((id) => id.toLowerCase().includes(family));
   return [...new Set([...related, ...ids])].slice(0, SUGGESTIONS);
@@ -263,10 +369,13 @@ const MARKS: Record<CheckStatus, string> = { pass: 'ok  ', warn: 'warn', fail: '
 export function formatHealthReport(report: HealthReport): string {
   const lines: string[] = [];
   for (const role of report.roles) {
-    lines.push(`${role.role}: ${PROVIDERS[role.provider]?.displayName ?? role.provider} "${role.model}"${role.baseUrl ? ` at ${role.baseUrl}` : ''}`);
+    lines.push(
+      `${role.role}: ${PROVIDERS[role.provider]?.displayName ?? role.provider} "${role.model}"${role.baseUrl ? ` at ${role.baseUrl}` : ''}`,
+    );
     for (const check of role.checks) {
       lines.push(`  ${MARKS[check.status]}  ${check.name.padEnd(8)} ${check.message}`);
-      if (check.fix && (check.status === 'fail' || check.status === 'warn')) lines.push(`        ${''.padEnd(8)} fix: ${check.fix}`);
+      if (check.fix && (check.status === 'fail' || check.status === 'warn'))
+        lines.push(`        ${''.padEnd(8)} fix: ${check.fix}`);
     }
   }
   lines.push(report.ok ? 'All checks passed.' : 'Some checks failed: see the fixes above.');

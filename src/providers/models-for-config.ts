@@ -2,8 +2,8 @@
 // extension so both build exactly the same models from the same settings.
 // Only types come from the config layer (config already depends on providers at runtime;
 // a type import adds no runtime edge the other way).
-import type { ChatModel } from '../core/chat';
-import type { Task } from '../core/plan';
+import type { ChatModel } from '../core/model/chat';
+import type { Task } from '../core/plan/plan';
 import type { Role, RozetConfig } from '../config';
 import { createChatModel, type ListingChatModel, type ModelSpec } from './factory';
 
@@ -12,7 +12,11 @@ export type ModelRole = Role;
 /** The settings a role's model is built from; a RozetConfig satisfies it. */
 export type RoleModelSettings = Pick<
   RozetConfig,
-  `rozet.${ModelRole}.provider` | `rozet.${ModelRole}.model` | `rozet.${ModelRole}.baseUrl` | 'rozet.ollama.numCtx' | 'rozet.ollama.keepAlive'
+  | `rozet.${ModelRole}.provider`
+  | `rozet.${ModelRole}.model`
+  | `rozet.${ModelRole}.baseUrl`
+  | 'rozet.ollama.numCtx'
+  | 'rozet.ollama.keepAlive'
 >;
 
 export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ModelSpec {

@@ -3,10 +3,33 @@
 // llama.cpp. The SDK's own retries and timeouts are off: callModel() in the core owns
 // retrying (with Retry-After) and idle timing, so a stalled stream is judged by silence.
 import OpenAI, { APIError } from 'openai';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { ModelError, type ChatMessage, type ChatModel, type ChatRequest, type ChatResponse, type FinishReason, type ModelCapabilities, type ProviderName, type TokenUsage } from '../core/chat';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import {
+  ModelError,
+  type ChatMessage,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  type FinishReason,
+  type ModelCapabilities,
+  type ProviderName,
+  type TokenUsage,
+} from '../core/model/chat';
 import { acceptsTemperature, keyHint, PROVIDERS, type ListedModel } from './catalogue';
-import { mapHttpFailure, mapStreamErrorEvent, mapTransportError, streamCut, SUGGESTION_LIST_TIMEOUT_MS, withModelSuggestions, type ErrorContext } from './errors';
+import {
+  mapHttpFailure,
+  mapStreamErrorEvent,
+  mapTransportError,
+  streamCut,
+  SUGGESTION_LIST_TIMEOUT_MS,
+  withModelSuggestions,
+  type ErrorContext,
+} from './errors';
 import { newToolCallId, ToolCallAssembler } from './tool-calls';
 
 export interface OpenAICompatibleOptions {
@@ -57,19 +80,39 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
     if (PROVIDERS[this.provider].keyRequired && !this.options.apiKey) {
-      throw new ModelError('auth', `No API key is set for ${PROVIDERS[this.provider].displayName}. ${keyHint(this.provider)}`, { provider: this.provider, fix: 'rozet.setApiKey' });
+      throw new ModelError(
+        'auth',
+        `No API key is set for ${PROVIDERS[this.provider].displayName}. ${keyHint(this.provider)}`,
+        { provider: this.provider, fix: 'rozet.setApiKey' },
+      );
     }
     const params = this.buildParams(request);
-    const ctx: ErrorContext = { provider: this.provider, model: this.model, baseUrl: this.options.baseUrl, apiKey: this.options.apiKey, phase: 'request', signal: request.signal };
+    const ctx: ErrorContext = {
+      provider: this.provider,
+      model: this.model,
+      baseUrl: this.options.baseUrl,
+      apiKey: this.options.apiKey,
+      phase: 'request',
+      signal: request.signal,
+    };
     try {
-      return this.capabilities.streaming ? await this.streamChat(params, request, ctx) : await this.plainChat(params, request);
+      return this.capabilities.streaming
+        ? await this.streamChat(params, request, ctx)
+        : await this.plainChat(params, request);
     } catch (error) {
       throw await this.toModelError(error, ctx);
     }
   }
 
   async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
-    const ctx: ErrorContext = { provider: this.provider, model: this.model, baseUrl: this.options.baseUrl, apiKey: this.options.apiKey, phase: 'request', signal };
+    const ctx: ErrorContext = {
+      provider: this.provider,
+      model: this.model,
+      baseUrl: this.options.baseUrl,
+      apiKey: this.options.apiKey,
+      phase: 'request',
+      signal,
+    };
     try {
       const out: ListedModel[] = [];
       for await (const model of this.client.models.list({ signal })) {
@@ -85,18 +128,32 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   private buildParams(request: ChatRequest): ChatCompletionCreateParamsBase {
     const info = PROVIDERS[this.provider];
-    const params: ChatCompletionCreateParamsBase = { model: this.model, messages: request.messages.map(toOpenAIMessage) };
+    const params: ChatCompletionCreateParamsBase = {
+      model: this.model,
+      messages: request.messages.map(toOpenAIMessage),
+    };
     if (request.tools?.length) {
-      params.tools = request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      params.tools = request.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      }));
     }
-    if (request.temperature !== undefined && acceptsTemperature(this.provider, this.model)) params.temperature = request.temperature;
+    if (request.temperature !== undefined && acceptsTemperature(this.provider, this.model))
+      params.temperature = request.temperature;
     if (request.json && info.jsonMode) params.response_format = { type: 'json_object' };
     if (request.maxOutputTokens) params[info.maxTokensParam] = request.maxOutputTokens;
     return params;
   }
 
-  private async streamChat(params: ChatCompletionCreateParamsBase, request: ChatRequest, ctx: ErrorContext): Promise<ChatResponse> {
-    const stream = await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal: request.signal });
+  private async streamChat(
+    params: ChatCompletionCreateParamsBase,
+    request: ChatRequest,
+    ctx: ErrorContext,
+  ): Promise<ChatResponse> {
+    const stream = await this.client.chat.completions.create(
+      { ...params, stream: true, stream_options: { include_usage: true } },
+      { signal: request.signal },
+    );
     ctx.phase = 'stream';
     const tools = new ToolCallAssembler();
     let content = '';
@@ -128,16 +185,31 @@ export class OpenAICompatibleChatModel implements ChatModel {
     if (request.signal?.aborted) throw new ModelError('cancelled', 'Cancelled.', { provider: this.provider });
     if (!finish) throw streamCut(ctx);
     const toolCalls = tools.result();
-    return { content, toolCalls, finishReason: finish === 'stop' && toolCalls.length ? 'tool_calls' : finish, usage, model };
+    return {
+      content,
+      toolCalls,
+      finishReason: finish === 'stop' && toolCalls.length ? 'tool_calls' : finish,
+      usage,
+      model,
+    };
   }
 
   private async plainChat(params: ChatCompletionCreateParamsBase, request: ChatRequest): Promise<ChatResponse> {
-    const completion = await this.client.chat.completions.create({ ...params, stream: false }, { signal: request.signal });
+    const completion = await this.client.chat.completions.create(
+      { ...params, stream: false },
+      { signal: request.signal },
+    );
     // OpenRouter can answer 200 with an error object instead of choices.
     const embedded = (completion as unknown as { error?: { code?: unknown; message?: string } }).error;
     const choice = completion.choices?.[0];
     if (embedded || !choice) {
-      throw mapStreamErrorEvent(embedded?.code, embedded?.message ?? 'the answer had no choices', { provider: this.provider, model: this.model, baseUrl: this.options.baseUrl, apiKey: this.options.apiKey, phase: 'stream' });
+      throw mapStreamErrorEvent(embedded?.code, embedded?.message ?? 'the answer had no choices', {
+        provider: this.provider,
+        model: this.model,
+        baseUrl: this.options.baseUrl,
+        apiKey: this.options.apiKey,
+        phase: 'stream',
+      });
     }
     const message = choice.message as Message;
     const reasoning = message.reasoning_content ?? message.reasoning;
@@ -145,7 +217,9 @@ export class OpenAICompatibleChatModel implements ChatModel {
     const content = message.content ?? '';
     if (content) request.onDelta?.({ text: content });
     const toolCalls = (message.tool_calls ?? []).flatMap((call) =>
-      call.type === 'function' ? [{ id: call.id || newToolCallId(), name: call.function.name, arguments: call.function.arguments ?? '' }] : [],
+      call.type === 'function'
+        ? [{ id: call.id || newToolCallId(), name: call.function.name, arguments: call.function.arguments ?? '' }]
+        : [],
     );
     const finish = toFinishReason(choice.finish_reason);
     return {
@@ -159,16 +233,33 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   private async toModelError(error: unknown, ctx: ErrorContext, suggest = true): Promise<ModelError> {
     if (error instanceof ModelError) return error;
-    if (error instanceof APIError && !ctx.signal?.aborted && error.status === undefined && error.error && typeof error.error === 'object') {
+    if (
+      error instanceof APIError &&
+      !ctx.signal?.aborted &&
+      error.status === undefined &&
+      error.error &&
+      typeof error.error === 'object'
+    ) {
       // An `error` object inside a 200 stream: the SDK throws it without a status.
       const body = error.error as { code?: unknown; message?: unknown };
       return mapStreamErrorEvent(body.code, typeof body.message === 'string' ? body.message : error.message, ctx);
     }
     if (error instanceof APIError && error.status !== undefined) {
-      const body = error.error as { message?: unknown; code?: unknown; metadata?: { raw?: unknown } } | string | undefined;
-      const mapped = mapHttpFailure({ status: error.status, message: serverMessage(body, error.message), code: typeof error.code === 'string' ? error.code : undefined, headers: error.headers }, ctx);
+      const body = error.error as
+        { message?: unknown; code?: unknown; metadata?: { raw?: unknown } } | string | undefined;
+      const mapped = mapHttpFailure(
+        {
+          status: error.status,
+          message: serverMessage(body, error.message),
+          code: typeof error.code === 'string' ? error.code : undefined,
+          headers: error.headers,
+        },
+        ctx,
+      );
       if (!suggest) return mapped;
-      return withModelSuggestions(mapped, async () => (await this.listModels(AbortSignal.timeout(SUGGESTION_LIST_TIMEOUT_MS))).map((m) => m.id));
+      return withModelSuggestions(mapped, async () =>
+        (await this.listModels(AbortSignal.timeout(SUGGESTION_LIST_TIMEOUT_MS))).map((m) => m.id),
+      );
     }
     const cause = error instanceof APIError && error.cause !== undefined ? error.cause : error;
     return mapTransportError(cause, ctx);
@@ -176,7 +267,10 @@ export class OpenAICompatibleChatModel implements ChatModel {
 }
 
 /** The server's own words, without the status the SDK puts in front of a text body (the mapper quotes the status itself). */
-function serverMessage(body: { message?: unknown; code?: unknown; metadata?: { raw?: unknown } } | string | undefined, sdkMessage: string): string {
+function serverMessage(
+  body: { message?: unknown; code?: unknown; metadata?: { raw?: unknown } } | string | undefined,
+  sdkMessage: string,
+): string {
   if (typeof body === 'string') return body;
   const message = typeof body?.message === 'string' ? body.message : sdkMessage.replace(/^\d{3}\s+/, '');
   // OpenRouter's "Provider returned error" hides the useful upstream text in metadata.raw.
@@ -197,7 +291,11 @@ function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
         ? {
             role: 'assistant',
             content: message.content || null,
-            tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+            tool_calls: message.toolCalls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: c.arguments },
+            })),
           }
         : { role: 'assistant', content: message.content };
   }

@@ -2,7 +2,7 @@
 // and name come once (or as "" on every continuation, as DashScope sends them), the
 // arguments in pieces. Some servers start at index 1 or omit the index altogether.
 import { randomUUID } from 'node:crypto';
-import type { ToolCall } from '../core/chat';
+import type { ToolCall } from '../core/model/chat';
 
 export interface ToolCallFragment {
   index?: number;

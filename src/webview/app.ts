@@ -40,12 +40,22 @@ export class App {
   private frame = 0;
   private persistTimer: number | undefined;
 
-  constructor(root: HTMLElement, private readonly store: Store, private readonly post: Post, private readonly persist: () => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly store: Store,
+    private readonly post: Post,
+    private readonly persist: () => void,
+  ) {
     this.header = h('header', { class: 'rz-header', 'aria-label': 'Models' });
     this.notices = h('div', { class: 'rz-notices' });
     this.tabs = h('div', { class: 'rz-tabs', role: 'tablist', 'aria-label': 'Rozet views' });
     this.approvals = h('section', { class: 'rz-approvals', 'aria-label': 'Approvals', 'aria-live': 'polite' });
-    this.chat = new ChatView(store, post, () => this.schedule(), () => this.schedulePersist());
+    this.chat = new ChatView(
+      store,
+      post,
+      () => this.schedule(),
+      () => this.schedulePersist(),
+    );
     this.tasks = new TasksView(store);
     const historyViewport = h('div', { class: 'rz-scroll', role: 'list', 'aria-label': 'History' });
     this.historyEmpty = h('p', { class: 'rz-empty' }, 'No past runs or chats yet.');
@@ -56,9 +66,22 @@ export class App {
       render: (key) => guardItem(() => this.renderHistoryItem(key)),
       patch: (_el, key) => guardItem(() => this.renderHistoryItem(key)),
     });
-    this.historyPanel = h('div', { class: 'rz-panel', id: 'rz-panel-history', role: 'tabpanel', 'aria-labelledby': 'rz-tab-history' },
-      this.historyEmpty, historyViewport);
-    setChildren(root, this.header, this.notices, this.tabs, this.chat.panel, this.tasks.panel, this.historyPanel, this.approvals);
+    this.historyPanel = h(
+      'div',
+      { class: 'rz-panel', id: 'rz-panel-history', role: 'tabpanel', 'aria-labelledby': 'rz-tab-history' },
+      this.historyEmpty,
+      historyViewport,
+    );
+    setChildren(
+      root,
+      this.header,
+      this.notices,
+      this.tabs,
+      this.chat.panel,
+      this.tasks.panel,
+      this.historyPanel,
+      this.approvals,
+    );
     root.addEventListener('click', (event) => this.onClick(event));
     root.addEventListener('keydown', (event) => this.onKeyDown(event));
     root.addEventListener('change', (event) => this.onChange(event));
@@ -138,10 +161,30 @@ export class App {
 
   private renderTabs(): void {
     const approvals = this.store.model.approvals.length;
-    setChildren(this.tabs, ...TABS.map(({ tab, label }) =>
-      h('button', { type: 'button', role: 'tab', id: `rz-tab-${tab}`, 'aria-controls': `rz-panel-${tab}`, 'data-action': 'tab', 'data-tab': tab },
-        label,
-        tab === 'tasks' && approvals > 0 ? h('vscode-badge', { variant: 'counter', 'aria-label': `${approvals} waiting for approval` }, String(approvals)) : null)));
+    setChildren(
+      this.tabs,
+      ...TABS.map(({ tab, label }) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            id: `rz-tab-${tab}`,
+            'aria-controls': `rz-panel-${tab}`,
+            'data-action': 'tab',
+            'data-tab': tab,
+          },
+          label,
+          tab === 'tasks' && approvals > 0
+            ? h(
+                'vscode-badge',
+                { variant: 'counter', 'aria-label': `${approvals} waiting for approval` },
+                String(approvals),
+              )
+            : null,
+        ),
+      ),
+    );
   }
 
   private renderHeader(): void {
@@ -150,62 +193,124 @@ export class App {
       setChildren(this.header, h('span', { class: 'rz-muted' }, 'Models: waiting for the extension…'));
       return;
     }
-    setChildren(this.header,
+    setChildren(
+      this.header,
       ...ROLES.map(({ role, label }) => this.renderRole(role, label, models[role])),
-      h('vscode-button', { 'data-action': 'health-check', secondary: true, title: 'Check that both providers answer' }, 'Check'));
+      h(
+        'vscode-button',
+        { 'data-action': 'health-check', secondary: true, title: 'Check that both providers answer' },
+        'Check',
+      ),
+    );
   }
 
   private renderRole(role: Role, label: string, config: RoleConfig): HTMLElement {
     const id = `rz-model-${role}`;
     const models = config.models.includes(config.model) ? config.models : [config.model, ...config.models];
-    const select = h('vscode-single-select', {
-      id,
-      class: 'rz-model-select',
-      'data-role': role,
-      'aria-label': `${label} model`,
-      combobox: models.length > 12,
-    }, ...models.map((model) => h('vscode-option', { value: model, selected: model === config.model }, model))) as SelectElement;
+    const select = h(
+      'vscode-single-select',
+      {
+        id,
+        class: 'rz-model-select',
+        'data-role': role,
+        'aria-label': `${label} model`,
+        combobox: models.length > 12,
+      },
+      ...models.map((model) => h('vscode-option', { value: model, selected: model === config.model }, model)),
+    ) as SelectElement;
     const health = `${label} provider ${config.provider}: ${HEALTH_LABEL[config.health]}${config.healthDetail ? ` — ${config.healthDetail}` : ''}`;
-    return h('div', { class: 'rz-role' },
+    return h(
+      'div',
+      { class: 'rz-role' },
       h('span', { class: 'rz-dot', 'data-health': config.health, role: 'img', 'aria-label': health, title: health }),
       h('label', { for: id, class: 'rz-role-label' }, label),
       select,
-      h('span', { class: 'rz-muted rz-provider' }, config.provider));
+      h('span', { class: 'rz-muted rz-provider' }, config.provider),
+    );
   }
 
   private renderNotices(): void {
-    setChildren(this.notices, ...this.store.model.notices.map((notice) =>
-      h('div', { class: 'rz-notice', 'data-level': notice.level, role: notice.level === 'error' ? 'alert' : 'status' },
-        h('span', {}, notice.message),
-        h('button', { type: 'button', class: 'rz-link', 'data-action': 'dismiss-notice', 'data-id': notice.id, 'aria-label': 'Dismiss' }, '×'))));
+    setChildren(
+      this.notices,
+      ...this.store.model.notices.map((notice) =>
+        h(
+          'div',
+          { class: 'rz-notice', 'data-level': notice.level, role: notice.level === 'error' ? 'alert' : 'status' },
+          h('span', {}, notice.message),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'rz-link',
+              'data-action': 'dismiss-notice',
+              'data-id': notice.id,
+              'aria-label': 'Dismiss',
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
   }
 
   private renderApprovals(): void {
     const run = this.store.model.run;
-    setChildren(this.approvals, ...this.store.model.approvals.map((approval) => {
-      const task = approval.taskId ? run?.tasks.get(approval.taskId)?.title : undefined;
-      const titleId = `rz-approval-${approval.id}`;
-      return h('div', { class: 'rz-approval', role: 'group', 'aria-labelledby': titleId },
-        h('div', { class: 'rz-approval-title', id: titleId },
-          approval.kind === 'command' ? 'Run this command?' : 'Write to this protected file?',
-          task ? h('span', { class: 'rz-muted' }, ` — ${task}`) : null),
-        h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),
-        approval.reason ? h('div', { class: 'rz-muted' }, approval.reason) : null,
-        h('div', { class: 'rz-actions' },
-          h('vscode-button', { 'data-action': 'approve', 'data-id': approval.id, disabled: approval.answered }, 'Approve'),
-          h('vscode-button', { 'data-action': 'deny', 'data-id': approval.id, secondary: true, disabled: approval.answered }, 'Deny'),
-          approval.prefix !== undefined
-            ? h('vscode-button', { 'data-action': 'always-allow', 'data-id': approval.id, secondary: true, disabled: approval.answered, title: `Add "${approval.prefix}" to rozet.bash.allowlist` },
-              `Always allow “${approval.prefix}”`)
-            : null));
-    }));
+    setChildren(
+      this.approvals,
+      ...this.store.model.approvals.map((approval) => {
+        const task = approval.taskId ? run?.tasks.get(approval.taskId)?.title : undefined;
+        const titleId = `rz-approval-${approval.id}`;
+        return h(
+          'div',
+          { class: 'rz-approval', role: 'group', 'aria-labelledby': titleId },
+          h(
+            'div',
+            { class: 'rz-approval-title', id: titleId },
+            approval.kind === 'command' ? 'Run this command?' : 'Write to this protected file?',
+            task ? h('span', { class: 'rz-muted' }, ` — ${task}`) : null,
+          ),
+          h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),
+          approval.reason ? h('div', { class: 'rz-muted' }, approval.reason) : null,
+          h(
+            'div',
+            { class: 'rz-actions' },
+            h(
+              'vscode-button',
+              { 'data-action': 'approve', 'data-id': approval.id, disabled: approval.answered },
+              'Approve',
+            ),
+            h(
+              'vscode-button',
+              { 'data-action': 'deny', 'data-id': approval.id, secondary: true, disabled: approval.answered },
+              'Deny',
+            ),
+            approval.prefix !== undefined
+              ? h(
+                  'vscode-button',
+                  {
+                    'data-action': 'always-allow',
+                    'data-id': approval.id,
+                    secondary: true,
+                    disabled: approval.answered,
+                    title: `Add "${approval.prefix}" to rozet.bash.allowlist`,
+                  },
+                  `Always allow “${approval.prefix}”`,
+                )
+              : null,
+          ),
+        );
+      }),
+    );
     this.renderTabs();
     this.approvals.hidden = this.store.model.approvals.length === 0;
   }
 
   private renderHistory(changes: Changes): void {
     const items = this.store.model.history;
-    this.historyList.setKeys(items.map((i) => i.id), changes.all || changes.history);
+    this.historyList.setKeys(
+      items.map((i) => i.id),
+      changes.all || changes.history,
+    );
     this.historyList.layout();
     this.historyEmpty.hidden = items.length > 0;
   }
@@ -213,11 +318,37 @@ export class App {
   private renderHistoryItem(key: string): HTMLElement {
     const item = this.store.model.history.find((i) => i.id === key);
     if (!item) throw new Error(`history item ${key} is missing`);
-    return h('div', { class: 'rz-hist', role: 'listitem' },
-      h('button', { type: 'button', class: 'rz-hist-open', 'data-action': 'history-open', 'data-id': item.id, title: `Reopen ${item.title}` },
+    return h(
+      'div',
+      { class: 'rz-hist', role: 'listitem' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'rz-hist-open',
+          'data-action': 'history-open',
+          'data-id': item.id,
+          title: `Reopen ${item.title}`,
+        },
         h('span', { class: 'rz-title' }, item.title),
-        h('span', { class: 'rz-muted' }, [item.kind === 'run' ? 'Run' : 'Chat', formatDateTime(item.at), item.outcome].filter(Boolean).join(' · '))),
-      h('button', { type: 'button', class: 'rz-link', 'data-action': 'history-delete', 'data-id': item.id, 'aria-label': `Delete ${item.title}` }, 'Delete'));
+        h(
+          'span',
+          { class: 'rz-muted' },
+          [item.kind === 'run' ? 'Run' : 'Chat', formatDateTime(item.at), item.outcome].filter(Boolean).join(' · '),
+        ),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'rz-link',
+          'data-action': 'history-delete',
+          'data-id': item.id,
+          'aria-label': `Delete ${item.title}`,
+        },
+        'Delete',
+      ),
+    );
   }
 
   private onClick(event: MouseEvent): void {
@@ -266,15 +397,26 @@ export class App {
         if (model.run) this.post({ type: 'run.undo', runId: model.run.runId });
         return;
       case 'open-diff':
-        this.post({ type: 'diff.open', path: target.dataset.path ?? '', runId: target.dataset.runId, taskId: target.dataset.taskId });
+        this.post({
+          type: 'diff.open',
+          path: target.dataset.path ?? '',
+          runId: target.dataset.runId,
+          taskId: target.dataset.taskId,
+        });
         return;
       case 'approve':
       case 'deny':
       case 'always-allow': {
         const approval = model.approvals.find((a) => a.id === id);
         if (!approval || approval.answered) return;
-        const decision = target.dataset.action === 'approve' ? 'approve' : target.dataset.action === 'deny' ? 'deny' : 'alwaysAllow';
-        this.post({ type: 'approval.respond', id, decision, ...(decision === 'alwaysAllow' ? { prefix: approval.prefix } : {}) });
+        const decision =
+          target.dataset.action === 'approve' ? 'approve' : target.dataset.action === 'deny' ? 'deny' : 'alwaysAllow';
+        this.post({
+          type: 'approval.respond',
+          id,
+          decision,
+          ...(decision === 'alwaysAllow' ? { prefix: approval.prefix } : {}),
+        });
         return this.afterAction(() => this.store.markAnswered(id));
       }
       case 'history-open':
@@ -301,8 +443,15 @@ export class App {
       case 'copy-code': {
         const code = target.closest('.rz-code')?.querySelector('pre')?.textContent ?? '';
         navigator.clipboard.writeText(code).then(
-          () => { target.textContent = 'Copied'; window.setTimeout(() => { target.textContent = 'Copy'; }, 1500); },
-          () => { target.textContent = 'Copy failed'; },
+          () => {
+            target.textContent = 'Copied';
+            window.setTimeout(() => {
+              target.textContent = 'Copy';
+            }, 1500);
+          },
+          () => {
+            target.textContent = 'Copy failed';
+          },
         );
         return;
       }
@@ -331,6 +480,7 @@ export class App {
     const select = (event.target as HTMLElement).closest<SelectElement>('.rz-model-select');
     const role = select?.dataset.role;
     if (!select || (role !== 'orchestrator' && role !== 'worker') || select.value === '') return;
-    if (select.value !== this.store.model.models?.[role].model) this.post({ type: 'model.switch', role, model: select.value });
+    if (select.value !== this.store.model.models?.[role].model)
+      this.post({ type: 'model.switch', role, model: select.value });
   }
 }

@@ -19,9 +19,23 @@ export class ChatView {
   private readonly input: TextareaElement;
   private readonly empty: HTMLElement;
 
-  constructor(private readonly store: Store, private readonly post: Post, private readonly requestRender: () => void, onDraft: () => void) {
-    const viewport = h('div', { class: 'rz-scroll rz-chat-list', role: 'list', 'aria-label': 'Conversation', tabindex: 0 });
-    this.empty = h('p', { class: 'rz-empty' }, 'Describe a change — Rozet plans it as tasks and runs them with worker agents.');
+  constructor(
+    private readonly store: Store,
+    private readonly post: Post,
+    private readonly requestRender: () => void,
+    onDraft: () => void,
+  ) {
+    const viewport = h('div', {
+      class: 'rz-scroll rz-chat-list',
+      role: 'list',
+      'aria-label': 'Conversation',
+      tabindex: 0,
+    });
+    this.empty = h(
+      'p',
+      { class: 'rz-empty' },
+      'Describe a change — Rozet plans it as tasks and runs them with worker agents.',
+    );
     this.list = new VirtualList({
       viewport,
       estimate: 72,
@@ -45,7 +59,14 @@ export class ChatView {
     }) as TextareaElement;
     this.input.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME composition must not send.
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (
+        event.key === 'Enter' &&
+        !event.shiftKey &&
+        !event.isComposing &&
+        !event.altKey &&
+        !event.ctrlKey &&
+        !event.metaKey
+      ) {
         event.preventDefault();
         this.submit('chat.send');
       }
@@ -54,15 +75,29 @@ export class ChatView {
       this.store.model.ui.draft = this.input.value;
       onDraft();
     });
-    const composer = h('div', { class: 'rz-composer' },
+    const composer = h(
+      'div',
+      { class: 'rz-composer' },
       this.chips,
       this.input,
-      h('div', { class: 'rz-actions' },
+      h(
+        'div',
+        { class: 'rz-actions' },
         h('vscode-button', { 'data-action': 'send', title: 'Send (Enter)' }, 'Send'),
-        h('vscode-button', { 'data-action': 'plan', secondary: true, title: 'Plan this request as tasks' }, 'Plan tasks')),
+        h(
+          'vscode-button',
+          { 'data-action': 'plan', secondary: true, title: 'Plan this request as tasks' },
+          'Plan tasks',
+        ),
+      ),
     );
-    this.panel = h('div', { class: 'rz-panel rz-chat', id: 'rz-panel-chat', role: 'tabpanel', 'aria-labelledby': 'rz-tab-chat' },
-      this.empty, viewport, composer);
+    this.panel = h(
+      'div',
+      { class: 'rz-panel rz-chat', id: 'rz-panel-chat', role: 'tabpanel', 'aria-labelledby': 'rz-tab-chat' },
+      this.empty,
+      viewport,
+      composer,
+    );
   }
 
   /** Reads the composer and posts it; used by Enter and the Send / Plan buttons. */
@@ -83,10 +118,16 @@ export class ChatView {
   update(changes: Changes): void {
     const { messages } = this.store.model;
     if (changes.all) {
-      this.list.setKeys(messages.map((m) => m.id), true);
+      this.list.setKeys(
+        messages.map((m) => m.id),
+        true,
+      );
       if (this.input.value !== this.store.model.ui.draft) this.input.value = this.store.model.ui.draft;
     } else if (changes.messages) {
-      this.list.setKeys(messages.map((m) => m.id), false);
+      this.list.setKeys(
+        messages.map((m) => m.id),
+        false,
+      );
     }
     for (const id of changes.patchedMessages) this.list.patch(id);
     if (changes.all || changes.messages || changes.patchedMessages.size > 0) this.list.layout();
@@ -115,25 +156,54 @@ export class ChatView {
     if (message.role === 'user') body.append(h('p', { class: 'rz-user-text' }, message.text));
     else body.append(renderMarkdown(message.id, message.text));
     if (message.streaming) body.append(h('span', { class: 'rz-cursor', 'aria-label': 'still writing' }));
-    return h('article', {
-      class: `rz-msg rz-msg-${message.role}`,
-      role: 'listitem',
-      'aria-busy': message.streaming ? 'true' : undefined,
-    },
-    h('div', { class: 'rz-msg-head' },
-      h('span', { class: 'rz-msg-role' }, ROLE_LABEL[message.role]),
-      h('time', { class: 'rz-msg-time', datetime: new Date(message.at).toISOString() }, formatTime(message.at))),
-    message.attachments && message.attachments.length > 0
-      ? h('div', { class: 'rz-chips' }, ...message.attachments.map((a) => h('span', { class: 'rz-chip', title: a.text.slice(0, 2000) }, chipLabel(a))))
-      : null,
-    body);
+    return h(
+      'article',
+      {
+        class: `rz-msg rz-msg-${message.role}`,
+        role: 'listitem',
+        'aria-busy': message.streaming ? 'true' : undefined,
+      },
+      h(
+        'div',
+        { class: 'rz-msg-head' },
+        h('span', { class: 'rz-msg-role' }, ROLE_LABEL[message.role]),
+        h('time', { class: 'rz-msg-time', datetime: new Date(message.at).toISOString() }, formatTime(message.at)),
+      ),
+      message.attachments && message.attachments.length > 0
+        ? h(
+            'div',
+            { class: 'rz-chips' },
+            ...message.attachments.map((a) =>
+              h('span', { class: 'rz-chip', title: a.text.slice(0, 2000) }, chipLabel(a)),
+            ),
+          )
+        : null,
+      body,
+    );
   }
 
   private renderChips(): void {
-    setChildren(this.chips, ...this.store.model.attachments.map((a) =>
-      h('span', { class: 'rz-chip', role: 'listitem', title: a.text.slice(0, 2000) },
-        chipLabel(a),
-        h('button', { type: 'button', class: 'rz-chip-remove', 'data-action': 'remove-attachment', 'data-id': a.id, 'aria-label': `Remove ${chipLabel(a)}` }, '×'))));
+    setChildren(
+      this.chips,
+      ...this.store.model.attachments.map((a) =>
+        h(
+          'span',
+          { class: 'rz-chip', role: 'listitem', title: a.text.slice(0, 2000) },
+          chipLabel(a),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'rz-chip-remove',
+              'data-action': 'remove-attachment',
+              'data-id': a.id,
+              'aria-label': `Remove ${chipLabel(a)}`,
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
   }
 }
 

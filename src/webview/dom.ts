@@ -3,7 +3,11 @@
 type Child = Node | string | null | undefined | false;
 type Attr = string | number | boolean | null | undefined;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, Attr>, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, Attr>,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Record<string, Attr>, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs: Record<string, Attr> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -41,7 +45,9 @@ export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.floor((ms % 60_000) / 1000);
-  return minutes < 60 ? `${minutes}m ${String(seconds).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  return minutes < 60
+    ? `${minutes}m ${String(seconds).padStart(2, '0')}s`
+    : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 export function formatBytes(bytes: number): string {

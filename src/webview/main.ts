@@ -30,14 +30,20 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const store = new Store();
 try {
-  if (!store.restore(vscode.getState()) && vscode.getState() !== undefined) console.warn('[rozet] saved state was unusable and is ignored');
+  if (!store.restore(vscode.getState()) && vscode.getState() !== undefined)
+    console.warn('[rozet] saved state was unusable and is ignored');
 } catch (error) {
   console.warn('[rozet] saved state could not be restored', error);
 }
 
 const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
 root.classList.add('rz-root');
-const app = new App(root, store, (message) => vscode.postMessage(message), () => vscode.setState(store.persisted()));
+const app = new App(
+  root,
+  store,
+  (message) => vscode.postMessage(message),
+  () => vscode.setState(store.persisted()),
+);
 store.takeChanges();
 store.setTab(store.model.ui.tab);
 app.flush();
@@ -49,7 +55,8 @@ window.addEventListener('message', (event: MessageEvent) => {
     console.warn(`[rozet] host message ignored: ${parsed.error}`);
     return;
   }
-  if (parsed.dropped?.length) console.warn(`[rozet] ${parsed.dropped.length} malformed item(s) dropped: ${parsed.dropped[0]}`);
+  if (parsed.dropped?.length)
+    console.warn(`[rozet] ${parsed.dropped.length} malformed item(s) dropped: ${parsed.dropped[0]}`);
   try {
     store.apply(parsed.message);
   } catch (error) {

@@ -5,9 +5,9 @@
 // the webview validates host→webview messages with `parseHostMessage` so that a
 // version skew after an update degrades to ignored messages, never a blank panel.
 import { z } from 'zod';
-import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/events';
-import type { Plan, PlanResult } from '../core/plan';
-import { PROVIDER_NAMES } from '../core/chat';
+import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/run/events';
+import type { Plan, PlanResult } from '../core/plan/plan';
+import { PROVIDER_NAMES } from '../core/model/chat';
 
 /** Bumped on any incompatible change; sent in `ready` and `init` so a stale side can tell. */
 export const PROTOCOL_VERSION = 1;
@@ -76,13 +76,38 @@ const RunSummaryShape: z.ZodType<RunSummary> = z.object({
 
 const base = { runId: z.string(), at: z.number() };
 export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('plan.started'), plan: PlanShape, source: z.enum(['llm', 'fallback']).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('plan.started'),
+    plan: PlanShape,
+    source: z.enum(['llm', 'fallback']).optional(),
+  }),
   z.object({ ...base, type: z.literal('task.queued'), taskId: z.string() }),
   z.object({ ...base, type: z.literal('task.started'), taskId: z.string(), model: z.string(), attempt: z.number() }),
-  z.object({ ...base, type: z.literal('task.delta'), taskId: z.string(), text: z.string(), reasoning: z.boolean().optional() }),
-  z.object({ ...base, type: z.literal('task.toolCall'), taskId: z.string(), callId: z.string(), name: z.string(), args: z.unknown() }),
+  z.object({
+    ...base,
+    type: z.literal('task.delta'),
+    taskId: z.string(),
+    text: z.string(),
+    reasoning: z.boolean().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('task.toolCall'),
+    taskId: z.string(),
+    callId: z.string(),
+    name: z.string(),
+    args: z.unknown(),
+  }),
   z.object({ ...base, type: z.literal('task.toolResult'), taskId: z.string(), record: ToolCallRecordShape }),
-  z.object({ ...base, type: z.literal('task.retrying'), taskId: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('task.retrying'),
+    taskId: z.string(),
+    attempt: z.number(),
+    delayMs: z.number(),
+    reason: z.string(),
+  }),
   z.object({ ...base, type: z.literal('task.succeeded'), taskId: z.string(), result: z.string() }),
   z.object({ ...base, type: z.literal('task.failed'), taskId: z.string(), error: z.string() }),
   z.object({ ...base, type: z.literal('task.skipped'), taskId: z.string(), reason: z.string() }),
@@ -202,7 +227,11 @@ const hostMessageShapes = {
   'plan.shown': ShownPlanShape.extend({ type: z.literal('plan.shown') }),
   'run.events': z.object({ type: z.literal('run.events'), events: z.array(RunEventShape) }),
   'approval.requested': z.object({ type: z.literal('approval.requested'), approval: ApprovalRequestShape }),
-  'approval.resolved': z.object({ type: z.literal('approval.resolved'), id: z.string(), outcome: ApprovalOutcomeShape }),
+  'approval.resolved': z.object({
+    type: z.literal('approval.resolved'),
+    id: z.string(),
+    outcome: ApprovalOutcomeShape,
+  }),
   'attachment.added': z.object({ type: z.literal('attachment.added'), attachment: AttachmentShape }),
   models: z.object({ type: z.literal('models'), models: ModelsConfigShape }),
   history: z.object({ type: z.literal('history'), items: z.array(HistoryItemShape) }),
@@ -240,7 +269,12 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
     /** With `alwaysAllow`: the prefix the user was shown (the host re-checks it). */
     prefix: z.string().max(4096).optional(),
   }),
-  z.object({ type: z.literal('diff.open'), path: z.string().min(1).max(4096), runId: id.optional(), taskId: id.optional() }),
+  z.object({
+    type: z.literal('diff.open'),
+    path: z.string().min(1).max(4096),
+    runId: id.optional(),
+    taskId: id.optional(),
+  }),
   z.object({ type: z.literal('run.undo'), runId: id }),
   z.object({ type: z.literal('model.switch'), role: RoleShape, model: z.string().min(1).max(512) }),
   z.object({ type: z.literal('history.open'), id }),
@@ -276,7 +310,10 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewMessage> {
   const result = WebviewMessageSchema.safeParse(data);
   if (result.success) return { ok: true, message: result.data };
   const known = WebviewMessageSchema.options.some((option) => option.shape.type.value === type);
-  return { ok: false, error: known ? `invalid "${type}": ${describe(result.error)}` : `unknown message type "${type}"` };
+  return {
+    ok: false,
+    error: known ? `invalid "${type}": ${describe(result.error)}` : `unknown message type "${type}"`,
+  };
 }
 
 function isHostMessageType(type: string): type is HostMessageType {
@@ -314,5 +351,7 @@ export function parseHostMessage(data: unknown): Parsed<HostMessage> & { dropped
     return { ok: true, message: { type, deltas: kept }, dropped };
   }
   const result = hostMessageShapes[type].safeParse(data);
-  return result.success ? { ok: true, message: result.data } : { ok: false, error: `invalid "${type}": ${describe(result.error)}` };
+  return result.success
+    ? { ok: true, message: result.data }
+    : { ok: false, error: `invalid "${type}": ${describe(result.error)}` };
 }

@@ -2,8 +2,8 @@
 // the store records *what* changed so the renderers can patch only that, instead of
 // re-rendering the panel per token.
 import { z } from 'zod';
-import type { RetryEvent, RunEvent, RunSummary, TaskStatus, ToolCallRecord } from '../core/events';
-import type { Plan, PlanResult } from '../core/plan';
+import type { RetryEvent, RunEvent, RunSummary, TaskStatus, ToolCallRecord } from '../core/run/events';
+import type { Plan, PlanResult } from '../core/plan/plan';
 import {
   PROTOCOL_VERSION,
   SnapshotShape,
@@ -169,8 +169,19 @@ export class Store {
 
   get hasChanges(): boolean {
     const c = this.changes;
-    return c.all || c.messages || c.patchedMessages.size > 0 || c.run || c.patchedTasks.size > 0 || c.plan ||
-      c.approvals || c.attachments || c.models || c.history || c.notices;
+    return (
+      c.all ||
+      c.messages ||
+      c.patchedMessages.size > 0 ||
+      c.run ||
+      c.patchedTasks.size > 0 ||
+      c.plan ||
+      c.approvals ||
+      c.attachments ||
+      c.models ||
+      c.history ||
+      c.notices
+    );
   }
 
   apply(message: HostMessage): void {
@@ -235,7 +246,10 @@ export class Store {
 
   notify(level: Notice['level'], message: string): void {
     // A few at most: a flood of identical errors must not push the UI off screen.
-    this.model.notices = [...this.model.notices.filter((n) => n.message !== message), { id: this.nextNoticeId++, level, message }].slice(-4);
+    this.model.notices = [
+      ...this.model.notices.filter((n) => n.message !== message),
+      { id: this.nextNoticeId++, level, message },
+    ].slice(-4);
     this.changes.notices = true;
   }
 
@@ -387,7 +401,13 @@ export class Store {
       case 'task.toolResult': {
         const call = task.toolCalls.find((c) => c.callId === event.record.id && !c.record);
         if (call) call.record = event.record;
-        else task.toolCalls.push({ callId: event.record.id, name: event.record.name, args: event.record.args, record: event.record });
+        else
+          task.toolCalls.push({
+            callId: event.record.id,
+            name: event.record.name,
+            args: event.record.args,
+            record: event.record,
+          });
         const path = writtenPath(event.record);
         if (path !== undefined && !task.filesChanged.includes(path)) task.filesChanged.push(path);
         break;
@@ -446,7 +466,19 @@ export class Store {
 }
 
 function newTask(id: string, title: string, description: string, model: string | undefined): TaskView {
-  return { id, title, description, status: 'pending', model, attempt: 0, output: '', outputEpoch: 0, toolCalls: [], retries: [], filesChanged: [] };
+  return {
+    id,
+    title,
+    description,
+    status: 'pending',
+    model,
+    attempt: 0,
+    output: '',
+    outputEpoch: 0,
+    toolCalls: [],
+    retries: [],
+    filesChanged: [],
+  };
 }
 
 function appendOutput(task: TaskView, text: string): void {
@@ -481,7 +513,14 @@ function runToEvents(run: RunView): RunEvent[] {
   const plan: Plan = {
     tasks: run.order.map((id) => {
       const t = run.tasks.get(id);
-      return { id, title: t?.title ?? id, description: t?.description ?? '', dependsOn: [], files: [], ...(t?.model ? { model: t.model } : {}) };
+      return {
+        id,
+        title: t?.title ?? id,
+        description: t?.description ?? '',
+        dependsOn: [],
+        files: [],
+        ...(t?.model ? { model: t.model } : {}),
+      };
     }),
   };
   const events: RunEvent[] = [{ ...base, type: 'plan.started', plan, source: run.source }];
@@ -490,17 +529,29 @@ function runToEvents(run: RunView): RunEvent[] {
     if (!t) continue;
     const at = t.startedAt ?? run.startedAt;
     if (t.status === 'queued') events.push({ ...base, at, type: 'task.queued', taskId: id });
-    if (t.attempt > 0) events.push({ ...base, at, type: 'task.started', taskId: id, model: t.model ?? '', attempt: t.attempt });
+    if (t.attempt > 0)
+      events.push({ ...base, at, type: 'task.started', taskId: id, model: t.model ?? '', attempt: t.attempt });
     if (t.output !== '') events.push({ ...base, at, type: 'task.delta', taskId: id, text: t.output });
     for (const call of t.toolCalls) {
       if (call.record) events.push({ ...base, at, type: 'task.toolResult', taskId: id, record: call.record });
-      else events.push({ ...base, at, type: 'task.toolCall', taskId: id, callId: call.callId, name: call.name, args: call.args });
+      else
+        events.push({
+          ...base,
+          at,
+          type: 'task.toolCall',
+          taskId: id,
+          callId: call.callId,
+          name: call.name,
+          args: call.args,
+        });
     }
     for (const retry of t.retries) events.push({ ...base, at, type: 'task.retrying', taskId: id, ...retry });
     const end = t.endedAt ?? at;
-    if (t.status === 'succeeded') events.push({ ...base, at: end, type: 'task.succeeded', taskId: id, result: t.result ?? '' });
+    if (t.status === 'succeeded')
+      events.push({ ...base, at: end, type: 'task.succeeded', taskId: id, result: t.result ?? '' });
     if (t.status === 'failed') events.push({ ...base, at: end, type: 'task.failed', taskId: id, error: t.error ?? '' });
-    if (t.status === 'skipped') events.push({ ...base, at: end, type: 'task.skipped', taskId: id, reason: t.error ?? '' });
+    if (t.status === 'skipped')
+      events.push({ ...base, at: end, type: 'task.skipped', taskId: id, reason: t.error ?? '' });
     if (t.status === 'cancelled') events.push({ ...base, at: end, type: 'task.cancelled', taskId: id });
   }
   if (run.summary) events.push({ ...base, type: 'plan.finished', summary: run.summary });
@@ -513,6 +564,10 @@ export function editedPlan(draft: PlanDraft): Plan {
   return {
     tasks: draft.result.plan.tasks
       .filter((t) => !removed.has(t.id))
-      .map((t) => ({ ...t, title: draft.renamed[t.id] ?? t.title, dependsOn: t.dependsOn.filter((d) => !removed.has(d)) })),
+      .map((t) => ({
+        ...t,
+        title: draft.renamed[t.id] ?? t.title,
+        dependsOn: t.dependsOn.filter((d) => !removed.has(d)),
+      })),
   };
 }

@@ -1,7 +1,7 @@
 // The task panel: the plan under review (rename/remove, Run) or the live run as a
 // virtualised tree — status, model, elapsed time, and on expansion the worker's
 // streaming output, each tool call (collapsed) and the changed files.
-import { describeRetry, type TaskStatus } from '../core/events';
+import { describeRetry, type TaskStatus } from '../core/run/events';
 import type { Changes, PlanDraft, RunView, Store, TaskView, ToolCallView } from './store';
 import { editedPlan } from './store';
 import { formatBytes, formatDuration, h, setChildren } from './dom';
@@ -63,8 +63,13 @@ export class TasksView {
       const index = item?.dataset.vkey ? this.keys.indexOf(item.dataset.vkey) : -1;
       if (index >= 0) this.focusIndex = index;
     });
-    this.panel = h('div', { class: 'rz-panel rz-tasks', id: 'rz-panel-tasks', role: 'tabpanel', 'aria-labelledby': 'rz-tab-tasks' },
-      this.bar, this.empty, this.viewport);
+    this.panel = h(
+      'div',
+      { class: 'rz-panel rz-tasks', id: 'rz-panel-tasks', role: 'tabpanel', 'aria-labelledby': 'rz-tab-tasks' },
+      this.bar,
+      this.empty,
+      this.viewport,
+    );
   }
 
   private mode(): Mode {
@@ -76,12 +81,14 @@ export class TasksView {
 
   update(changes: Changes): void {
     const mode = this.mode();
-    const modeKey = mode.kind === 'plan' ? `plan:${mode.plan.planId}` : mode.kind === 'run' ? `run:${mode.run.runId}` : '';
+    const modeKey =
+      mode.kind === 'plan' ? `plan:${mode.plan.planId}` : mode.kind === 'run' ? `run:${mode.run.runId}` : '';
     const reset = changes.all || modeKey !== this.modeKey;
     this.modeKey = modeKey;
     if (reset || changes.plan || changes.run) this.renderBar(mode);
     if (reset || changes.plan) {
-      const keys = mode.kind === 'plan' ? editedPlan(mode.plan).tasks.map((t) => t.id) : mode.kind === 'run' ? mode.run.order : [];
+      const keys =
+        mode.kind === 'plan' ? editedPlan(mode.plan).tasks.map((t) => t.id) : mode.kind === 'run' ? mode.run.order : [];
       this.keys = keys;
       this.focusIndex = Math.min(this.focusIndex, Math.max(0, keys.length - 1));
       this.list.setKeys(keys, reset);
@@ -129,7 +136,8 @@ export class TasksView {
 
   // Elapsed time of running tasks ticks once a second, touching only visible rows.
   private tick(mode: Mode): void {
-    const running = mode.kind === 'run' && !mode.run.summary && [...mode.run.tasks.values()].some((t) => t.status === 'running');
+    const running =
+      mode.kind === 'run' && !mode.run.summary && [...mode.run.tasks.values()].some((t) => t.status === 'running');
     if (running && this.timer === undefined) {
       this.timer = window.setInterval(() => {
         const run = this.store.model.run;
@@ -155,18 +163,35 @@ export class TasksView {
       const total = plan.result.plan.tasks.length;
       const edited = plan.removed.length > 0 || Object.keys(plan.renamed).length > 0;
       const runActive = this.store.model.run !== null && !this.store.model.run.summary;
-      const source = plan.result.source === 'fallback'
-        ? `Fallback plan${plan.result.reason ? `: ${plan.result.reason}` : ''}`
-        : 'Planned by the model';
-      setChildren(this.bar,
-        h('div', { class: 'rz-bar-text' },
+      const source =
+        plan.result.source === 'fallback'
+          ? `Fallback plan${plan.result.reason ? `: ${plan.result.reason}` : ''}`
+          : 'Planned by the model';
+      setChildren(
+        this.bar,
+        h(
+          'div',
+          { class: 'rz-bar-text' },
           h('strong', {}, `Plan · ${kept} task${kept === 1 ? '' : 's'}`),
           kept < total ? ` (${total - kept} removed)` : '',
           h('span', { class: 'rz-muted' }, ` · ${source}`),
-          ...plan.result.notes.map((note) => h('div', { class: 'rz-muted rz-note' }, note))),
-        h('div', { class: 'rz-actions' },
-          h('vscode-button', { 'data-action': 'run-plan', disabled: kept === 0 || runActive, title: runActive ? 'A run is in progress' : 'Run this plan' }, 'Run'),
-          edited ? h('vscode-button', { 'data-action': 'reset-plan', secondary: true }, 'Undo edits') : null));
+          ...plan.result.notes.map((note) => h('div', { class: 'rz-muted rz-note' }, note)),
+        ),
+        h(
+          'div',
+          { class: 'rz-actions' },
+          h(
+            'vscode-button',
+            {
+              'data-action': 'run-plan',
+              disabled: kept === 0 || runActive,
+              title: runActive ? 'A run is in progress' : 'Run this plan',
+            },
+            'Run',
+          ),
+          edited ? h('vscode-button', { 'data-action': 'reset-plan', secondary: true }, 'Undo edits') : null,
+        ),
+      );
       return;
     }
     const { run } = mode;
@@ -178,14 +203,38 @@ export class TasksView {
     const headline = summary
       ? `${summary.outcome === 'succeeded' ? 'Succeeded' : summary.outcome === 'failed' ? 'Failed' : 'Cancelled'} in ${formatDuration(summary.wallMs)}`
       : 'Running';
-    setChildren(this.bar,
-      h('div', { class: 'rz-bar-text', role: 'status' },
+    setChildren(
+      this.bar,
+      h(
+        'div',
+        { class: 'rz-bar-text', role: 'status' },
         h('strong', {}, headline),
-        h('span', { class: 'rz-muted' }, ` · ${done}/${tasks.length} done${failed ? ` · ${failed} failed` : ''}${count('running') ? ` · ${count('running')} running` : ''}`),
-        summary && summary.filesChanged.length > 0 ? h('span', { class: 'rz-muted' }, ` · ${summary.filesChanged.length} file${summary.filesChanged.length === 1 ? '' : 's'} changed`) : null),
-      h('div', { class: 'rz-actions' },
+        h(
+          'span',
+          { class: 'rz-muted' },
+          ` · ${done}/${tasks.length} done${failed ? ` · ${failed} failed` : ''}${count('running') ? ` · ${count('running')} running` : ''}`,
+        ),
+        summary && summary.filesChanged.length > 0
+          ? h(
+              'span',
+              { class: 'rz-muted' },
+              ` · ${summary.filesChanged.length} file${summary.filesChanged.length === 1 ? '' : 's'} changed`,
+            )
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'rz-actions' },
         summary ? null : h('vscode-button', { 'data-action': 'cancel-run', secondary: true }, 'Cancel'),
-        summary && summary.filesChanged.length > 0 ? h('vscode-button', { 'data-action': 'undo-run', secondary: true, title: 'Revert every edit of this run' }, 'Undo run') : null));
+        summary && summary.filesChanged.length > 0
+          ? h(
+              'vscode-button',
+              { 'data-action': 'undo-run', secondary: true, title: 'Revert every edit of this run' },
+              'Undo run',
+            )
+          : null,
+      ),
+    );
   }
 
   private renderItem(key: string): HTMLElement {
@@ -221,48 +270,125 @@ export class TasksView {
     const title = plan.renamed[key] ?? task.title;
     const removed = new Set(plan.removed);
     const deps = task.dependsOn.filter((d) => !removed.has(d));
-    const titleEl = this.renaming === key
-      ? h('input', { class: 'rz-rename', type: 'text', value: title, 'aria-label': `New title for ${title}`, 'data-task-id': key })
-      : h('span', { class: 'rz-title' }, title);
-    return h('div', { class: 'rz-task rz-plan-task', role: 'treeitem', 'aria-level': 1, 'aria-label': title },
-      h('div', { class: 'rz-task-head' },
-        h('span', { class: 'rz-status', 'data-status': 'pending', role: 'img', 'aria-label': 'Planned' }, STATUS.pending.icon),
+    const titleEl =
+      this.renaming === key
+        ? h('input', {
+            class: 'rz-rename',
+            type: 'text',
+            value: title,
+            'aria-label': `New title for ${title}`,
+            'data-task-id': key,
+          })
+        : h('span', { class: 'rz-title' }, title);
+    return h(
+      'div',
+      { class: 'rz-task rz-plan-task', role: 'treeitem', 'aria-level': 1, 'aria-label': title },
+      h(
+        'div',
+        { class: 'rz-task-head' },
+        h(
+          'span',
+          { class: 'rz-status', 'data-status': 'pending', role: 'img', 'aria-label': 'Planned' },
+          STATUS.pending.icon,
+        ),
         titleEl,
-        h('span', { class: 'rz-meta' }, [task.model, deps.length ? `after ${deps.join(', ')}` : '', task.files.length ? task.files.join(', ') : ''].filter(Boolean).join(' · ')),
-        h('span', { class: 'rz-row-actions' },
-          h('button', { type: 'button', class: 'rz-link', 'data-action': 'rename-task', 'data-id': key, 'aria-label': `Rename ${title}` }, 'Rename'),
-          h('button', { type: 'button', class: 'rz-link', 'data-action': 'remove-task', 'data-id': key, 'aria-label': `Remove ${title}` }, 'Remove'))),
-      task.description ? h('div', { class: 'rz-desc' }, task.description) : null);
+        h(
+          'span',
+          { class: 'rz-meta' },
+          [task.model, deps.length ? `after ${deps.join(', ')}` : '', task.files.length ? task.files.join(', ') : '']
+            .filter(Boolean)
+            .join(' · '),
+        ),
+        h(
+          'span',
+          { class: 'rz-row-actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'rz-link',
+              'data-action': 'rename-task',
+              'data-id': key,
+              'aria-label': `Rename ${title}`,
+            },
+            'Rename',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'rz-link',
+              'data-action': 'remove-task',
+              'data-id': key,
+              'aria-label': `Remove ${title}`,
+            },
+            'Remove',
+          ),
+        ),
+      ),
+      task.description ? h('div', { class: 'rz-desc' }, task.description) : null,
+    );
   }
 
   private renderRunTask(run: RunView, key: string): HTMLElement {
     const task = run.tasks.get(key);
     if (!task) throw new Error(`task ${key} is missing`);
     const expanded = this.store.model.ui.expanded.includes(key);
-    return h('div', {
-      class: 'rz-task',
-      role: 'treeitem',
-      'aria-level': 1,
-      'aria-expanded': String(expanded),
-      'aria-label': `${task.title}, ${STATUS[task.status].label}`,
-      'data-status': task.status,
-      'data-running': task.status === 'running',
-    },
-    this.renderHead(task, expanded, run),
-    expanded ? this.renderBody(task, run) : null);
+    return h(
+      'div',
+      {
+        class: 'rz-task',
+        role: 'treeitem',
+        'aria-level': 1,
+        'aria-expanded': String(expanded),
+        'aria-label': `${task.title}, ${STATUS[task.status].label}`,
+        'data-status': task.status,
+        'data-running': task.status === 'running',
+      },
+      this.renderHead(task, expanded, run),
+      expanded ? this.renderBody(task, run) : null,
+    );
   }
 
   private renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElement {
     const status = STATUS[task.status];
     const canRetry = (task.status === 'failed' || task.status === 'cancelled') && !!run.summary;
-    return h('div', { class: 'rz-task-head', 'data-action': 'toggle-task', 'data-id': task.id },
+    return h(
+      'div',
+      { class: 'rz-task-head', 'data-action': 'toggle-task', 'data-id': task.id },
       h('span', { class: 'rz-twisty', 'aria-hidden': 'true' }, expanded ? '▾' : '▸'),
-      h('span', { class: 'rz-status', 'data-status': task.status, role: 'img', 'aria-label': status.label, title: status.label }, status.icon),
+      h(
+        'span',
+        {
+          class: 'rz-status',
+          'data-status': task.status,
+          role: 'img',
+          'aria-label': status.label,
+          title: status.label,
+        },
+        status.icon,
+      ),
       h('span', { class: 'rz-title' }, task.title),
-      h('span', { class: 'rz-meta' },
+      h(
+        'span',
+        { class: 'rz-meta' },
         task.model ? h('span', { class: 'rz-model' }, task.model) : null,
-        h('span', { class: 'rz-elapsed' }, elapsed(task))),
-      canRetry ? h('button', { type: 'button', class: 'rz-link', 'data-action': 'retry-task', 'data-id': task.id, 'aria-label': `Retry ${task.title}` }, 'Retry') : null);
+        h('span', { class: 'rz-elapsed' }, elapsed(task)),
+      ),
+      canRetry
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'rz-link',
+              'data-action': 'retry-task',
+              'data-id': task.id,
+              'aria-label': `Retry ${task.title}`,
+            },
+            'Retry',
+          )
+        : null,
+    );
   }
 
   private renderBody(task: TaskView, run: RunView): HTMLElement {
@@ -278,15 +404,27 @@ export class TasksView {
       info = h('div', { class: 'rz-task-info' });
       body.append(info);
     }
-    setChildren(info,
+    setChildren(
+      info,
       task.description ? h('div', { class: 'rz-desc' }, task.description) : null,
       task.error ? h('div', { class: task.status === 'failed' ? 'rz-error' : 'rz-muted' }, task.error) : null,
-      task.result ? h('div', { class: 'rz-result' }, clip(task.result)) : null);
+      task.result ? h('div', { class: 'rz-result' }, clip(task.result)) : null,
+    );
 
     let output = body.querySelector<HTMLPreElement>(':scope > pre.rz-output');
     if (task.output !== '') {
       if (!output || output.dataset.epoch !== String(task.outputEpoch)) {
-        const fresh = h('pre', { class: 'rz-output', 'aria-label': 'Worker output', tabindex: 0, 'data-epoch': task.outputEpoch, 'data-length': task.output.length }, task.output);
+        const fresh = h(
+          'pre',
+          {
+            class: 'rz-output',
+            'aria-label': 'Worker output',
+            tabindex: 0,
+            'data-epoch': task.outputEpoch,
+            'data-length': task.output.length,
+          },
+          task.output,
+        );
         if (output) output.replaceWith(fresh);
         else info.after(fresh);
         output = fresh;
@@ -309,7 +447,8 @@ export class TasksView {
         retries = h('div', { class: 'rz-retries', 'aria-label': 'Retries' });
         (output ?? info).after(retries);
       }
-      for (const retry of task.retries.slice(retries.children.length)) retries.append(h('div', { class: 'rz-muted rz-retry' }, describeRetry(retry)));
+      for (const retry of task.retries.slice(retries.children.length))
+        retries.append(h('div', { class: 'rz-muted rz-retry' }, describeRetry(retry)));
     }
 
     let calls = body.querySelector<HTMLElement>(':scope > .rz-tools');
@@ -324,7 +463,9 @@ export class TasksView {
         if (!existing) list.append(renderToolCall(call));
         else if (existing.dataset.done !== String(!!call.record)) {
           const fresh = renderToolCall(call);
-          (fresh.querySelector('details') as HTMLDetailsElement).open = (existing.querySelector('details') as HTMLDetailsElement).open;
+          (fresh.querySelector('details') as HTMLDetailsElement).open = (
+            existing.querySelector('details') as HTMLDetailsElement
+          ).open;
           existing.replaceWith(fresh);
         }
       });
@@ -336,10 +477,33 @@ export class TasksView {
         files = h('div', { class: 'rz-files' });
         body.append(files);
       }
-      setChildren(files,
+      setChildren(
+        files,
         h('div', { class: 'rz-label' }, 'Changed files'),
-        h('ul', {}, ...task.filesChanged.map((path) => h('li', {},
-          h('button', { type: 'button', class: 'rz-link rz-file', 'data-action': 'open-diff', 'data-path': path, 'data-task-id': task.id, 'data-run-id': run.runId, title: `Open the diff of ${path}` }, path)))));
+        h(
+          'ul',
+          {},
+          ...task.filesChanged.map((path) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'rz-link rz-file',
+                  'data-action': 'open-diff',
+                  'data-path': path,
+                  'data-task-id': task.id,
+                  'data-run-id': run.runId,
+                  title: `Open the diff of ${path}`,
+                },
+                path,
+              ),
+            ),
+          ),
+        ),
+      );
     }
   }
 
@@ -350,15 +514,26 @@ export class TasksView {
     const expanded = item.getAttribute('aria-expanded') === 'true';
     let next = this.focusIndex;
     switch (event.key) {
-      case 'ArrowDown': next++; break;
-      case 'ArrowUp': next--; break;
-      case 'Home': next = 0; break;
-      case 'End': next = this.keys.length - 1; break;
+      case 'ArrowDown':
+        next++;
+        break;
+      case 'ArrowUp':
+        next--;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = this.keys.length - 1;
+        break;
       case 'ArrowRight':
       case 'ArrowLeft':
       case 'Enter':
       case ' ':
-        if (item.hasAttribute('aria-expanded') && (event.key === 'ArrowRight' ? !expanded : event.key === 'ArrowLeft' ? expanded : true)) {
+        if (
+          item.hasAttribute('aria-expanded') &&
+          (event.key === 'ArrowRight' ? !expanded : event.key === 'ArrowLeft' ? expanded : true)
+        ) {
           this.store.toggleExpanded(key);
           this.list.patch(key);
           this.list.element(key)?.focus();
@@ -381,7 +556,9 @@ function elapsed(task: TaskView): string {
 }
 
 function clip(text: string): string {
-  return text.length > MAX_BLOCK ? `${text.slice(0, MAX_BLOCK)}\n… ${formatBytes(text.length - MAX_BLOCK)} more not shown` : text;
+  return text.length > MAX_BLOCK
+    ? `${text.slice(0, MAX_BLOCK)}\n… ${formatBytes(text.length - MAX_BLOCK)} more not shown`
+    : text;
 }
 
 function formatArgs(args: unknown): string {
@@ -406,15 +583,38 @@ function argsPreview(call: ToolCallView): string {
 function renderToolCall(call: ToolCallView): HTMLElement {
   const record = call.record;
   const state = !record ? 'running' : record.ok ? 'ok' : 'error';
-  return h('div', { class: 'rz-tool', role: 'listitem', 'data-done': String(!!record), 'data-state': state },
-    h('details', {},
-      h('summary', {},
-        h('span', { class: 'rz-tool-state', role: 'img', 'aria-label': state === 'running' ? 'running' : state === 'ok' ? 'succeeded' : 'failed' }, state === 'running' ? '…' : state === 'ok' ? '✓' : '✕'),
+  return h(
+    'div',
+    { class: 'rz-tool', role: 'listitem', 'data-done': String(!!record), 'data-state': state },
+    h(
+      'details',
+      {},
+      h(
+        'summary',
+        {},
+        h(
+          'span',
+          {
+            class: 'rz-tool-state',
+            role: 'img',
+            'aria-label': state === 'running' ? 'running' : state === 'ok' ? 'succeeded' : 'failed',
+          },
+          state === 'running' ? '…' : state === 'ok' ? '✓' : '✕',
+        ),
         h('span', { class: 'rz-tool-name' }, call.name),
         h('span', { class: 'rz-tool-preview' }, argsPreview(call)),
-        record ? h('span', { class: 'rz-muted' }, `${formatDuration(record.durationMs)} · ${formatBytes(record.resultBytes)}`) : null),
+        record
+          ? h(
+              'span',
+              { class: 'rz-muted' },
+              `${formatDuration(record.durationMs)} · ${formatBytes(record.resultBytes)}`,
+            )
+          : null,
+      ),
       h('div', { class: 'rz-label' }, 'Arguments'),
       h('pre', { class: 'rz-block', tabindex: 0 }, clip(formatArgs(call.args))),
       record ? h('div', { class: 'rz-label' }, record.ok ? 'Result' : 'Error') : null,
-      record ? h('pre', { class: 'rz-block', tabindex: 0 }, clip(record.summary)) : null));
+      record ? h('pre', { class: 'rz-block', tabindex: 0 }, clip(record.summary)) : null,
+    ),
+  );
 }

@@ -36,11 +36,15 @@ export class VirtualList {
     this.pinned = options.stickToBottom;
     this.content = h('div', { class: 'rz-vcontent' });
     options.viewport.append(this.content);
-    options.viewport.addEventListener('scroll', () => {
-      const v = options.viewport;
-      if (options.stickToBottom) this.pinned = v.scrollTop + v.clientHeight >= v.scrollHeight - 8;
-      this.schedule();
-    }, { passive: true });
+    options.viewport.addEventListener(
+      'scroll',
+      () => {
+        const v = options.viewport;
+        if (options.stickToBottom) this.pinned = v.scrollTop + v.clientHeight >= v.scrollHeight - 8;
+        this.schedule();
+      },
+      { passive: true },
+    );
     this.observer = new ResizeObserver((entries) => {
       let changed = false;
       for (const entry of entries) {
@@ -205,7 +209,8 @@ export class VirtualList {
     if (!this.offsetsDirty && this.offsets.length === this.keys.length + 1) return;
     const offsets = new Float64Array(this.keys.length + 1);
     const estimate = this.options.estimate;
-    for (let i = 0; i < this.keys.length; i++) offsets[i + 1] = offsets[i] + (this.heights.get(this.keys[i]) ?? estimate);
+    for (let i = 0; i < this.keys.length; i++)
+      offsets[i + 1] = offsets[i] + (this.heights.get(this.keys[i]) ?? estimate);
     this.offsets = offsets;
     this.offsetsDirty = false;
   }

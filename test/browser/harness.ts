@@ -19,49 +19,137 @@ const ROOT = join(__dirname, '..', '..');
 // The variables VS Code injects into every webview, with Light+/Dark+/High Contrast values.
 const THEMES: Record<Theme, Record<string, string>> = {
   light: {
-    foreground: '#616161', descriptionForeground: '#717171', focusBorder: '#0090f1', errorForeground: '#a1260d',
-    'sideBar-background': '#f3f3f3', 'editor-background': '#ffffff', 'editor-foreground': '#000000', 'panel-border': '#e5e5e5',
-    'button-background': '#007acc', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0062a3',
-    'button-secondaryBackground': '#5f6a79', 'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': '#4c5561',
-    'input-background': '#ffffff', 'input-foreground': '#616161', 'input-border': '#cecece', 'input-placeholderForeground': '#767676',
-    'settings-textInputBackground': '#ffffff', 'settings-textInputForeground': '#616161', 'settings-textInputBorder': '#cecece',
-    'settings-dropdownBackground': '#ffffff', 'settings-dropdownForeground': '#616161', 'settings-dropdownBorder': '#cecece', 'settings-dropdownListBorder': '#c8c8c8',
-    'badge-background': '#c4c4c4', 'badge-foreground': '#333333', 'textLink-foreground': '#006ab1', 'textCodeBlock-background': '#dcdcdc66',
-    'list-hoverBackground': '#e8e8e8', 'list-activeSelectionBackground': '#0060c0', 'list-activeSelectionForeground': '#ffffff',
-    'testing-iconPassed': '#388a34', 'testing-iconFailed': '#f14c4c', 'progressBar-background': '#0e70c0',
-    'editor-inactiveSelectionBackground': '#e5ebf1', 'textBlockQuote-border': '#007acc80', 'panelTitle-activeBorder': '#424242',
-    'inputValidation-warningBorder': '#b89500', 'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#f2dede',
-    'inputValidation-infoBorder': '#007acc', 'inputValidation-infoBackground': '#d6ecf2', 'widget-shadow': '#00000029',
+    foreground: '#616161',
+    descriptionForeground: '#717171',
+    focusBorder: '#0090f1',
+    errorForeground: '#a1260d',
+    'sideBar-background': '#f3f3f3',
+    'editor-background': '#ffffff',
+    'editor-foreground': '#000000',
+    'panel-border': '#e5e5e5',
+    'button-background': '#007acc',
+    'button-foreground': '#ffffff',
+    'button-hoverBackground': '#0062a3',
+    'button-secondaryBackground': '#5f6a79',
+    'button-secondaryForeground': '#ffffff',
+    'button-secondaryHoverBackground': '#4c5561',
+    'input-background': '#ffffff',
+    'input-foreground': '#616161',
+    'input-border': '#cecece',
+    'input-placeholderForeground': '#767676',
+    'settings-textInputBackground': '#ffffff',
+    'settings-textInputForeground': '#616161',
+    'settings-textInputBorder': '#cecece',
+    'settings-dropdownBackground': '#ffffff',
+    'settings-dropdownForeground': '#616161',
+    'settings-dropdownBorder': '#cecece',
+    'settings-dropdownListBorder': '#c8c8c8',
+    'badge-background': '#c4c4c4',
+    'badge-foreground': '#333333',
+    'textLink-foreground': '#006ab1',
+    'textCodeBlock-background': '#dcdcdc66',
+    'list-hoverBackground': '#e8e8e8',
+    'list-activeSelectionBackground': '#0060c0',
+    'list-activeSelectionForeground': '#ffffff',
+    'testing-iconPassed': '#388a34',
+    'testing-iconFailed': '#f14c4c',
+    'progressBar-background': '#0e70c0',
+    'editor-inactiveSelectionBackground': '#e5ebf1',
+    'textBlockQuote-border': '#007acc80',
+    'panelTitle-activeBorder': '#424242',
+    'inputValidation-warningBorder': '#b89500',
+    'inputValidation-errorBorder': '#be1100',
+    'inputValidation-errorBackground': '#f2dede',
+    'inputValidation-infoBorder': '#007acc',
+    'inputValidation-infoBackground': '#d6ecf2',
+    'widget-shadow': '#00000029',
   },
   dark: {
-    foreground: '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#007fd4', errorForeground: '#f48771',
-    'sideBar-background': '#252526', 'editor-background': '#1e1e1e', 'editor-foreground': '#d4d4d4', 'panel-border': '#80808059',
-    'button-background': '#0e639c', 'button-foreground': '#ffffff', 'button-hoverBackground': '#1177bb',
-    'button-secondaryBackground': '#3a3d41', 'button-secondaryForeground': '#ffffff', 'button-secondaryHoverBackground': '#45494e',
-    'input-background': '#3c3c3c', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c', 'input-placeholderForeground': '#a6a6a6',
-    'settings-textInputBackground': '#292929', 'settings-textInputForeground': '#cccccc', 'settings-textInputBorder': '#3c3c3c',
-    'settings-dropdownBackground': '#3c3c3c', 'settings-dropdownForeground': '#f0f0f0', 'settings-dropdownBorder': '#3c3c3c', 'settings-dropdownListBorder': '#454545',
-    'badge-background': '#4d4d4d', 'badge-foreground': '#ffffff', 'textLink-foreground': '#3794ff', 'textCodeBlock-background': '#0a0a0a66',
-    'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff',
-    'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f14c4c', 'progressBar-background': '#0e70c0',
-    'editor-inactiveSelectionBackground': '#3a3d41', 'textBlockQuote-border': '#007acc80', 'panelTitle-activeBorder': '#e7e7e7',
-    'inputValidation-warningBorder': '#b89500', 'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#5a1d1d',
-    'inputValidation-infoBorder': '#007acc', 'inputValidation-infoBackground': '#063b49', 'widget-shadow': '#0000005c',
+    foreground: '#cccccc',
+    descriptionForeground: '#9d9d9d',
+    focusBorder: '#007fd4',
+    errorForeground: '#f48771',
+    'sideBar-background': '#252526',
+    'editor-background': '#1e1e1e',
+    'editor-foreground': '#d4d4d4',
+    'panel-border': '#80808059',
+    'button-background': '#0e639c',
+    'button-foreground': '#ffffff',
+    'button-hoverBackground': '#1177bb',
+    'button-secondaryBackground': '#3a3d41',
+    'button-secondaryForeground': '#ffffff',
+    'button-secondaryHoverBackground': '#45494e',
+    'input-background': '#3c3c3c',
+    'input-foreground': '#cccccc',
+    'input-border': '#3c3c3c',
+    'input-placeholderForeground': '#a6a6a6',
+    'settings-textInputBackground': '#292929',
+    'settings-textInputForeground': '#cccccc',
+    'settings-textInputBorder': '#3c3c3c',
+    'settings-dropdownBackground': '#3c3c3c',
+    'settings-dropdownForeground': '#f0f0f0',
+    'settings-dropdownBorder': '#3c3c3c',
+    'settings-dropdownListBorder': '#454545',
+    'badge-background': '#4d4d4d',
+    'badge-foreground': '#ffffff',
+    'textLink-foreground': '#3794ff',
+    'textCodeBlock-background': '#0a0a0a66',
+    'list-hoverBackground': '#2a2d2e',
+    'list-activeSelectionBackground': '#04395e',
+    'list-activeSelectionForeground': '#ffffff',
+    'testing-iconPassed': '#73c991',
+    'testing-iconFailed': '#f14c4c',
+    'progressBar-background': '#0e70c0',
+    'editor-inactiveSelectionBackground': '#3a3d41',
+    'textBlockQuote-border': '#007acc80',
+    'panelTitle-activeBorder': '#e7e7e7',
+    'inputValidation-warningBorder': '#b89500',
+    'inputValidation-errorBorder': '#be1100',
+    'inputValidation-errorBackground': '#5a1d1d',
+    'inputValidation-infoBorder': '#007acc',
+    'inputValidation-infoBackground': '#063b49',
+    'widget-shadow': '#0000005c',
   },
   'high-contrast': {
-    foreground: '#ffffff', descriptionForeground: '#ffffffb3', focusBorder: '#f38518', errorForeground: '#f48771', contrastBorder: '#6fc3df',
-    contrastActiveBorder: '#f38518', 'sideBar-background': '#000000', 'editor-background': '#000000', 'editor-foreground': '#ffffff', 'panel-border': '#6fc3df',
-    'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000',
-    'button-secondaryForeground': '#ffffff', 'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df',
-    'settings-textInputBackground': '#000000', 'settings-textInputForeground': '#ffffff', 'settings-textInputBorder': '#6fc3df',
-    'settings-dropdownBackground': '#000000', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownBorder': '#6fc3df',
-    'badge-background': '#000000', 'badge-foreground': '#ffffff', 'textLink-foreground': '#21a6ff', 'textCodeBlock-background': '#000000',
-    'testing-iconPassed': '#73c991', 'testing-iconFailed': '#f48771', 'textBlockQuote-border': '#ffffff80',
+    foreground: '#ffffff',
+    descriptionForeground: '#ffffffb3',
+    focusBorder: '#f38518',
+    errorForeground: '#f48771',
+    contrastBorder: '#6fc3df',
+    contrastActiveBorder: '#f38518',
+    'sideBar-background': '#000000',
+    'editor-background': '#000000',
+    'editor-foreground': '#ffffff',
+    'panel-border': '#6fc3df',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'button-border': '#6fc3df',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+    'input-background': '#000000',
+    'input-foreground': '#ffffff',
+    'input-border': '#6fc3df',
+    'settings-textInputBackground': '#000000',
+    'settings-textInputForeground': '#ffffff',
+    'settings-textInputBorder': '#6fc3df',
+    'settings-dropdownBackground': '#000000',
+    'settings-dropdownForeground': '#ffffff',
+    'settings-dropdownBorder': '#6fc3df',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
+    'textLink-foreground': '#21a6ff',
+    'textCodeBlock-background': '#000000',
+    'testing-iconPassed': '#73c991',
+    'testing-iconFailed': '#f48771',
+    'textBlockQuote-border': '#ffffff80',
   },
 };
 const FONTS = {
-  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal',
-  'editor-font-family': '"Droid Sans Mono", "monospace", monospace', 'editor-font-size': '13px',
+  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  'font-size': '13px',
+  'font-weight': 'normal',
+  'editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+  'editor-font-size': '13px',
 };
 
 let bundle: Promise<string> | undefined;
@@ -102,7 +190,9 @@ export async function startHarness(): Promise<Harness> {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.url === '/' || req.url?.startsWith('/?')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ scriptUri: `${origin}/webview.js`, cspSource: origin, nonce: makeNonce(), title: 'Rozet' }));
+      res.end(
+        renderWebviewHtml({ scriptUri: `${origin}/webview.js`, cspSource: origin, nonce: makeNonce(), title: 'Rozet' }),
+      );
     } else if (req.url === '/webview.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       res.end(script);
@@ -119,7 +209,14 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   return {
     browser,
@@ -178,11 +275,19 @@ export interface WebviewPage {
   reload(): Promise<void>;
 }
 
-async function openWebview(browser: Browser, origin: string, options: { theme?: Theme; width?: number; height?: number }): Promise<WebviewPage> {
+async function openWebview(
+  browser: Browser,
+  origin: string,
+  options: { theme?: Theme; width?: number; height?: number },
+): Promise<WebviewPage> {
   const theme = options.theme ?? 'dark';
-  const context = await browser.newContext({ viewport: { width: options.width ?? 420, height: options.height ?? 760 } });
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 420, height: options.height ?? 760 },
+  });
   const page = await context.newPage();
-  const vars = Object.entries({ ...FONTS, ...THEMES[theme] }).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
+  const vars = Object.entries({ ...FONTS, ...THEMES[theme] })
+    .map(([k, v]) => `--vscode-${k}: ${v};`)
+    .join(' ');
   await page.addInitScript({ content: bridgeScript(vars, theme) });
   const strayRequests: string[] = [];
   const consoleErrors: string[] = [];
@@ -194,9 +299,14 @@ async function openWebview(browser: Browser, origin: string, options: { theme?: 
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  const settle = (): Promise<void> => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  const settle = (): Promise<void> =>
+    page.evaluate(
+      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+    );
   const ready = async (): Promise<void> => {
-    await page.waitForFunction(() => ((window as Window & { __posted?: { type: string }[] }).__posted ?? []).some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      ((window as Window & { __posted?: { type: string }[] }).__posted ?? []).some((m) => m.type === 'ready'),
+    );
   };
   await page.goto(`${origin}/`);
   await ready();
@@ -209,12 +319,13 @@ async function openWebview(browser: Browser, origin: string, options: { theme?: 
       await settle();
     },
     settle,
-    posted: () => page.evaluate(() => ((window as Window & { __posted?: WebviewMessage[] }).__posted ?? [])),
-    violations: () => page.evaluate(() => ((window as Window & { __violations?: string[] }).__violations ?? [])),
-    savedState: () => page.evaluate(() => {
-      const saved = sessionStorage.getItem('rozet-state');
-      return saved === null ? undefined : JSON.parse(saved);
-    }),
+    posted: () => page.evaluate(() => (window as Window & { __posted?: WebviewMessage[] }).__posted ?? []),
+    violations: () => page.evaluate(() => (window as Window & { __violations?: string[] }).__violations ?? []),
+    savedState: () =>
+      page.evaluate(() => {
+        const saved = sessionStorage.getItem('rozet-state');
+        return saved === null ? undefined : JSON.parse(saved);
+      }),
     reload: async () => {
       await page.reload();
       await ready();

@@ -9,7 +9,8 @@ import * as f from './fixtures';
 import { makeNonce, renderWebviewHtml } from '../../src/extension/webview-html';
 import { parseHostMessage, parseWebviewMessage, type WebviewMessage } from '../../src/webview/protocol';
 
-const HOSTILE = '<script>window.__pwned = 1</script><img src="https://evil.example/x.png" onerror="window.__pwned = 2">';
+const HOSTILE =
+  '<script>window.__pwned = 1</script><img src="https://evil.example/x.png" onerror="window.__pwned = 2">';
 const HOSTILE_MARKDOWN = [
   HOSTILE,
   '[click me](javascript:window.__pwned=3)',
@@ -48,8 +49,12 @@ async function assertInert(w: WebviewPage): Promise<void> {
     pwned: (window as Window & { __pwned?: number }).__pwned,
     images: document.querySelectorAll('#root img').length,
     scripts: document.querySelectorAll('#root script, #root iframe, #root style, #root svg').length,
-    badLinks: [...document.querySelectorAll<HTMLAnchorElement>('#root a[href]')].map((a) => a.getAttribute('href') ?? '').filter((href) => !/^https?:\/\//.test(href)),
-    handlers: [...document.querySelectorAll('#root *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+    badLinks: [...document.querySelectorAll<HTMLAnchorElement>('#root a[href]')]
+      .map((a) => a.getAttribute('href') ?? '')
+      .filter((href) => !/^https?:\/\//.test(href)),
+    handlers: [...document.querySelectorAll('#root *')].filter((el) =>
+      [...el.attributes].some((a) => a.name.startsWith('on')),
+    ).length,
     visible: document.body.innerText.trim().length,
   }));
   assert.equal(state.pwned, undefined, 'hostile script ran');
@@ -71,12 +76,20 @@ describe('webview (chromium)', function () {
 
   it('posts ready and renders the snapshot: header, chat markdown, copy button, history', async () => {
     assert.deepEqual((await w.posted())[0], { type: 'ready', version: 1 });
-    await w.send(f.init({ messages: f.conversation, history: [{ id: 'h1', kind: 'run', title: 'Earlier run', at: Date.now(), outcome: 'failed' }] }));
+    await w.send(
+      f.init({
+        messages: f.conversation,
+        history: [{ id: 'h1', kind: 'run', title: 'Earlier run', at: Date.now(), outcome: 'failed' }],
+      }),
+    );
     const page = w.page;
     assert.equal(await page.locator('.rz-dot[data-health="ok"]').count(), 1);
     assert.equal(await page.locator('.rz-dot[data-health="error"]').count(), 1);
     assert.match((await page.locator('.rz-dot[data-health="error"]').getAttribute('title')) ?? '', /ollama serve/);
-    assert.equal(await page.locator('#rz-model-worker').evaluate((el) => (el as HTMLElement & { value: string }).value), 'qwen2.5-coder:14b-instruct');
+    assert.equal(
+      await page.locator('#rz-model-worker').evaluate((el) => (el as HTMLElement & { value: string }).value),
+      'qwen2.5-coder:14b-instruct',
+    );
     assert.equal(await page.locator('.rz-msg').count(), 2);
     assert.equal(await page.locator('.rz-msg-assistant pre code').count(), 1);
     assert.equal(await page.locator('.rz-msg-assistant .rz-copy').count(), 1);
@@ -103,7 +116,10 @@ describe('webview (chromium)', function () {
     assert.equal(await status('t1'), 'succeeded');
     assert.equal(await status('t2'), 'running');
     assert.equal(await status('t3'), 'queued');
-    assert.match(await page.locator('.rz-task[data-vkey="t1"] .rz-meta').innerText(), /qwen2\.5-coder:14b-instruct[\s\S]*4\.\ds/);
+    assert.match(
+      await page.locator('.rz-task[data-vkey="t1"] .rz-meta').innerText(),
+      /qwen2\.5-coder:14b-instruct[\s\S]*4\.\ds/,
+    );
     assert.match(await page.locator('.rz-bar').innerText(), /Running[\s\S]*1\/3 done[\s\S]*1 running/);
     assert.equal(await page.locator('.rz-task-body').count(), 0, 'collapsed by default');
 
@@ -121,29 +137,64 @@ describe('webview (chromium)', function () {
 
     // Streaming into an expanded task appends; a finished tool call updates in place and keeps the open state.
     await page.click('.rz-task[data-vkey="t2"] .rz-task-head');
-    await w.send({ type: 'run.events', events: [
-      { runId: f.RUN, at: Date.now(), type: 'task.delta', taskId: 't2', text: 'PASS 3 tests' },
-      { runId: f.RUN, at: Date.now(), type: 'task.toolResult', taskId: 't2', record: { id: 'c3', name: 'execute_bash', args: { command: 'npm test' }, ok: false, summary: 'exit 1', resultBytes: 6, durationMs: 1500, startedAt: Date.now() } },
-    ] });
+    await w.send({
+      type: 'run.events',
+      events: [
+        { runId: f.RUN, at: Date.now(), type: 'task.delta', taskId: 't2', text: 'PASS 3 tests' },
+        {
+          runId: f.RUN,
+          at: Date.now(),
+          type: 'task.toolResult',
+          taskId: 't2',
+          record: {
+            id: 'c3',
+            name: 'execute_bash',
+            args: { command: 'npm test' },
+            ok: false,
+            summary: 'exit 1',
+            resultBytes: 6,
+            durationMs: 1500,
+            startedAt: Date.now(),
+          },
+        },
+      ],
+    });
     const t2 = page.locator('.rz-task[data-vkey="t2"]');
     assert.equal(await t2.locator('.rz-output').innerText(), 'Running the tests first.\nPASS 3 tests');
     assert.equal(await t2.locator('.rz-tool').getAttribute('data-state'), 'error');
 
     // A retried model call is a muted line under the output; the streamed output is patched, not redrawn.
     await t2.locator('.rz-output').evaluate((el) => el.setAttribute('data-marker', 'kept'));
-    await w.send({ type: 'run.events', events: [
-      { runId: f.RUN, at: Date.now(), type: 'task.retrying', taskId: 't2', attempt: 1, delayMs: 5000, reason: 'The provider answered 503: overloaded.' },
-    ] });
-    assert.equal(await t2.locator('.rz-retry.rz-muted').innerText(), 'Retrying in 5 s (attempt 2): The provider answered 503: overloaded.');
+    await w.send({
+      type: 'run.events',
+      events: [
+        {
+          runId: f.RUN,
+          at: Date.now(),
+          type: 'task.retrying',
+          taskId: 't2',
+          attempt: 1,
+          delayMs: 5000,
+          reason: 'The provider answered 503: overloaded.',
+        },
+      ],
+    });
+    assert.equal(
+      await t2.locator('.rz-retry.rz-muted').innerText(),
+      'Retrying in 5 s (attempt 2): The provider answered 503: overloaded.',
+    );
     assert.equal(await t2.locator('.rz-output').getAttribute('data-marker'), 'kept');
 
     await page.click('[data-action="cancel-run"]');
     assert.deepEqual(await lastPosted(w), { type: 'run.cancel', runId: f.RUN });
-    await w.send({ type: 'run.events', events: [
-      { runId: f.RUN, at: Date.now(), type: 'task.failed', taskId: 't2', error: 'npm test exited with code 1' },
-      { runId: f.RUN, at: Date.now(), type: 'task.cancelled', taskId: 't3' },
-      { runId: f.RUN, at: Date.now(), type: 'plan.finished', summary: f.summary('failed') },
-    ] });
+    await w.send({
+      type: 'run.events',
+      events: [
+        { runId: f.RUN, at: Date.now(), type: 'task.failed', taskId: 't2', error: 'npm test exited with code 1' },
+        { runId: f.RUN, at: Date.now(), type: 'task.cancelled', taskId: 't3' },
+        { runId: f.RUN, at: Date.now(), type: 'plan.finished', summary: f.summary('failed') },
+      ],
+    });
     assert.equal(await status('t2'), 'failed');
     assert.equal(await status('t3'), 'cancelled');
     assert.match(await t2.locator('.rz-error').innerText(), /exited with code 1/);
@@ -153,10 +204,18 @@ describe('webview (chromium)', function () {
     await page.click('[data-action="undo-run"]');
     assert.deepEqual(await lastPosted(w), { type: 'run.undo', runId: f.RUN });
 
-    await w.send({ type: 'run.events', events: [
-      { runId: f.RUN, at: Date.now(), type: 'plan.started', plan: { tasks: [{ id: 's', title: 'Skipped one', description: '', dependsOn: [], files: [] }] } },
-      { runId: f.RUN, at: Date.now(), type: 'task.skipped', taskId: 's', reason: 'a dependency failed' },
-    ] });
+    await w.send({
+      type: 'run.events',
+      events: [
+        {
+          runId: f.RUN,
+          at: Date.now(),
+          type: 'plan.started',
+          plan: { tasks: [{ id: 's', title: 'Skipped one', description: '', dependsOn: [], files: [] }] },
+        },
+        { runId: f.RUN, at: Date.now(), type: 'task.skipped', taskId: 's', reason: 'a dependency failed' },
+      ],
+    });
     assert.equal(await status('s'), 'skipped');
     await clean(w);
   });
@@ -165,7 +224,14 @@ describe('webview (chromium)', function () {
     await w.send(f.init());
     await w.send({ type: 'chat.append', message: f.message('s1', 'assistant', '', { streaming: true }) });
     assert.equal(await w.page.locator('.rz-msg[aria-busy="true"] .rz-cursor').count(), 1);
-    await w.send({ type: 'chat.delta', deltas: [{ id: 's1', text: 'Hello ' }, { id: 'nope', text: 'x' }, { id: 's1', text: '**world**' }] });
+    await w.send({
+      type: 'chat.delta',
+      deltas: [
+        { id: 's1', text: 'Hello ' },
+        { id: 'nope', text: 'x' },
+        { id: 's1', text: '**world**' },
+      ],
+    });
     assert.equal(await w.page.locator('.rz-msg-assistant strong').innerText(), 'world');
     await w.send({ type: 'chat.delta', deltas: [{ id: 's1', text: '!', done: true }] });
     assert.equal(await w.page.locator('.rz-msg-assistant .rz-msg-body').innerText(), 'Hello world!');
@@ -174,19 +240,54 @@ describe('webview (chromium)', function () {
   });
 
   it('keeps hostile model text, names and paths inert — live and after a reload restores them', async () => {
-    await w.send(f.init({
-      messages: [f.message('h1', 'assistant', HOSTILE_MARKDOWN), f.message('h2', 'user', HOSTILE, { attachments: [{ id: 'a', path: HOSTILE_PATH, startLine: 1, endLine: 2, text: HOSTILE }] })],
-      attachments: [{ id: 'a2', path: HOSTILE_PATH, startLine: 3, endLine: 3, text: HOSTILE }],
-      history: [{ id: 'hh', kind: 'chat', title: HOSTILE, at: Date.now() }],
-      approvals: [{ id: 'ap', kind: 'write', subject: HOSTILE_PATH, reason: HOSTILE }],
-      runEvents: [
-        { runId: 'r', at: Date.now(), type: 'plan.started', plan: { tasks: [{ id: 'x', title: HOSTILE, description: HOSTILE, dependsOn: [], files: [HOSTILE_PATH] }] } },
-        { runId: 'r', at: Date.now(), type: 'task.started', taskId: 'x', model: HOSTILE, attempt: 1 },
-        { runId: 'r', at: Date.now(), type: 'task.delta', taskId: 'x', text: HOSTILE },
-        { runId: 'r', at: Date.now(), type: 'task.retrying', taskId: 'x', attempt: 1, delayMs: 1000, reason: HOSTILE },
-        { runId: 'r', at: Date.now(), type: 'task.toolResult', taskId: 'x', record: { id: 'c', name: 'write_file', args: { path: HOSTILE_PATH, content: HOSTILE }, ok: true, summary: HOSTILE, resultBytes: 1, durationMs: 1, startedAt: 1 } },
-      ],
-    }));
+    await w.send(
+      f.init({
+        messages: [
+          f.message('h1', 'assistant', HOSTILE_MARKDOWN),
+          f.message('h2', 'user', HOSTILE, {
+            attachments: [{ id: 'a', path: HOSTILE_PATH, startLine: 1, endLine: 2, text: HOSTILE }],
+          }),
+        ],
+        attachments: [{ id: 'a2', path: HOSTILE_PATH, startLine: 3, endLine: 3, text: HOSTILE }],
+        history: [{ id: 'hh', kind: 'chat', title: HOSTILE, at: Date.now() }],
+        approvals: [{ id: 'ap', kind: 'write', subject: HOSTILE_PATH, reason: HOSTILE }],
+        runEvents: [
+          {
+            runId: 'r',
+            at: Date.now(),
+            type: 'plan.started',
+            plan: { tasks: [{ id: 'x', title: HOSTILE, description: HOSTILE, dependsOn: [], files: [HOSTILE_PATH] }] },
+          },
+          { runId: 'r', at: Date.now(), type: 'task.started', taskId: 'x', model: HOSTILE, attempt: 1 },
+          { runId: 'r', at: Date.now(), type: 'task.delta', taskId: 'x', text: HOSTILE },
+          {
+            runId: 'r',
+            at: Date.now(),
+            type: 'task.retrying',
+            taskId: 'x',
+            attempt: 1,
+            delayMs: 1000,
+            reason: HOSTILE,
+          },
+          {
+            runId: 'r',
+            at: Date.now(),
+            type: 'task.toolResult',
+            taskId: 'x',
+            record: {
+              id: 'c',
+              name: 'write_file',
+              args: { path: HOSTILE_PATH, content: HOSTILE },
+              ok: true,
+              summary: HOSTILE,
+              resultBytes: 1,
+              durationMs: 1,
+              startedAt: 1,
+            },
+          },
+        ],
+      }),
+    );
     await w.send({ type: 'notice', level: 'error', message: HOSTILE });
     await w.page.click('#rz-tab-tasks');
     await w.settle();
@@ -215,7 +316,18 @@ describe('webview (chromium)', function () {
   it('approval round trip: the exact command, Approve / Deny / Always allow post the right message', async () => {
     await w.send(f.init({ runEvents: f.runningEvents() }));
     const command = 'npm test -- --grep "verbose" && rm -rf build';
-    await w.send({ type: 'approval.requested', approval: { id: 'ap1', runId: f.RUN, taskId: 't2', kind: 'command', subject: command, prefix: 'npm test', reason: 'chained command' } });
+    await w.send({
+      type: 'approval.requested',
+      approval: {
+        id: 'ap1',
+        runId: f.RUN,
+        taskId: 't2',
+        kind: 'command',
+        subject: command,
+        prefix: 'npm test',
+        reason: 'chained command',
+      },
+    });
     const approval = w.page.locator('.rz-approval');
     assert.equal(await approval.locator('.rz-approval-subject').innerText(), command);
     assert.match(await approval.locator('.rz-approval-title').innerText(), /Log each step when verbose/);
@@ -229,10 +341,21 @@ describe('webview (chromium)', function () {
     await w.send({ type: 'approval.resolved', id: 'ap1', outcome: 'approved' });
     assert.equal(await w.page.locator('.rz-approval').count(), 0);
 
-    await w.send({ type: 'approval.requested', approval: { id: 'ap2', kind: 'command', subject: 'git status', prefix: 'git status' } });
+    await w.send({
+      type: 'approval.requested',
+      approval: { id: 'ap2', kind: 'command', subject: 'git status', prefix: 'git status' },
+    });
     await w.page.click('[data-action="always-allow"]');
-    assert.deepEqual(await lastPosted(w), { type: 'approval.respond', id: 'ap2', decision: 'alwaysAllow', prefix: 'git status' });
-    await w.send({ type: 'approval.requested', approval: { id: 'ap3', kind: 'write', subject: '.vscode/settings.json' } });
+    assert.deepEqual(await lastPosted(w), {
+      type: 'approval.respond',
+      id: 'ap2',
+      decision: 'alwaysAllow',
+      prefix: 'git status',
+    });
+    await w.send({
+      type: 'approval.requested',
+      approval: { id: 'ap3', kind: 'write', subject: '.vscode/settings.json' },
+    });
     assert.equal(await w.page.locator('.rz-approval').last().locator('[data-action="always-allow"]').count(), 0);
     await w.page.locator('.rz-approval').last().locator('[data-action="deny"]').click();
     assert.deepEqual(await lastPosted(w), { type: 'approval.respond', id: 'ap3', decision: 'deny' });
@@ -255,7 +378,11 @@ describe('webview (chromium)', function () {
     assert.equal(await input.inputValue(), 'first line\nsecond line');
     assert.equal((await lastPosted(w))?.type, 'attachment.remove', 'Shift+Enter did not send');
     await w.page.keyboard.press('Enter');
-    assert.deepEqual(await lastPosted(w), { type: 'chat.send', text: 'first line\nsecond line', attachments: [attachment] });
+    assert.deepEqual(await lastPosted(w), {
+      type: 'chat.send',
+      text: 'first line\nsecond line',
+      attachments: [attachment],
+    });
     await w.settle();
     assert.equal(await input.inputValue(), '');
     assert.equal(await w.page.locator('.rz-composer .rz-chip').count(), 0);
@@ -270,9 +397,21 @@ describe('webview (chromium)', function () {
 
   it('plan review: remove and rename tasks, Run posts the edited plan', async () => {
     await w.send(f.init());
-    await w.send({ type: 'plan.shown', planId: 'p1', result: { plan: f.plan, source: 'fallback', reason: 'the planner model was unreachable', notes: ['request trimmed'] } });
+    await w.send({
+      type: 'plan.shown',
+      planId: 'p1',
+      result: {
+        plan: f.plan,
+        source: 'fallback',
+        reason: 'the planner model was unreachable',
+        notes: ['request trimmed'],
+      },
+    });
     assert.equal(await w.page.locator('#rz-tab-tasks').getAttribute('aria-selected'), 'true', 'switches to the plan');
-    assert.match(await w.page.locator('.rz-bar').innerText(), /Plan · 3 tasks[\s\S]*Fallback plan: the planner model was unreachable[\s\S]*request trimmed/);
+    assert.match(
+      await w.page.locator('.rz-bar').innerText(),
+      /Plan · 3 tasks[\s\S]*Fallback plan: the planner model was unreachable[\s\S]*request trimmed/,
+    );
     await w.page.click('.rz-task[data-vkey="t2"] [data-action="remove-task"]');
     await w.settle();
     assert.equal(await w.page.locator('.rz-task').count(), 2);
@@ -292,10 +431,13 @@ describe('webview (chromium)', function () {
     const posted = await lastPosted(w);
     assert.ok(posted?.type === 'plan.run');
     assert.equal(posted.planId, 'p1');
-    assert.deepEqual(posted.plan.tasks.map((t) => [t.id, t.title, t.dependsOn]), [
-      ['t1', 'Add --verbose and -v', []],
-      ['t3', 'Write tests for --verbose', ['t1']],
-    ]);
+    assert.deepEqual(
+      posted.plan.tasks.map((t) => [t.id, t.title, t.dependsOn]),
+      [
+        ['t1', 'Add --verbose and -v', []],
+        ['t3', 'Write tests for --verbose', ['t1']],
+      ],
+    );
     assert.ok(parseWebviewMessage(posted).ok, 'the host accepts it');
     await w.page.click('[data-action="reset-plan"]');
     await w.settle();
@@ -304,7 +446,12 @@ describe('webview (chromium)', function () {
   });
 
   it('restores state after a reload (getState/setState), also mid-stream, before the host answers', async () => {
-    await w.send(f.init({ messages: [...f.conversation, f.message('s', 'assistant', 'Half of the ans', { streaming: true })], runEvents: f.runningEvents() }));
+    await w.send(
+      f.init({
+        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the ans', { streaming: true })],
+        runEvents: f.runningEvents(),
+      }),
+    );
     await w.send({ type: 'plan.shown', planId: 'p2', result: { plan: f.plan, source: 'llm', notes: [] } });
     await w.page.click('.rz-task[data-vkey="t3"] [data-action="remove-task"]');
     await w.page.click('#rz-tab-chat');
@@ -318,11 +465,19 @@ describe('webview (chromium)', function () {
     await w.settle();
     assert.equal(await w.page.locator('.rz-task').count(), 2, 'plan edits survive');
     // The host's snapshot then takes over, and streaming continues.
-    await w.send(f.init({ messages: [...f.conversation, f.message('s', 'assistant', 'Half of the answer', { streaming: true })], runEvents: f.runningEvents() }));
+    await w.send(
+      f.init({
+        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the answer', { streaming: true })],
+        runEvents: f.runningEvents(),
+      }),
+    );
     await w.send({ type: 'chat.delta', deltas: [{ id: 's', text: ', and the rest.', done: true }] });
     await w.page.click('#rz-tab-chat');
     await w.settle();
-    assert.equal(await w.page.locator('.rz-msg').last().locator('.rz-msg-body').innerText(), 'Half of the answer, and the rest.');
+    assert.equal(
+      await w.page.locator('.rz-msg').last().locator('.rz-msg-body').innerText(),
+      'Half of the answer, and the rest.',
+    );
     await clean(w);
   });
 
@@ -335,7 +490,27 @@ describe('webview (chromium)', function () {
     assert.match(await w.page.locator('.rz-msg-assistant .rz-note').innerText(), /1\.0 MB/);
     assert.ok((await w.page.locator('.rz-plain').evaluate((el) => el.textContent ?? '')).endsWith('THE END'));
     const lines = Array.from({ length: 10_000 }, (_, i) => `line ${i + 1}`).join('\n');
-    await w.send({ type: 'run.events', events: [{ runId: f.RUN, at: Date.now(), type: 'task.toolResult', taskId: 't2', record: { id: 'c3', name: 'execute_bash', args: { command: 'seq 10000' }, ok: true, summary: lines, resultBytes: lines.length, durationMs: 5, startedAt: Date.now() } }] });
+    await w.send({
+      type: 'run.events',
+      events: [
+        {
+          runId: f.RUN,
+          at: Date.now(),
+          type: 'task.toolResult',
+          taskId: 't2',
+          record: {
+            id: 'c3',
+            name: 'execute_bash',
+            args: { command: 'seq 10000' },
+            ok: true,
+            summary: lines,
+            resultBytes: lines.length,
+            durationMs: 5,
+            startedAt: Date.now(),
+          },
+        },
+      ],
+    });
     await w.page.click('#rz-tab-tasks');
     await w.settle();
     await w.page.click('.rz-task[data-vkey="t2"] .rz-task-head');
@@ -352,15 +527,30 @@ describe('webview (chromium)', function () {
   it('ignores unknown and malformed host messages, keeping valid events of a batch', async () => {
     await w.send(f.init({ runEvents: f.runningEvents() }));
     const warnings: string[] = [];
-    w.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
-    for (const bad of [{ type: 'bogus', payload: 1 }, { type: 'chat.append', message: 5 }, { nope: true }, { type: 'run.events', events: 'x' }, { type: 'init', version: 1, snapshot: { messages: 'x' } }]) {
+    w.page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    for (const bad of [
+      { type: 'bogus', payload: 1 },
+      { type: 'chat.append', message: 5 },
+      { nope: true },
+      { type: 'run.events', events: 'x' },
+      { type: 'init', version: 1, snapshot: { messages: 'x' } },
+    ]) {
       await w.send(bad);
     }
     await w.page.evaluate(() => {
       window.dispatchEvent(new MessageEvent('message', { data: null }));
       window.dispatchEvent(new MessageEvent('message', { data: 'string' }));
     });
-    const mixed: Record<string, unknown> = { type: 'run.events', events: [{ type: 'task.delta', runId: f.RUN }, { runId: f.RUN, at: Date.now(), type: 'task.failed', taskId: 't2', error: 'boom' }, { runId: f.RUN, at: 1, type: 'task.unknown', taskId: 't1' }] };
+    const mixed: Record<string, unknown> = {
+      type: 'run.events',
+      events: [
+        { type: 'task.delta', runId: f.RUN },
+        { runId: f.RUN, at: Date.now(), type: 'task.failed', taskId: 't2', error: 'boom' },
+        { runId: f.RUN, at: 1, type: 'task.unknown', taskId: 't1' },
+      ],
+    };
     await w.send(mixed);
     await w.page.click('#rz-tab-tasks');
     await w.settle();
@@ -377,8 +567,14 @@ describe('webview (chromium)', function () {
     await w.send(f.large(5000, true));
     const chatNodes = await w.page.evaluate(() => document.querySelectorAll('*').length);
     assert.ok(chatNodes < small * 2, `DOM grew from ${small} to ${chatNodes}`);
-    assert.match(await w.page.locator('.rz-msg').last().innerText(), /Step \*\*4999\*\*|Step 4999/, 'pinned to the newest message');
-    await w.page.locator('.rz-chat-list').evaluate((el) => { el.scrollTop = 0; });
+    assert.match(
+      await w.page.locator('.rz-msg').last().innerText(),
+      /Step \*\*4999\*\*|Step 4999/,
+      'pinned to the newest message',
+    );
+    await w.page.locator('.rz-chat-list').evaluate((el) => {
+      el.scrollTop = 0;
+    });
     await w.settle();
     assert.match(await w.page.locator('.rz-msg').first().innerText(), /Question 0/);
     await w.page.click('#rz-tab-tasks');
@@ -423,7 +619,10 @@ describe('webview (chromium)', function () {
     assert.deepEqual(await lastPosted(w), { type: 'model.switch', role: 'worker', model: 'qwen2.5-coder:7b' });
     await w.page.click('[data-action="health-check"]');
     assert.deepEqual(await lastPosted(w), { type: 'health.check' });
-    await w.send({ type: 'models', models: { ...f.models, worker: { ...f.models.worker, health: 'ok', healthDetail: undefined } } });
+    await w.send({
+      type: 'models',
+      models: { ...f.models, worker: { ...f.models.worker, health: 'ok', healthDetail: undefined } },
+    });
     assert.equal(await w.page.locator('.rz-dot[data-health="ok"]').count(), 2);
     await clean(w);
   });
@@ -434,7 +633,17 @@ describe('webview (chromium)', function () {
     for (const theme of ['light', 'dark'] as const) {
       const shot = await harness.open({ theme, width: 420, height: 720 });
       await shot.send(f.init({ messages: f.conversation, runEvents: f.runningEvents() }));
-      await shot.send({ type: 'approval.requested', approval: { id: 'ap', runId: f.RUN, taskId: 't2', kind: 'command', subject: 'npm test -- --grep verbose', prefix: 'npm test' } });
+      await shot.send({
+        type: 'approval.requested',
+        approval: {
+          id: 'ap',
+          runId: f.RUN,
+          taskId: 't2',
+          kind: 'command',
+          subject: 'npm test -- --grep verbose',
+          prefix: 'npm test',
+        },
+      });
       await shot.page.click('#rz-tab-tasks');
       await shot.settle();
       await shot.page.click('.rz-task[data-vkey="t1"] .rz-task-head');
@@ -449,7 +658,12 @@ describe('webview (chromium)', function () {
 describe('renderWebviewHtml and the protocol (node)', () => {
   it('emits a strict CSP with a nonce and no unsafe sources', () => {
     const nonce = makeNonce();
-    const html = renderWebviewHtml({ scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', cspSource: 'https://*.vscode-cdn.net', nonce, title: '<Rozet & "co">' });
+    const html = renderWebviewHtml({
+      scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+      cspSource: 'https://*.vscode-cdn.net',
+      nonce,
+      title: '<Rozet & "co">',
+    });
     const csp = /content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, new RegExp(`script-src 'nonce-${nonce.replace(/[+/=]/g, '\\$&')}'`));
@@ -461,12 +675,18 @@ describe('renderWebviewHtml and the protocol (node)', () => {
   });
 
   it('validates webview→host messages and refuses unknown types cleanly', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', version: 1 }), { ok: true, message: { type: 'ready', version: 1 } });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', version: 1 }), {
+      ok: true,
+      message: { type: 'ready', version: 1 },
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'rm -rf' }), { ok: false, error: 'unknown message type "rm -rf"' });
     assert.equal(parseWebviewMessage(null).ok, false);
     const bad = parseWebviewMessage({ type: 'model.switch', role: 'admin', model: 'x' });
     assert.ok(!bad.ok && bad.error.startsWith('invalid "model.switch"'));
-    assert.equal(parseWebviewMessage({ type: 'approval.respond', id: 'a', decision: 'alwaysAllow', prefix: 'npm test' }).ok, true);
+    assert.equal(
+      parseWebviewMessage({ type: 'approval.respond', id: 'a', decision: 'alwaysAllow', prefix: 'npm test' }).ok,
+      true,
+    );
     assert.equal(parseHostMessage({ type: 'surprise' }).ok, false);
     assert.equal(parseHostMessage(f.init()).ok, true);
   });

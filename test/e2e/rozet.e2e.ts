@@ -15,8 +15,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { type AgentRule, type ModelServer, type RecordedRequest, type Reply, type Scenario, startModelServer } from '../support/model-server';
-import { editorText, launchChromium, newPage, openWorkbench, runCommand, screenshot, waitForNotification } from './support/browser';
+import {
+  type AgentRule,
+  type ModelServer,
+  type RecordedRequest,
+  type Reply,
+  type Scenario,
+  startModelServer,
+} from '../support/model-server';
+import {
+  editorText,
+  launchChromium,
+  newPage,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  waitForNotification,
+} from './support/browser';
 import { packageVsix } from './support/build';
 import { type CodeServer, startCodeServer } from './support/code-server';
 import { testResultsDir } from './support/paths';
@@ -42,19 +57,31 @@ import {
 
 const NOTES_BEFORE = '# Notes\n\nNothing here yet.\n';
 const NOTES_AFTER = '# Notes\n\n- greeting.js says hello (added by Rozet).\n';
-const GREETING = "export function greet(name) {\n  return `Hello, ${name}!`;\n}\n";
+const GREETING = 'export function greet(name) {\n  return `Hello, ${name}!`;\n}\n';
 const KEEP_BEFORE = 'keep: the original text\n';
 const SELECT_ME = 'function add(a, b) {\n  return a + b;\n}\n\nfunction sub(a, b) {\n  return a - b;\n}\n';
-const MODELS = [{ id: 'planner-model', tools: true }, { id: 'worker-model', tools: true }, { id: 'big-coder-32b', tools: true }, { id: 'tiny-chat-1b', tools: false }];
+const MODELS = [
+  { id: 'planner-model', tools: true },
+  { id: 'worker-model', tools: true },
+  { id: 'big-coder-32b', tools: true },
+  { id: 'tiny-chat-1b', tools: false },
+];
 
-const write = (path: string, content: string, shape: Partial<Reply> = {}): Reply => ({ kind: 'tools', calls: [{ name: 'write_file', arguments: { path, content } }], ...shape }) as Reply;
+const write = (path: string, content: string, shape: Partial<Reply> = {}): Reply =>
+  ({ kind: 'tools', calls: [{ name: 'write_file', arguments: { path, content } }], ...shape }) as Reply;
 const done = (text: string): Reply => ({ kind: 'text', text });
 /** A worker that writes one file, then says so. */
-const worker = (match: string, path: string, content: string, shape: Partial<Reply> = {}): AgentRule => ({ match, hasTools: true, steps: [write(path, content, shape), done(`Wrote ${path}.`)] });
+const worker = (match: string, path: string, content: string, shape: Partial<Reply> = {}): AgentRule => ({
+  match,
+  hasTools: true,
+  steps: [write(path, content, shape), done(`Wrote ${path}.`)],
+});
 
-const chatRequests = (server: ModelServer): RecordedRequest[] => server.requests.filter((r) => r.route === 'openai.chat');
+const chatRequests = (server: ModelServer): RecordedRequest[] =>
+  server.requests.filter((r) => r.route === 'openai.chat');
 const settingsFile = (server: CodeServer): string => join(server.sandbox.userDataDir, 'User', 'settings.json');
-const readSettings = (server: CodeServer): Record<string, unknown> => JSON.parse(readFileSync(settingsFile(server), 'utf8')) as Record<string, unknown>;
+const readSettings = (server: CodeServer): Record<string, unknown> =>
+  JSON.parse(readFileSync(settingsFile(server), 'utf8')) as Record<string, unknown>;
 const diskText = (server: CodeServer, path: string): string | undefined => {
   const file = join(server.sandbox.workspaceDir, path);
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
@@ -79,13 +106,19 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     const vsix = process.env.ROZET_VSIX ? resolve(process.env.ROZET_VSIX) : packageVsix();
     // This run's step screenshots only.
     mkdirSync(testResultsDir, { recursive: true });
-    for (const file of readdirSync(testResultsDir)) if (/^e2e-.*\.(png|html)$/.test(file)) rmSync(join(testResultsDir, file));
+    for (const file of readdirSync(testResultsDir))
+      if (/^e2e-.*\.(png|html)$/.test(file)) rmSync(join(testResultsDir, file));
     models = await startModelServer({ scenario: { models: MODELS } });
     const baseUrl = `${models.url}/v1`;
     server = await startCodeServer({
       label: 'e2e',
       vsix: [vsix],
-      files: { 'hello.txt': 'Hello from the e2e workspace\nsecond line\n', 'NOTES.md': NOTES_BEFORE, 'keep.txt': KEEP_BEFORE, 'select-me.js': SELECT_ME },
+      files: {
+        'hello.txt': 'Hello from the e2e workspace\nsecond line\n',
+        'NOTES.md': NOTES_BEFORE,
+        'keep.txt': KEEP_BEFORE,
+        'select-me.js': SELECT_ME,
+      },
       settings: {
         'rozet.orchestrator.provider': 'openaiCompatible',
         'rozet.orchestrator.baseUrl': baseUrl,
@@ -150,10 +183,23 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
           hasTools: false,
           plan: {
             tasks: [
-              { id: 't1', title: 'Write the greeting module', description: 'Create greeting.js exporting greet(name).', dependsOn: [], files: ['greeting.js'] },
+              {
+                id: 't1',
+                title: 'Write the greeting module',
+                description: 'Create greeting.js exporting greet(name).',
+                dependsOn: [],
+                files: ['greeting.js'],
+              },
               // Its own model: an openaiCompatible server serves one request per model at a
               // time, so a second model lets both tasks run in parallel.
-              { id: 't2', title: 'Mention it in the notes', description: 'Add a line about greeting.js to NOTES.md.', dependsOn: [], files: ['NOTES.md'], model: 'big-coder-32b' },
+              {
+                id: 't2',
+                title: 'Mention it in the notes',
+                description: 'Add a line about greeting.js to NOTES.md.',
+                dependsOn: [],
+                files: ['NOTES.md'],
+                model: 'big-coder-32b',
+              },
             ],
           },
         },
@@ -180,12 +226,22 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
       // What a screen reader announces for the row must follow its status too.
       const label = await item.getAttribute('aria-label');
       if (label !== `${title}, Succeeded`) {
-        problems.push(`The tree row of "${title}" is announced as "${label}" after it succeeded (src/webview/tasks.ts patchItem updates data-status but not aria-label).`);
+        problems.push(
+          `The tree row of "${title}" is announced as "${label}" after it succeeded (src/webview/tasks.ts patchItem updates data-status but not aria-label).`,
+        );
       }
     }
     // Written through WorkspaceEdits and saved (rozet.saveAfterEdit).
-    await eventually('greeting.js on disk', () => diskText(server, 'greeting.js'), (t) => t === GREETING);
-    await eventually('NOTES.md on disk', () => diskText(server, 'NOTES.md'), (t) => t === NOTES_AFTER);
+    await eventually(
+      'greeting.js on disk',
+      () => diskText(server, 'greeting.js'),
+      (t) => t === GREETING,
+    );
+    await eventually(
+      'NOTES.md on disk',
+      () => diskText(server, 'NOTES.md'),
+      (t) => t === NOTES_AFTER,
+    );
 
     // The changed files, per task, once a task is expanded.
     await tree.locator('.rz-task-head', { hasText: 'Mention it in the notes' }).click();
@@ -212,9 +268,20 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     // Undo run: the new file is deleted, the changed one restored, on disk and in the explorer.
     await viewButton(view, 'Undo run').click();
     await waitForNotification(page, /Undid 2 file change/);
-    await eventually('NOTES.md restored on disk', () => diskText(server, 'NOTES.md'), (t) => t === NOTES_BEFORE);
-    await eventually('greeting.js removed from disk', () => diskText(server, 'greeting.js'), (t) => t === undefined);
-    await page.locator('.tab', { hasText: 'greeting.js' }).waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined);
+    await eventually(
+      'NOTES.md restored on disk',
+      () => diskText(server, 'NOTES.md'),
+      (t) => t === NOTES_BEFORE,
+    );
+    await eventually(
+      'greeting.js removed from disk',
+      () => diskText(server, 'greeting.js'),
+      (t) => t === undefined,
+    );
+    await page
+      .locator('.tab', { hasText: 'greeting.js' })
+      .waitFor({ state: 'detached', timeout: 3000 })
+      .catch(() => undefined);
     await stepShot(page, 'e2e-07-undone');
     await showActivity(page, 'Explorer');
     await explorerRow(page, 'NOTES.md').waitFor();
@@ -229,7 +296,21 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     load({
       agent: [
         worker('Task t1: Write the changelog', 'CHANGES.md', '# Changes\n\n- Added greeting.js\n'),
-        { match: 'changelog', hasTools: false, plan: { tasks: [{ id: 't1', title: 'Write the changelog', description: 'Create CHANGES.md.', dependsOn: [], files: ['CHANGES.md'] }] } },
+        {
+          match: 'changelog',
+          hasTools: false,
+          plan: {
+            tasks: [
+              {
+                id: 't1',
+                title: 'Write the changelog',
+                description: 'Create CHANGES.md.',
+                dependsOn: [],
+                files: ['CHANGES.md'],
+              },
+            ],
+          },
+        },
       ],
     });
     await planTask('Start a changelog');
@@ -295,27 +376,44 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     await stepShot(page, 'e2e-11-selection-chip');
   });
 
-  it('Switch Model lists the server\'s models and writes the picked one to the user settings', async () => {
+  it("Switch Model lists the server's models and writes the picked one to the user settings", async () => {
     load({});
     const before = models.requests.length;
     await runCommand(page, 'Rozet: Switch Model');
     await pickQuickItem(page, 'for which role', 'Planner (orchestrator)');
     const listed = await quickPickLabels(page, /Planner \(orchestrator\) model/);
     for (const { id } of MODELS) assert.ok(listed.includes(id), `${id} is listed: ${listed.join(', ')}`);
-    assert.ok(models.requests.slice(before).some((r) => r.route === 'openai.models'), 'the list came from the server');
+    assert.ok(
+      models.requests.slice(before).some((r) => r.route === 'openai.models'),
+      'the list came from the server',
+    );
     await stepShot(page, 'e2e-12-switch-model-list');
     await pickQuickItem(page, /Planner \(orchestrator\) model/, 'big-coder-32b');
     await pickQuickItem(page, 'Where should big-coder-32b be saved', 'User settings');
     await waitForNotification(page, 'Planner (orchestrator) model is now big-coder-32b');
-    await eventually('rozet.orchestrator.model in settings.json', () => readSettings(server)['rozet.orchestrator.model'], (m) => m === 'big-coder-32b');
+    await eventually(
+      'rozet.orchestrator.model in settings.json',
+      () => readSettings(server)['rozet.orchestrator.model'],
+      (m) => m === 'big-coder-32b',
+    );
     // The sidebar header follows the setting.
-    await rozetView(page).locator('.rz-model-select[data-role="orchestrator"] vscode-option[selected]', { hasText: 'big-coder-32b' }).waitFor({ state: 'attached' });
+    await rozetView(page)
+      .locator('.rz-model-select[data-role="orchestrator"] vscode-option[selected]', { hasText: 'big-coder-32b' })
+      .waitFor({ state: 'attached' });
     await stepShot(page, 'e2e-13-switch-model-done');
   });
 
   it('Set API Key stores the key, sends it as Authorization, and writes it to no file', async () => {
     const key = `sk-rozet-e2e-${randomBytes(12).toString('hex')}`;
-    load({ agent: [{ match: 'key check', hasTools: false, plan: { tasks: [{ id: 't1', title: 'Say hello', description: '', dependsOn: [], files: [] }] } }] });
+    load({
+      agent: [
+        {
+          match: 'key check',
+          hasTools: false,
+          plan: { tasks: [{ id: 't1', title: 'Say hello', description: '', dependsOn: [], files: [] }] },
+        },
+      ],
+    });
     const before = models.requests.length;
     await runCommand(page, 'Rozet: Set API Key');
     await pickQuickItem(page, 'which provider', 'OpenAI-compatible server');
@@ -344,12 +442,19 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
   });
 
   it('a provider answering 401 → a notification naming the fix, and the fallback plan', async () => {
-    const unauthorized: Reply = { kind: 'error', status: 401, body: { error: { message: 'Invalid API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } };
+    const unauthorized: Reply = {
+      kind: 'error',
+      status: 401,
+      body: { error: { message: 'Invalid API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } },
+    };
     load({ default: unauthorized });
     await planTask('Add a --verbose flag to the CLI');
     const toast = await waitForNotification(page, /rejected the API key/);
     assert.match((await toast.textContent()) ?? '', /Set API Key/);
-    assert.ok((await notificationButtons(toast)).includes('Set API Key'), `buttons: ${(await notificationButtons(toast)).join(', ')}`);
+    assert.ok(
+      (await notificationButtons(toast)).includes('Set API Key'),
+      `buttons: ${(await notificationButtons(toast)).join(', ')}`,
+    );
     const view = rozetView(page);
     await view.getByText(/Fallback plan/).waitFor();
     assert.ok((await view.locator('[role="tree"] [role="treeitem"]').count()) > 0, 'the fallback plan has tasks');
@@ -372,7 +477,14 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
           plan: {
             tasks: [
               { id: 't1', title: 'Rewrite keep.txt', description: 'Rewrite it.', dependsOn: [], files: ['keep.txt'] },
-              { id: 't2', title: 'Create slow.txt', description: 'Create it.', dependsOn: [], files: ['slow.txt'], model: 'big-coder-32b' },
+              {
+                id: 't2',
+                title: 'Create slow.txt',
+                description: 'Create it.',
+                dependsOn: [],
+                files: ['slow.txt'],
+                model: 'big-coder-32b',
+              },
             ],
           },
         },
@@ -385,7 +497,11 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     const mark = chatRequests(models).length;
     await viewButton(view, 'Run').click();
     // Both workers are streaming their write_file calls.
-    await eventually('worker requests', () => chatRequests(models).length - mark, (n) => n >= 2);
+    await eventually(
+      'worker requests',
+      () => chatRequests(models).length - mark,
+      (n) => n >= 2,
+    );
     await tree.locator('[role="treeitem"][data-status="running"]').nth(1).waitFor();
     await page.waitForTimeout(1000);
     await stepShot(page, 'e2e-16-slow-run', 'e2e-run-in-progress');
@@ -410,7 +526,11 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
         {
           match: 'reload me',
           hasTools: false,
-          plan: { tasks: [{ id: 't1', title: 'Write reload.txt', description: 'Write it.', dependsOn: [], files: ['reload.txt'] }] },
+          plan: {
+            tasks: [
+              { id: 't1', title: 'Write reload.txt', description: 'Write it.', dependsOn: [], files: ['reload.txt'] },
+            ],
+          },
         },
       ],
     });
@@ -419,7 +539,11 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     await view.locator('[role="treeitem"][aria-label="Write reload.txt"]').waitFor();
     const mark = chatRequests(models).length;
     await viewButton(view, 'Run').click();
-    await eventually('the worker streaming', () => chatRequests(models).length - mark, (n) => n >= 1);
+    await eventually(
+      'the worker streaming',
+      () => chatRequests(models).length - mark,
+      (n) => n >= 1,
+    );
     await view.locator('[role="treeitem"][data-status="running"]').waitFor();
 
     // The user's way to reload: VS Code flushes its storage first, as on any window close.
@@ -428,15 +552,27 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     // The reloaded window restores the Rozet side bar it had; open it only if it did not,
     // since a click on the restored (checked) item would hide it again.
     view = rozetView(page);
-    const restored = await view.locator('[role="tablist"]').waitFor({ timeout: 15_000 }).then(() => true, () => false);
+    const restored = await view
+      .locator('[role="tablist"]')
+      .waitFor({ timeout: 15_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!restored) await showActivity(page, 'Rozet');
     await view.locator('#rz-tab-tasks').click();
-    await view.locator('[role="treeitem"][data-status="cancelled"]', { hasText: 'Write reload.txt' }).waitFor({ timeout: 30_000 });
+    await view
+      .locator('[role="treeitem"][data-status="cancelled"]', { hasText: 'Write reload.txt' })
+      .waitFor({ timeout: 30_000 });
     await stepShot(page, 'e2e-18-interrupted');
     await view.locator('#rz-tab-chat').click();
     await view.getByText(/This run was interrupted/).waitFor();
     assert.equal(diskText(server, 'reload.txt'), undefined, 'no half-written file after the reload');
     await view.locator('#rz-tab-history').click();
-    await view.locator('#rz-panel-history').getByText(/interrupted/).first().waitFor();
+    await view
+      .locator('#rz-panel-history')
+      .getByText(/interrupted/)
+      .first()
+      .waitFor();
   });
 });

@@ -7,7 +7,11 @@ import { rozetExtension, waitFor } from './helpers';
 describe('activation', () => {
   it('is lazy: not active until one of its commands runs, then active', async () => {
     const extension = rozetExtension();
-    assert.equal(extension.isActive, false, 'Rozet activated before anything asked for it (activation must be on its commands/views only)');
+    assert.equal(
+      extension.isActive,
+      false,
+      'Rozet activated before anything asked for it (activation must be on its commands/views only)',
+    );
     // Cancel with no run in progress is a no-op, so it leaves no prompt open for later
     // tests; not awaited, as a command may wait for the user.
     void vscode.commands.executeCommand('rozet.cancel');

@@ -6,8 +6,19 @@
 // dialog must count as "no".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { RunEvent } from '../../src/core/events';
-import { hasUiBridge, oneTaskPlan, rozetApi, setUserSettings, toolMessages, toolResults, ui, useScriptedModels, workerRequests, type ScriptedModels } from './helpers';
+import type { RunEvent } from '../../src/core/run/events';
+import {
+  hasUiBridge,
+  oneTaskPlan,
+  rozetApi,
+  setUserSettings,
+  toolMessages,
+  toolResults,
+  ui,
+  useScriptedModels,
+  workerRequests,
+  type ScriptedModels,
+} from './helpers';
 
 const TITLE = 'Run the marker command';
 const COMMAND = 'echo rozet-bash-$((40 + 2))';
@@ -22,7 +33,10 @@ describe('execute_bash approval', () => {
         {
           match: TITLE,
           hasTools: true,
-          steps: [{ kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: COMMAND } }] }, { kind: 'text', text: 'Ran it.' }],
+          steps: [
+            { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: COMMAND } }] },
+            { kind: 'text', text: 'Ran it.' },
+          ],
         },
       ],
     });
@@ -51,7 +65,11 @@ describe('execute_bash approval', () => {
     const summary = await handle.done;
     subscription.dispose();
     const requests = workerRequests(models.server, TITLE).slice(requestsBefore);
-    return { summary, results: toolResults(events), seenByModel: requests.length > 1 ? toolMessages(requests[1]).join('\n') : '' };
+    return {
+      summary,
+      results: toolResults(events),
+      seenByModel: requests.length > 1 ? toolMessages(requests[1]).join('\n') : '',
+    };
   }
 
   it('deny: the command is refused with the reason, not run', async () => {

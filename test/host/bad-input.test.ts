@@ -5,7 +5,21 @@ import * as assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { startModelServer } from '../support/model-server';
-import { exists, fileUri, oneTaskPlan, readText, revertAndCloseAllEditors, rozetApi, runPlan, setUserSettings, scriptedModelSettings, toolResults, useScriptedModels, writeText, type ScriptedModels } from './helpers';
+import {
+  exists,
+  fileUri,
+  oneTaskPlan,
+  readText,
+  revertAndCloseAllEditors,
+  rozetApi,
+  runPlan,
+  setUserSettings,
+  scriptedModelSettings,
+  toolResults,
+  useScriptedModels,
+  writeText,
+  type ScriptedModels,
+} from './helpers';
 
 const READ_ONLY_TITLE = 'Edit the read-only file';
 const IGNORED_TITLE = 'Touch the ignored secrets';
@@ -19,7 +33,10 @@ describe('bad input', () => {
           match: READ_ONLY_TITLE,
           hasTools: true,
           steps: [
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'bad/locked.txt', content: 'overwritten\n' } }] },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'bad/locked.txt', content: 'overwritten\n' } }],
+            },
             { kind: 'text', text: 'Could not write it.' },
           ],
         },
@@ -28,7 +45,10 @@ describe('bad input', () => {
           hasTools: true,
           steps: [
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'bad/private/token.txt' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'bad/private/new.txt', content: 'x' } }] },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'bad/private/new.txt', content: 'x' } }],
+            },
             { kind: 'text', text: 'Not allowed.' },
           ],
         },
@@ -82,7 +102,17 @@ describe('bad input', () => {
   });
 
   it('a key the provider rejects (401): the plan falls back, and the reason says how to fix the key', async () => {
-    models.server.scriptRoute('openai.chat', { kind: 'error', status: 401, body: { error: { message: 'Incorrect API key provided: sk-bad***', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    models.server.scriptRoute('openai.chat', {
+      kind: 'error',
+      status: 401,
+      body: {
+        error: {
+          message: 'Incorrect API key provided: sk-bad***',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
+    });
     const planned = await (await rozetApi()).plan('Add a --verbose flag to the CLI');
     assert.equal(planned.source, 'fallback');
     assert.match(planned.reason ?? '', /key/i);
@@ -95,7 +125,16 @@ describe('bad input', () => {
     this.timeout(60_000);
     const doomed = await startModelServer({
       scenario: {
-        agent: [{ match: 'Read before the outage', hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'README.md' } }] }, { kind: 'text', text: 'unreachable' }] }],
+        agent: [
+          {
+            match: 'Read before the outage',
+            hasTools: true,
+            steps: [
+              { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'README.md' } }] },
+              { kind: 'text', text: 'unreachable' },
+            ],
+          },
+        ],
       },
     });
     const restore = await setUserSettings(scriptedModelSettings(doomed));

@@ -3,9 +3,15 @@
 // secrets.test.ts.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { PlanResult } from '../../src/core/plan';
+import type { PlanResult } from '../../src/core/plan/plan';
 import type { HealthReport } from '../../src/providers';
-import { revertAndCloseAllEditors, rozetExtension, setUserSettings, useScriptedModels, type ScriptedModels } from './helpers';
+import {
+  revertAndCloseAllEditors,
+  rozetExtension,
+  setUserSettings,
+  useScriptedModels,
+  type ScriptedModels,
+} from './helpers';
 
 interface Manifest {
   contributes: { commands: Array<{ command: string }>; configuration: { properties: Record<string, unknown> } };
@@ -18,7 +24,13 @@ describe('commands', () => {
   before(async () => {
     await rozetExtension().activate();
     models = await useScriptedModels({
-      agent: [{ match: 'Plan from the command', hasTools: false, plan: { tasks: [{ id: 't1', title: 'Write commands.txt', dependsOn: [], files: ['commands.txt'] }] } }],
+      agent: [
+        {
+          match: 'Plan from the command',
+          hasTools: false,
+          plan: { tasks: [{ id: 't1', title: 'Write commands.txt', dependsOn: [], files: ['commands.txt'] }] },
+        },
+      ],
     });
   });
   after(async () => {
@@ -38,7 +50,10 @@ describe('commands', () => {
   });
 
   it('rozet.planTask with a request argument plans it without an input box', async () => {
-    const result = (await vscode.commands.executeCommand('rozet.planTask', 'Plan from the command: write commands.txt')) as PlanResult | undefined;
+    const result = (await vscode.commands.executeCommand(
+      'rozet.planTask',
+      'Plan from the command: write commands.txt',
+    )) as PlanResult | undefined;
     assert.ok(result, 'rozet.planTask returned nothing (it failed or asked for input)');
     assert.equal(result.source, 'llm', `planned with the fallback: ${result.reason}`);
     assert.deepEqual(
@@ -71,9 +86,17 @@ describe('commands', () => {
           `${setting} is missing from the configuration shown:\n${text}`,
         );
       }
-      assert.match(text, /^rozet\.worker\.baseUrl .* user setting /m, 'the worker base URL set in user settings does not say so');
+      assert.match(
+        text,
+        /^rozet\.worker\.baseUrl .* user setting /m,
+        'the worker base URL set in user settings does not say so',
+      );
       assert.match(text, /^rozet\.temperature .* default /m, 'an unset setting does not say it is the default');
-      assert.match(text, /orchestrator \(openrouter\)\s+set \(environment: OPENROUTER_API_KEY\)/, 'the key from the environment is not reported as set');
+      assert.match(
+        text,
+        /orchestrator \(openrouter\)\s+set \(environment: OPENROUTER_API_KEY\)/,
+        'the key from the environment is not reported as set',
+      );
       assert.ok(!text.includes(key), 'the API key itself is shown');
     } finally {
       await restore();
@@ -86,7 +109,9 @@ describe('commands', () => {
     const report = (await vscode.commands.executeCommand('rozet.healthCheck')) as HealthReport | undefined;
     assert.ok(report, 'rozet.healthCheck returned nothing');
     assert.deepEqual(report.roles.map((r) => r.role).sort(), ['orchestrator', 'worker']);
-    const failed = report.roles.flatMap((r) => r.checks.filter((c) => c.status === 'fail').map((c) => `${r.role} ${c.name}: ${c.message}`));
+    const failed = report.roles.flatMap((r) =>
+      r.checks.filter((c) => c.status === 'fail').map((c) => `${r.role} ${c.name}: ${c.message}`),
+    );
     assert.deepEqual(failed, [], 'health check failed against the scripted server');
   });
 
@@ -100,7 +125,9 @@ describe('commands', () => {
     // The extension host is still answering: a command that threw would have shown an
     // error and returned undefined, which the API call below would not notice; it does
     // notice a dead host.
-    const config = await ((await rozetExtension().activate()) as { getConfiguration(): Promise<unknown> }).getConfiguration();
+    const config = await (
+      (await rozetExtension().activate()) as { getConfiguration(): Promise<unknown> }
+    ).getConfiguration();
     assert.ok(config);
   });
 });

@@ -3,7 +3,18 @@
 // refused when the user changed the document in between.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { oneTaskPlan, readText, revertAndCloseAllEditors, runPlan, toolMessages, toolResults, useScriptedModels, workerRequests, writeText, type ScriptedModels } from './helpers';
+import {
+  oneTaskPlan,
+  readText,
+  revertAndCloseAllEditors,
+  runPlan,
+  toolMessages,
+  toolResults,
+  useScriptedModels,
+  workerRequests,
+  writeText,
+  type ScriptedModels,
+} from './helpers';
 
 const DIRTY_TITLE = 'Uppercase the dirty notes';
 const STALE_TITLE = 'Rewrite the stale file';
@@ -18,7 +29,12 @@ describe('editor buffers', () => {
           hasTools: true,
           steps: [
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'buffers/notes.txt' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'buffers/notes.txt', content: 'UNSAVED LINE\nSAVED LINE\n' } }] },
+            {
+              kind: 'tools',
+              calls: [
+                { name: 'write_file', arguments: { path: 'buffers/notes.txt', content: 'UNSAVED LINE\nSAVED LINE\n' } },
+              ],
+            },
             { kind: 'text', text: 'Uppercased buffers/notes.txt.' },
           ],
         },
@@ -28,9 +44,21 @@ describe('editor buffers', () => {
           steps: [
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'buffers/stale.txt' } }] },
             // The model "thinks" for a while: the user types meanwhile.
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'buffers/stale.txt', content: 'worker version\n' } }], firstTokenDelayMs: 1500 },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'buffers/stale.txt', content: 'worker version\n' } }],
+              firstTokenDelayMs: 1500,
+            },
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'buffers/stale.txt' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'buffers/stale.txt', content: 'user typing\nworker version\n' } }] },
+            {
+              kind: 'tools',
+              calls: [
+                {
+                  name: 'write_file',
+                  arguments: { path: 'buffers/stale.txt', content: 'user typing\nworker version\n' },
+                },
+              ],
+            },
             { kind: 'text', text: 'Rewrote buffers/stale.txt after re-reading it.' },
           ],
         },
@@ -78,7 +106,8 @@ describe('editor buffers', () => {
         edit.insert(uri, new vscode.Position(0, 0), 'user typing\n');
         typed = Promise.resolve(vscode.workspace.applyEdit(edit));
       }
-      if (event.record.name === 'write_file' && !event.record.ok) textWhenRefused = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
+      if (event.record.name === 'write_file' && !event.record.ok)
+        textWhenRefused = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText();
     });
     assert.equal(await typed, true, 'the test could not type into the document');
     const results = toolResults(events);

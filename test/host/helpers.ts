@@ -1,7 +1,7 @@
 // Shared by host tests (bundled into each test file that imports it).
 import * as vscode from 'vscode';
-import type { RunEvent, RunSummary } from '../../src/core/events';
-import type { Plan } from '../../src/core/plan';
+import type { RunEvent, RunSummary } from '../../src/core/run/events';
+import type { Plan } from '../../src/core/plan/plan';
 import type { RozetApi } from '../../src/extension/extension';
 import { uiBridgeEnv, type UiAction } from './results';
 import { startModelServer, type ModelServer, type RecordedRequest, type Scenario } from '../support/model-server';
@@ -57,9 +57,11 @@ export async function writeText(relativePath: string, text: string): Promise<vsc
 export async function setUserSettings(values: Record<string, unknown>): Promise<() => Promise<void>> {
   const configuration = vscode.workspace.getConfiguration();
   const previous = Object.keys(values).map((key) => [key, configuration.inspect(key)?.globalValue] as const);
-  for (const [key, value] of Object.entries(values)) await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  for (const [key, value] of Object.entries(values))
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
   return async () => {
-    for (const [key, value] of previous) await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+    for (const [key, value] of previous)
+      await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
   };
 }
 
@@ -88,7 +90,10 @@ export interface ScriptedModels {
  * A scripted model server (test/support/model-server.ts) in this extension host, with
  * both roles' settings pointing at it. Call in `before`, dispose in `after`.
  */
-export async function useScriptedModels(scenario: Scenario = {}, extraSettings: Record<string, unknown> = {}): Promise<ScriptedModels> {
+export async function useScriptedModels(
+  scenario: Scenario = {},
+  extraSettings: Record<string, unknown> = {},
+): Promise<ScriptedModels> {
   // The configured models exist, so a health check passes.
   const server = await startModelServer({ scenario: { models: ['scripted-planner', 'scripted-worker'], ...scenario } });
   const restore = await setUserSettings({ ...scriptedModelSettings(server), ...extraSettings });
@@ -127,7 +132,9 @@ export async function runPlan(plan: Plan, onEvent?: (event: RunEvent) => void): 
 }
 
 /** Tool results of a run, in order. */
-export function toolResults(events: readonly RunEvent[]): Array<Extract<RunEvent, { type: 'task.toolResult' }>['record']> {
+export function toolResults(
+  events: readonly RunEvent[],
+): Array<Extract<RunEvent, { type: 'task.toolResult' }>['record']> {
   return events.flatMap((event) => (event.type === 'task.toolResult' ? [event.record] : []));
 }
 
@@ -135,14 +142,20 @@ export function toolResults(events: readonly RunEvent[]): Array<Extract<RunEvent
 export function workerRequests(server: ModelServer, title: string): RecordedRequest[] {
   return server.requests.filter((request) => {
     const body = request.body as { messages?: Array<{ content?: unknown }>; tools?: unknown[] } | undefined;
-    return request.route === 'openai.chat' && (body?.tools?.length ?? 0) > 0 && JSON.stringify(body?.messages ?? []).includes(title);
+    return (
+      request.route === 'openai.chat' &&
+      (body?.tools?.length ?? 0) > 0 &&
+      JSON.stringify(body?.messages ?? []).includes(title)
+    );
   });
 }
 
 /** The content of the tool-result messages in a recorded OpenAI chat request. */
 export function toolMessages(request: RecordedRequest): string[] {
   const body = request.body as { messages?: Array<{ role?: string; content?: unknown }> };
-  return (body.messages ?? []).filter((m) => m.role === 'tool').map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)));
+  return (body.messages ?? [])
+    .filter((m) => m.role === 'tool')
+    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)));
 }
 
 /**

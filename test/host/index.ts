@@ -68,7 +68,9 @@ export async function run(): Promise<void> {
     reporter: HostReporter,
     grep: process.env.ROZET_HOST_TEST_GREP,
   });
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(__dirname, file));
   }
   let failures: number;

@@ -4,7 +4,15 @@
 // driver runs this suite in its own code-server profile (see run-code-server.ts).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { oneTaskPlan, runPlan, toolMessages, toolResults, useScriptedModels, workerRequests, type ScriptedModels } from './helpers';
+import {
+  oneTaskPlan,
+  runPlan,
+  toolMessages,
+  toolResults,
+  useScriptedModels,
+  workerRequests,
+  type ScriptedModels,
+} from './helpers';
 
 const TITLE = 'Copy the lib greeting into the app folder';
 
@@ -30,8 +38,14 @@ describe('multi-root workspace', () => {
           steps: [
             { kind: 'tools', calls: [{ name: 'list_files', arguments: {} }] },
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'lib/greeting.txt' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'app/new.txt', content: 'hello from lib\n' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'stray.txt', content: 'no folder name\n' } }] },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'app/new.txt', content: 'hello from lib\n' } }],
+            },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'stray.txt', content: 'no folder name\n' } }],
+            },
             { kind: 'text', text: 'Copied.' },
           ],
         },
@@ -64,7 +78,10 @@ describe('multi-root workspace', () => {
     assert.equal(summary.outcome, 'succeeded', `run outcome ${summary.outcome}: ${summary.tasks[0]?.error ?? ''}`);
 
     // On disk: the new file is in the app folder; nothing landed at either folder's root by another name.
-    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(folderUri('app', 'new.txt'))), 'hello from lib\n');
+    assert.equal(
+      new TextDecoder().decode(await vscode.workspace.fs.readFile(folderUri('app', 'new.txt'))),
+      'hello from lib\n',
+    );
     for (const uri of [folderUri('app', 'stray.txt'), folderUri('lib', 'stray.txt'), folderUri('lib', 'new.txt')]) {
       await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uri)), `${uri.fsPath} exists`);
     }

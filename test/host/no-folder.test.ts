@@ -11,10 +11,21 @@ const TITLE = 'Write a file with no folder open';
 describe('no workspace folder', () => {
   let models: ScriptedModels;
   before(async () => {
-    assert.equal(vscode.workspace.workspaceFolders, undefined, 'this suite runs in the no-folder profile (see run-code-server.ts)');
+    assert.equal(
+      vscode.workspace.workspaceFolders,
+      undefined,
+      'this suite runs in the no-folder profile (see run-code-server.ts)',
+    );
     models = await useScriptedModels({
       agent: [
-        { match: TITLE, hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'x.txt', content: 'x' } }] }, { kind: 'text', text: 'Done.' }] },
+        {
+          match: TITLE,
+          hasTools: true,
+          steps: [
+            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'x.txt', content: 'x' } }] },
+            { kind: 'text', text: 'Done.' },
+          ],
+        },
         { match: 'Plan with no folder open', hasTools: false, plan: oneTaskPlan(TITLE) },
       ],
     });
@@ -33,7 +44,12 @@ describe('no workspace folder', () => {
     await assert.rejects((await rozetApi()).run(oneTaskPlan(TITLE)), /No folder is open\. Open a folder/);
     // No worker was started.
     assert.equal(
-      models.server.requests.some((r) => JSON.stringify(r.body ?? '').includes(TITLE) && r.route === 'openai.chat' && ((r.body as { tools?: unknown[] }).tools?.length ?? 0) > 0),
+      models.server.requests.some(
+        (r) =>
+          JSON.stringify(r.body ?? '').includes(TITLE) &&
+          r.route === 'openai.chat' &&
+          ((r.body as { tools?: unknown[] }).tools?.length ?? 0) > 0,
+      ),
       false,
       'a worker ran with no folder open',
     );

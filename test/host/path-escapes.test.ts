@@ -5,7 +5,15 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { oneTaskPlan, revertAndCloseAllEditors, runPlan, toolResults, useScriptedModels, workspaceFolder, type ScriptedModels } from './helpers';
+import {
+  oneTaskPlan,
+  revertAndCloseAllEditors,
+  runPlan,
+  toolResults,
+  useScriptedModels,
+  workspaceFolder,
+  type ScriptedModels,
+} from './helpers';
 
 const TITLE = 'Try to leave the workspace';
 const OUTSIDE = mkdtempSync(join(tmpdir(), 'rozet-outside-'));
@@ -70,8 +78,15 @@ describe('path escapes through the VS Code workspace', () => {
     const results = toolResults(events);
     assert.equal(results.length, ESCAPES.length * 2, 'every call reached the tool layer');
     const allowed = results.filter((r) => r.ok);
-    assert.deepEqual(allowed.map((r) => JSON.stringify(r.args).slice(0, 80)), [], 'calls that were not refused');
-    assert.ok(results.every((r) => !r.summary.includes(SECRET)), 'the secret outside the workspace was read');
+    assert.deepEqual(
+      allowed.map((r) => JSON.stringify(r.args).slice(0, 80)),
+      [],
+      'calls that were not refused',
+    );
+    assert.ok(
+      results.every((r) => !r.summary.includes(SECRET)),
+      'the secret outside the workspace was read',
+    );
     assert.deepEqual(readdirSync(OUTSIDE), ['secret.txt'], 'a file was created outside the workspace');
     console.log(`      vscode adapter: ${results.length} escapes tried, ${results.length - allowed.length} blocked`);
   });

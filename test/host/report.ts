@@ -24,7 +24,9 @@ export function printResults(results: HostTestResults): number {
   }
   const indented = (text: string): string => text.replace(/\n/g, '\n     ');
   failures.forEach((test, i) => {
-    console.log(`\n  ${i + 1}) ${test.titlePath.join(' ')}:\n     ${indented(test.error?.stack ?? test.error?.message ?? 'failed')}`);
+    console.log(
+      `\n  ${i + 1}) ${test.titlePath.join(' ')}:\n     ${indented(test.error?.stack ?? test.error?.message ?? 'failed')}`,
+    );
   });
   if (results.error) console.log(`\n  suite error:\n     ${indented(results.error)}`);
   const count = (state: string): number => results.tests.filter((test) => test.state === state).length;

@@ -52,7 +52,11 @@ const PROFILES: Profile[] = [
   {
     label: 'untrusted',
     // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.
-    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
+    settings: {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+    },
     grep: '^untrusted workspace',
   },
   {
@@ -82,7 +86,12 @@ function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-async function runProfile(browser: Browser, profile: Profile, testsEntry: string, timeoutMs: number): Promise<ProfileOutcome> {
+async function runProfile(
+  browser: Browser,
+  profile: Profile,
+  testsEntry: string,
+  timeoutMs: number,
+): Promise<ProfileOutcome> {
   const started = Date.now();
   const label = `host-${profile.label}`;
   const server = await startCodeServer({
@@ -126,11 +135,16 @@ async function runProfile(browser: Browser, profile: Profile, testsEntry: string
     if (outcome !== 0) await screenshot(page, `${label}-suite-end`);
     const base = { label: profile.label, seconds: seconds(started) };
     if (!existsSync(resultsFile)) {
-      const why = outcome === 'timeout' ? `still running after ${timeoutMs / 1000} s, given up` : 'the extension host wrote no results (run() was never called or crashed first)';
+      const why =
+        outcome === 'timeout'
+          ? `still running after ${timeoutMs / 1000} s, given up`
+          : 'the extension host wrote no results (run() was never called or crashed first)';
       return { ...base, problem: `${why}; see ${server.logFile} and test-results/${label}-workbench.log` };
     }
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as HostTestResults;
-    return outcome === 'timeout' ? { ...base, results, problem: `still running after ${timeoutMs / 1000} s, given up` } : { ...base, results, exitCode: outcome };
+    return outcome === 'timeout'
+      ? { ...base, results, problem: `still running after ${timeoutMs / 1000} s, given up` }
+      : { ...base, results, exitCode: outcome };
   } finally {
     writeFileSync(join(testResultsDir, `${label}-workbench.log`), workbenchLog.join('\n'));
     await bridge.close();
@@ -158,12 +172,17 @@ async function main(): Promise<number> {
   const merged: HostTestResults = { tests: [] };
   const problems: string[] = [];
   for (const outcome of outcomes) {
-    console.log(`host: ${outcome.label} profile ran in ${outcome.seconds}${outcome.exitCode ? `, extension host test exit code ${outcome.exitCode}` : ''}`);
+    console.log(
+      `host: ${outcome.label} profile ran in ${outcome.seconds}${outcome.exitCode ? `, extension host test exit code ${outcome.exitCode}` : ''}`,
+    );
     if (outcome.problem) problems.push(`[${outcome.label}] ${outcome.problem}`);
     if (!outcome.results) continue;
-    merged.tests.push(...outcome.results.tests.map((t) => ({ ...t, titlePath: [`[${outcome.label}]`, ...t.titlePath] })));
+    merged.tests.push(
+      ...outcome.results.tests.map((t) => ({ ...t, titlePath: [`[${outcome.label}]`, ...t.titlePath] })),
+    );
     if (outcome.results.error) problems.push(`[${outcome.label}] ${outcome.results.error}`);
-    else if (outcome.exitCode !== 0 && outcome.results.tests.every((t) => t.state !== 'failed')) problems.push(`[${outcome.label}] run() failed (exit code ${outcome.exitCode}) with no failed test`);
+    else if (outcome.exitCode !== 0 && outcome.results.tests.every((t) => t.state !== 'failed'))
+      problems.push(`[${outcome.label}] run() failed (exit code ${outcome.exitCode}) with no failed test`);
   }
   if (problems.length) merged.error = problems.join('\n');
   console.log(`host: all profiles in ${seconds(started)}\n`);

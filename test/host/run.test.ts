@@ -3,7 +3,17 @@
 // the replacement is on the editor's undo stack.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { oneTaskPlan, readText, revertAndCloseAllEditors, rozetApi, runPlan, toolResults, useScriptedModels, writeText, type ScriptedModels } from './helpers';
+import {
+  oneTaskPlan,
+  readText,
+  revertAndCloseAllEditors,
+  rozetApi,
+  runPlan,
+  toolResults,
+  useScriptedModels,
+  writeText,
+  type ScriptedModels,
+} from './helpers';
 
 const TITLE = 'Write the greeting files';
 
@@ -17,14 +27,27 @@ describe('plan run', () => {
           match: TITLE,
           hasTools: true,
           steps: [
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'run/hello.txt', content: 'Hello from the worker\n' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'run/nested/deep/hi.md', content: '# hi\n' } }] },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'run/hello.txt', content: 'Hello from the worker\n' } }],
+            },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'run/nested/deep/hi.md', content: '# hi\n' } }],
+            },
             { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'run/greeting.txt' } }] },
-            { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'run/greeting.txt', content: 'new greeting\n' } }] },
+            {
+              kind: 'tools',
+              calls: [{ name: 'write_file', arguments: { path: 'run/greeting.txt', content: 'new greeting\n' } }],
+            },
             { kind: 'text', text: 'Wrote run/hello.txt, run/nested/deep/hi.md and run/greeting.txt.' },
           ],
         },
-        { match: 'Plan the greeting', hasTools: false, plan: oneTaskPlan(TITLE, ['run/hello.txt', 'run/greeting.txt']) },
+        {
+          match: 'Plan the greeting',
+          hasTools: false,
+          plan: oneTaskPlan(TITLE, ['run/hello.txt', 'run/greeting.txt']),
+        },
       ],
     });
   });
@@ -60,7 +83,9 @@ describe('plan run', () => {
   });
 
   it("the edit is on the editor's undo stack: Undo brings the old text back", async () => {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'run', 'greeting.txt'));
+    const document = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'run', 'greeting.txt'),
+    );
     assert.equal(document.getText(), 'new greeting\n');
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('undo');

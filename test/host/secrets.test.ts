@@ -23,7 +23,15 @@ describe('API key in SecretStorage', () => {
   let models: ScriptedModels;
   before(async function () {
     if (!hasUiBridge()) this.skip();
-    models = await useScriptedModels({ agent: [{ match: 'Plan with the key', hasTools: false, plan: { tasks: [{ id: 't1', title: 'Use the key', dependsOn: [], files: [] }] } }] });
+    models = await useScriptedModels({
+      agent: [
+        {
+          match: 'Plan with the key',
+          hasTools: false,
+          plan: { tasks: [{ id: 't1', title: 'Use the key', dependsOn: [], files: [] }] },
+        },
+      ],
+    });
   });
   after(async () => {
     await models?.dispose();
@@ -41,7 +49,10 @@ describe('API key in SecretStorage', () => {
     assert.equal(planned.source, 'llm', `fallback plan: ${planned.reason}`);
     const chat = models.server.requests.filter((r) => r.route === 'openai.chat');
     assert.ok(chat.length > 0);
-    assert.ok(chat.every((r) => r.headers.authorization === `Bearer ${KEY}`), 'a planner request went without the stored key');
+    assert.ok(
+      chat.every((r) => r.headers.authorization === `Bearer ${KEY}`),
+      'a planner request went without the stored key',
+    );
   });
 
   it('the key is in no file of the profile or the workspace', () => {
@@ -59,6 +70,9 @@ describe('API key in SecretStorage', () => {
     await (await rozetApi()).plan('Plan with the key');
     const chat = models.server.requests.slice(before).filter((r) => r.route === 'openai.chat');
     assert.ok(chat.length > 0);
-    assert.ok(chat.every((r) => r.headers.authorization !== `Bearer ${KEY}`), 'the cleared key was still sent');
+    assert.ok(
+      chat.every((r) => r.headers.authorization !== `Bearer ${KEY}`),
+      'the cleared key was still sent',
+    );
   });
 });

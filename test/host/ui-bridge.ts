@@ -21,7 +21,10 @@ async function perform(page: Page, action: UiAction): Promise<void> {
   if (action.action === 'clickViewButton') {
     // VS Code's host iframe, then the content frame (as test/e2e/support/workbench.ts).
     const view = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
-    await view.locator('vscode-button:not([disabled])', { hasText: new RegExp(`^\\s*${action.label}\\s*$`) }).first().click({ timeout: WAIT_MS });
+    await view
+      .locator('vscode-button:not([disabled])', { hasText: new RegExp(`^\\s*${action.label}\\s*$`) })
+      .first()
+      .click({ timeout: WAIT_MS });
     return;
   }
   const input = page.locator('.quick-input-widget input');

@@ -10,7 +10,11 @@ const TITLE = 'Write and run in the untrusted folder';
 describe('untrusted workspace', () => {
   let models: ScriptedModels;
   before(async () => {
-    assert.equal(vscode.workspace.isTrusted, false, 'this suite runs in the untrusted profile (see run-code-server.ts)');
+    assert.equal(
+      vscode.workspace.isTrusted,
+      false,
+      'this suite runs in the untrusted profile (see run-code-server.ts)',
+    );
     models = await useScriptedModels(
       {
         agent: [
@@ -19,7 +23,10 @@ describe('untrusted workspace', () => {
             hasTools: true,
             steps: [
               { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'README.md' } }] },
-              { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'untrusted.txt', content: 'should not exist' } }] },
+              {
+                kind: 'tools',
+                calls: [{ name: 'write_file', arguments: { path: 'untrusted.txt', content: 'should not exist' } }],
+              },
               { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran-in-untrusted' } }] },
               { kind: 'text', text: 'Refused twice.' },
             ],

@@ -19,7 +19,14 @@ const ALLOWED = [
   /^extension\/dist\/(extension|runtime|webview|cli)\.js$/,
   /^extension\/media\/(icon\.png|rozet\.svg)$/,
 ];
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/runtime.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/media/icon.png'];
+const REQUIRED = [
+  'extension/package.json',
+  'extension/dist/extension.js',
+  'extension/dist/runtime.js',
+  'extension/dist/webview.js',
+  'extension/dist/cli.js',
+  'extension/media/icon.png',
+];
 
 describe('the packaged .vsix', () => {
   let entries: Array<{ name: string; bytes: Buffer }>;
@@ -31,16 +38,30 @@ describe('the packaged .vsix', () => {
 
   it('ships only what .vscodeignore allows, and everything the extension needs', () => {
     const names = entries.map((e) => e.name);
-    assert.deepEqual(names.filter((n) => !ALLOWED.some((re) => re.test(n))), [], 'files .vscodeignore should keep out');
-    assert.deepEqual(REQUIRED.filter((n) => !names.includes(n)), [], 'files the extension needs');
+    assert.deepEqual(
+      names.filter((n) => !ALLOWED.some((re) => re.test(n))),
+      [],
+      'files .vscodeignore should keep out',
+    );
+    assert.deepEqual(
+      REQUIRED.filter((n) => !names.includes(n)),
+      [],
+      'files the extension needs',
+    );
   });
 
   it('holds no key, no key-shaped token, no test key and no .env file', () => {
     // Keys used anywhere in the tests must not have been packaged with them.
     const testKeys = new Set<string>();
     for (const dir of ['test/unit', 'test/support', 'test/host', 'test/e2e']) {
-      for (const name of fs.readdirSync(path.join(REPO, dir), { recursive: true }).map(String).filter((n) => n.endsWith('.ts'))) {
-        for (const m of fs.readFileSync(path.join(REPO, dir, name), 'utf8').matchAll(/sk-[A-Za-z0-9-]{16,}|AIza[0-9A-Za-z_-]{20,}/g)) testKeys.add(m[0]);
+      for (const name of fs
+        .readdirSync(path.join(REPO, dir), { recursive: true })
+        .map(String)
+        .filter((n) => n.endsWith('.ts'))) {
+        for (const m of fs
+          .readFileSync(path.join(REPO, dir, name), 'utf8')
+          .matchAll(/sk-[A-Za-z0-9-]{16,}|AIza[0-9A-Za-z_-]{20,}/g))
+          testKeys.add(m[0]);
       }
     }
     assert.ok(testKeys.size > 3, 'found the test keys to look for');
@@ -49,10 +70,13 @@ describe('the packaged .vsix', () => {
       assert.doesNotMatch(entry.name, /(^|\/)\.env/, `${entry.name} is a .env file`);
       if (entry.name.endsWith('.png')) continue;
       const text = entry.bytes.toString('utf8');
-      for (const key of testKeys) assert.ok(!text.includes(key), `${entry.name} contains the test key ${key.slice(0, 12)}…`);
+      for (const key of testKeys)
+        assert.ok(!text.includes(key), `${entry.name} contains the test key ${key.slice(0, 12)}…`);
       assert.equal(KEY_SHAPED.exec(text)?.[0], undefined, `${entry.name} contains a key-shaped token`);
       scanned++;
     }
-    console.log(`      vsix: ${entries.length} entries, ${scanned} text entries scanned, ${testKeys.size} test keys looked for, none found`);
+    console.log(
+      `      vsix: ${entries.length} entries, ${scanned} text entries scanned, ${testKeys.size} test keys looked for, none found`,
+    );
   });
 });

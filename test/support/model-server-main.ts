@@ -8,9 +8,15 @@ import { parseArgs } from 'node:util';
 import { startModelServer, type Scenario } from './model-server';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string' }, scenario: { type: 'string' }, fixtures: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, scenario: { type: 'string' }, fixtures: { type: 'string' } },
+  });
   const scenario = values.scenario ? (JSON.parse(readFileSync(values.scenario, 'utf8')) as Scenario) : undefined;
-  const server = await startModelServer({ port: values.port ? Number(values.port) : 0, scenario, fixturesDir: values.fixtures });
+  const server = await startModelServer({
+    port: values.port ? Number(values.port) : 0,
+    scenario,
+    fixturesDir: values.fixtures,
+  });
   process.stdout.write(`${server.url}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -95,7 +95,14 @@ export type Reply =
   | ({ kind: 'text'; text?: string; textFile?: string } & Answer & StreamShape)
   | ({ kind: 'tools'; calls: ScriptedToolCall[]; text?: string } & Answer & StreamShape)
   | ({ kind: 'fixture'; file: string; status?: number; headers?: Record<string, string> } & StreamShape)
-  | { kind: 'error'; status: number; body?: unknown; fixture?: string; headers?: Record<string, string>; headersDelayMs?: number }
+  | {
+      kind: 'error';
+      status: number;
+      body?: unknown;
+      fixture?: string;
+      headers?: Record<string, string>;
+      headersDelayMs?: number;
+    }
   | { kind: 'reset' };
 
 export interface AgentRule {
@@ -158,7 +165,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   let routeQueues: Map<Route, Reply[]>;
   const load = (s: Scenario) => {
     scenario = { ...s, models: s.models ?? ['scripted-model'], chat: [...(s.chat ?? [])], agent: s.agent ?? [] };
-    routeQueues = new Map(Object.entries(s.routes ?? {}).map(([route, replies]) => [route as Route, [...(replies ?? [])]]));
+    routeQueues = new Map(
+      Object.entries(s.routes ?? {}).map(([route, replies]) => [route as Route, [...(replies ?? [])]]),
+    );
   };
   load(options.scenario ?? {});
 
@@ -200,7 +209,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       return sendJson(res, 200, { ok: true });
     }
     const route = routeOf(req.method ?? 'GET', path);
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, route, headers: flatHeaders(req), body: parseBody(raw), at: Date.now() };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      route,
+      headers: flatHeaders(req),
+      body: parseBody(raw),
+      at: Date.now(),
+    };
     requests.push(recorded);
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -226,24 +242,41 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     if (reply.kind === 'reset') return void res.socket?.destroy();
     await sleep(reply.headersDelayMs ?? 0);
     if (reply.kind === 'error') {
-      const text = reply.fixture ? readFixture(fixturesDir, reply.fixture) : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? { error: { message: `scripted ${reply.status}`, code: reply.status } });
-      res.writeHead(reply.status, { 'content-type': looksJson(text) ? 'application/json' : 'text/plain', ...reply.headers });
+      const text = reply.fixture
+        ? readFixture(fixturesDir, reply.fixture)
+        : typeof reply.body === 'string'
+          ? reply.body
+          : JSON.stringify(reply.body ?? { error: { message: `scripted ${reply.status}`, code: reply.status } });
+      res.writeHead(reply.status, {
+        'content-type': looksJson(text) ? 'application/json' : 'text/plain',
+        ...reply.headers,
+      });
       return void res.end(text);
     }
     const wire = reply.kind === 'fixture' ? fixtureWire(fixturesDir, reply) : render(reply, route, body, fixturesDir);
-    res.writeHead(wire.status, { 'content-type': wire.contentType, 'cache-control': 'no-cache', ...(reply.kind === 'fixture' ? reply.headers : {}) });
+    res.writeHead(wire.status, {
+      'content-type': wire.contentType,
+      'cache-control': 'no-cache',
+      ...(reply.kind === 'fixture' ? reply.headers : {}),
+    });
     res.flushHeaders();
     let closed = false;
     res.on('close', () => (closed = true));
     await sleep(reply.firstTokenDelayMs ?? 0);
     const sse = wire.contentType === 'text/event-stream';
-    const events = [...(sse ? Array.from({ length: reply.comments ?? 0 }, () => ': OPENROUTER PROCESSING\n\n') : []), ...wire.events];
+    const events = [
+      ...(sse ? Array.from({ length: reply.comments ?? 0 }, () => ': OPENROUTER PROCESSING\n\n') : []),
+      ...wire.events,
+    ];
     for (let i = 0; i < events.length && !closed; i++) {
       if (reply.stall?.afterChunks === i) await sleep(reply.stall.ms);
       if (reply.cutAfterChunks === i) return void res.socket?.destroy();
       if (reply.streamError?.afterChunks === i) {
         const { message, code } = reply.streamError;
-        const event = route === 'ollama.chat' ? `${JSON.stringify({ error: message })}\n` : `data: ${JSON.stringify({ id: 'chatcmpl-scripted', object: 'chat.completion.chunk', error: { code: code ?? 502, message }, choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] })}\n\ndata: [DONE]\n\n`;
+        const event =
+          route === 'ollama.chat'
+            ? `${JSON.stringify({ error: message })}\n`
+            : `data: ${JSON.stringify({ id: 'chatcmpl-scripted', object: 'chat.completion.chunk', error: { code: code ?? 502, message }, choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] })}\n\ndata: [DONE]\n\n`;
         return void res.end(event);
       }
       if (i > 0) await sleep(reply.delayMs ?? 0);
@@ -297,20 +330,47 @@ interface Wire {
 }
 
 /** Renders a text/tools reply as the route's wire format, streamed or not as the request asked. */
-function render(reply: Extract<Reply, { kind: 'text' | 'tools' }>, route: Route, body: unknown, fixturesDir: string): Wire {
+function render(
+  reply: Extract<Reply, { kind: 'text' | 'tools' }>,
+  route: Route,
+  body: unknown,
+  fixturesDir: string,
+): Wire {
   const request = (body ?? {}) as { stream?: boolean; model?: string; stream_options?: { include_usage?: boolean } };
   const ollama = route === 'ollama.chat';
   // Ollama streams unless told not to; OpenAI only when asked.
   const stream = reply.stream ?? (ollama ? request.stream !== false : request.stream === true);
-  const text = reply.kind === 'text' ? (reply.textFile ? readFixture(fixturesDir, reply.textFile) : (reply.text ?? '')) : (reply.text ?? '');
-  const calls = (reply.kind === 'tools' ? reply.calls : []).map((c, i) => ({ id: c.id ?? `call_scripted_${i}`, name: c.name, args: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) }));
+  const text =
+    reply.kind === 'text'
+      ? reply.textFile
+        ? readFixture(fixturesDir, reply.textFile)
+        : (reply.text ?? '')
+      : (reply.text ?? '');
+  const calls = (reply.kind === 'tools' ? reply.calls : []).map((c, i) => ({
+    id: c.id ?? `call_scripted_${i}`,
+    name: c.name,
+    args: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+  }));
   const finish = reply.finishReason ?? (calls.length ? 'tool_calls' : 'stop');
-  const usage = reply.usage ?? { prompt: 10, completion: Math.max(1, Math.ceil((text.length + calls.reduce((n, c) => n + c.args.length, 0)) / 4)) };
+  const usage = reply.usage ?? {
+    prompt: 10,
+    completion: Math.max(1, Math.ceil((text.length + calls.reduce((n, c) => n + c.args.length, 0)) / 4)),
+  };
   const model = reply.model ?? request.model ?? 'scripted-model';
   const pieces = Math.max(1, reply.chunks ?? 3);
   return ollama
     ? renderOllama({ text, reasoning: reply.reasoning, calls, finish, usage, model, stream, pieces })
-    : renderOpenAI({ text, reasoning: reply.reasoning, calls, finish, usage, model, stream, pieces, includeUsage: request.stream_options?.include_usage === true });
+    : renderOpenAI({
+        text,
+        reasoning: reply.reasoning,
+        calls,
+        finish,
+        usage,
+        model,
+        stream,
+        pieces,
+        includeUsage: request.stream_options?.include_usage === true,
+      });
 }
 
 interface Rendering {
@@ -326,24 +386,51 @@ interface Rendering {
 
 function renderOpenAI(r: Rendering & { includeUsage: boolean }): Wire {
   const base = { id: 'chatcmpl-scripted', created: Math.floor(Date.now() / 1000), model: r.model };
-  const usage = { prompt_tokens: r.usage.prompt, completion_tokens: r.usage.completion, total_tokens: r.usage.prompt + r.usage.completion };
+  const usage = {
+    prompt_tokens: r.usage.prompt,
+    completion_tokens: r.usage.completion,
+    total_tokens: r.usage.prompt + r.usage.completion,
+  };
   if (!r.stream) {
     const message = {
       role: 'assistant',
       content: r.text || (r.calls.length ? null : ''),
       ...(r.reasoning ? { reasoning_content: r.reasoning } : {}),
-      ...(r.calls.length ? { tool_calls: r.calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) } : {}),
+      ...(r.calls.length
+        ? {
+            tool_calls: r.calls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: c.args },
+            })),
+          }
+        : {}),
     };
-    return { status: 200, contentType: 'application/json', events: [JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: r.finish }], usage })] };
+    return {
+      status: 200,
+      contentType: 'application/json',
+      events: [
+        JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          choices: [{ index: 0, message, finish_reason: r.finish }],
+          usage,
+        }),
+      ],
+    };
   }
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
   const delta = (d: Record<string, unknown>) => chunk([{ index: 0, delta: d, finish_reason: null }]);
   const events = [delta({ role: 'assistant', content: '' })];
   for (const piece of split(r.reasoning ?? '', r.pieces)) events.push(delta({ reasoning_content: piece }));
   for (const piece of split(r.text, r.pieces)) events.push(delta({ content: piece }));
   r.calls.forEach((c, index) => {
-    events.push(delta({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
-    for (const piece of split(c.args, r.pieces)) events.push(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    events.push(
+      delta({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }),
+    );
+    for (const piece of split(c.args, r.pieces))
+      events.push(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   events.push(chunk([{ index: 0, delta: {}, finish_reason: r.finish }]));
   if (r.includeUsage) events.push(chunk([], { usage }));
@@ -352,11 +439,25 @@ function renderOpenAI(r: Rendering & { includeUsage: boolean }): Wire {
 }
 
 function renderOllama(r: Rendering): Wire {
-  const line = (message: Record<string, unknown>, extra: Record<string, unknown> = { done: false }) => `${JSON.stringify({ model: r.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '', ...message }, ...extra })}\n`;
+  const line = (message: Record<string, unknown>, extra: Record<string, unknown> = { done: false }) =>
+    `${JSON.stringify({ model: r.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '', ...message }, ...extra })}\n`;
   const toolCalls = r.calls.map((c) => ({ id: c.id, function: { name: c.name, arguments: parseObject(c.args) } }));
-  const final = { done: true, done_reason: r.finish === 'length' ? 'length' : 'stop', total_duration: 1_000_000, load_duration: 1000, prompt_eval_count: r.usage.prompt, prompt_eval_duration: 1000, eval_count: r.usage.completion, eval_duration: 1000 };
+  const final = {
+    done: true,
+    done_reason: r.finish === 'length' ? 'length' : 'stop',
+    total_duration: 1_000_000,
+    load_duration: 1000,
+    prompt_eval_count: r.usage.prompt,
+    prompt_eval_duration: 1000,
+    eval_count: r.usage.completion,
+    eval_duration: 1000,
+  };
   if (!r.stream) {
-    const message = { content: r.text, ...(r.reasoning ? { thinking: r.reasoning } : {}), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+    const message = {
+      content: r.text,
+      ...(r.reasoning ? { thinking: r.reasoning } : {}),
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+    };
     return { status: 200, contentType: 'application/json', events: [line(message, final).trimEnd()] };
   }
   const events: string[] = [];
@@ -374,13 +475,31 @@ function fixtureWire(fixturesDir: string, reply: Extract<Reply, { kind: 'fixture
   const status = reply.status ?? Number(/-(\d{3})-/.exec(name)?.[1] ?? 200);
   if (name.endsWith('.chunks.txt')) {
     const lines = text.split('\n').filter((l) => l.trim());
-    return { status, contentType: 'text/event-stream', events: [...lines.map((l) => `data: ${l}\n\n`), 'data: [DONE]\n\n'] };
+    return {
+      status,
+      contentType: 'text/event-stream',
+      events: [...lines.map((l) => `data: ${l}\n\n`), 'data: [DONE]\n\n'],
+    };
   }
   if (name.endsWith('.ndjson')) {
-    return { status, contentType: 'application/x-ndjson', events: text.split('\n').filter((l) => l.trim()).map((l) => `${l}\n`) };
+    return {
+      status,
+      contentType: 'application/x-ndjson',
+      events: text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => `${l}\n`),
+    };
   }
   if (/^(data:|:)/.test(text.trimStart())) {
-    return { status, contentType: 'text/event-stream', events: text.split(/\n\n+/).filter((e) => e.trim()).map((e) => `${e.trim()}\n\n`) };
+    return {
+      status,
+      contentType: 'text/event-stream',
+      events: text
+        .split(/\n\n+/)
+        .filter((e) => e.trim())
+        .map((e) => `${e.trim()}\n\n`),
+    };
   }
   return { status, contentType: looksJson(text) ? 'application/json' : 'text/plain', events: [text] };
 }
@@ -393,7 +512,9 @@ function agentReply(rules: AgentRule[], body: unknown): Reply | undefined {
     .map((m) => contentText(m.content))
     .join('\n');
   const hasTools = (request.tools?.length ?? 0) > 0;
-  const rule = rules.find((r) => (r.match === undefined || prompt.includes(r.match)) && (r.hasTools === undefined || r.hasTools === hasTools));
+  const rule = rules.find(
+    (r) => (r.match === undefined || prompt.includes(r.match)) && (r.hasTools === undefined || r.hasTools === hasTools),
+  );
   if (!rule) return undefined;
   if (rule.plan !== undefined) return { kind: 'text', text: JSON.stringify(rule.plan) };
   const steps = rule.steps ?? [];
@@ -403,7 +524,8 @@ function agentReply(rules: AgentRule[], body: unknown): Reply | undefined {
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String(p.text) : '')).join('');
+  if (Array.isArray(content))
+    return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String(p.text) : '')).join('');
   return '';
 }
 
@@ -412,19 +534,42 @@ function models(entries: ModelEntry[]): Array<{ id: string; tools?: boolean }> {
 }
 
 function openAIModel(m: { id: string; tools?: boolean }) {
-  return { id: m.id, object: 'model', created: 1_700_000_000, owned_by: 'scripted', ...(m.tools === undefined ? {} : { supported_parameters: m.tools ? ['tools', 'tool_choice', 'temperature'] : ['temperature'] }) };
+  return {
+    id: m.id,
+    object: 'model',
+    created: 1_700_000_000,
+    owned_by: 'scripted',
+    ...(m.tools === undefined
+      ? {}
+      : { supported_parameters: m.tools ? ['tools', 'tool_choice', 'temperature'] : ['temperature'] }),
+  };
 }
 
 function ollamaTag(m: { id: string }) {
-  return { name: m.id, model: m.id, modified_at: '2025-01-01T00:00:00Z', size: 1_000_000, digest: 'sha256:scripted', details: { format: 'gguf', family: 'scripted', parameter_size: '1B', quantization_level: 'Q4_K_M' } };
+  return {
+    name: m.id,
+    model: m.id,
+    modified_at: '2025-01-01T00:00:00Z',
+    size: 1_000_000,
+    digest: 'sha256:scripted',
+    details: { format: 'gguf', family: 'scripted', parameter_size: '1B', quantization_level: 'Q4_K_M' },
+  };
 }
 
 function showModel(res: ServerResponse, entries: ModelEntry[], body: unknown): void {
-  const name = (body as { model?: string; name?: string } | undefined)?.model ?? (body as { name?: string } | undefined)?.name;
+  const name =
+    (body as { model?: string; name?: string } | undefined)?.model ?? (body as { name?: string } | undefined)?.name;
   const found = models(entries).find((m) => m.id === name);
   if (!found) return sendJson(res, 404, { error: `model '${name}' not found` });
   const capabilities = found.tools === undefined ? undefined : found.tools ? ['completion', 'tools'] : ['completion'];
-  sendJson(res, 200, { modelfile: '', parameters: '', template: '', details: ollamaTag(found).details, model_info: {}, ...(capabilities ? { capabilities } : {}) });
+  sendJson(res, 200, {
+    modelfile: '',
+    parameters: '',
+    template: '',
+    details: ollamaTag(found).details,
+    model_info: {},
+    ...(capabilities ? { capabilities } : {}),
+  });
 }
 
 function split(text: string, pieces: number): string[] {

@@ -3,11 +3,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileLocks } from '../../src/core/file-locks';
-import { NodeShell } from '../../src/core/node-shell';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import type { ToolContext, ToolPolicy } from '../../src/core/tools';
-import type { ApprovalRequest, Approver } from '../../src/core/workspace';
+import { FileLocks } from '../../src/core/run/file-locks';
+import { NodeShell } from '../../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import type { ToolContext, ToolPolicy } from '../../src/core/tools/tools';
+import type { ApprovalRequest, Approver } from '../../src/core/workspace/workspace';
 
 export function tempDir(prefix = 'rozet-'): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));

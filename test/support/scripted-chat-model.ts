@@ -1,12 +1,20 @@
 // A ChatModel for core unit tests: each call is answered by a script step. It streams
 // the answer in fragments (so idle timers and deltas are exercised), waits the step's
 // delay between fragments, and honours the AbortSignal like a real provider.
-import { sleep } from '../../src/core/model-call';
-import { type ChatModel, type ChatRequest, type ChatResponse, type ModelCapabilities, type ToolCall } from '../../src/core/chat';
+import { sleep } from '../../src/core/model/model-call';
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  type ModelCapabilities,
+  type ToolCall,
+} from '../../src/core/model/chat';
 
 export interface ScriptStep {
   content?: string;
-  toolCalls?: Array<Omit<Partial<ToolCall>, 'arguments'> & { name: string; arguments: string | Record<string, unknown> }>;
+  toolCalls?: Array<
+    Omit<Partial<ToolCall>, 'arguments'> & { name: string; arguments: string | Record<string, unknown> }
+  >;
   finishReason?: ChatResponse['finishReason'];
   /** Milliseconds before the first fragment. */
   delayMs?: number;
@@ -31,7 +39,13 @@ export class ScriptedChatModel implements ChatModel {
     readonly model = 'scripted',
     capabilities: Partial<ModelCapabilities> = {},
   ) {
-    this.capabilities = { nativeTools: true, streaming: true, parallelSlots: 64, contextTokens: 32768, ...capabilities };
+    this.capabilities = {
+      nativeTools: true,
+      streaming: true,
+      parallelSlots: 64,
+      contextTokens: 32768,
+      ...capabilities,
+    };
   }
 
   get callCount(): number {
@@ -41,7 +55,9 @@ export class ScriptedChatModel implements ChatModel {
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const call = this.calls++;
     this.requests.push({ ...request, messages: request.messages.map((m) => ({ ...m })) });
-    const step = Array.isArray(this.script) ? this.script[Math.min(call, this.script.length - 1)] : await this.script(request, call);
+    const step = Array.isArray(this.script)
+      ? this.script[Math.min(call, this.script.length - 1)]
+      : await this.script(request, call);
     if (!step) throw new Error(`script has no step for call ${call}`);
     await sleep(step.delayMs ?? 0, request.signal);
     if (step.error) throw step.error;

@@ -5,13 +5,27 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeShell } from '../../src/core/node-shell';
-import { runTool, type ToolContext } from '../../src/core/tools';
+import { NodeShell } from '../../src/core/workspace/node-shell';
+import { runTool, type ToolContext } from '../../src/core/tools/tools';
 import { RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { goneWithin } from '../support/processes';
 import { Tally } from '../support/tally';
 
-const ALLOWLIST = ['ls', 'git status', 'git log', 'git diff', 'npm test', 'find', 'cat', 'echo', 'grep', 'rg', 'tar', 'sed', 'node --version'];
+const ALLOWLIST = [
+  'ls',
+  'git status',
+  'git log',
+  'git diff',
+  'npm test',
+  'find',
+  'cat',
+  'echo',
+  'grep',
+  'rg',
+  'tar',
+  'sed',
+  'node --version',
+];
 const PREFIXES = ['ls', 'git status', 'npm test', 'echo hi', 'cat README.md', 'find .', 'grep -r x .'];
 
 /** What a hostile tail appends to an allowed prefix; each would create PWNED if it ran. */
@@ -100,7 +114,11 @@ describe('adversarial: commands', function () {
     root = tempDir('rozet-cmd-');
     fs.writeFileSync(path.join(root, 'README.md'), 'a\n');
     approver = new RecordingApprover(false);
-    ctx = toolContext(root, { approver, policy: { bashApproval: 'allowlist', allowlist: ALLOWLIST, writeApproval: 'auto' }, bashTimeoutMs: 2000 });
+    ctx = toolContext(root, {
+      approver,
+      policy: { bashApproval: 'allowlist', allowlist: ALLOWLIST, writeApproval: 'auto' },
+      bashTimeoutMs: 2000,
+    });
   });
   afterEach(() => removeDir(root));
 
@@ -130,7 +148,22 @@ describe('adversarial: commands', function () {
   });
 
   it('a malformed allowlist fails closed: every command asks', async () => {
-    const malformed: unknown[] = ['ls', [''], ['  '], [42], [null], ['ls', 7], ['ls; touch PWNED'], ['ls > x'], ['$(id)'], ['ls\ntouch PWNED'], { 0: 'ls' }, null, 'ls,cat', [['ls']]];
+    const malformed: unknown[] = [
+      'ls',
+      [''],
+      ['  '],
+      [42],
+      [null],
+      ['ls', 7],
+      ['ls; touch PWNED'],
+      ['ls > x'],
+      ['$(id)'],
+      ['ls\ntouch PWNED'],
+      { 0: 'ls' },
+      null,
+      'ls,cat',
+      [['ls']],
+    ];
     for (const allowlist of malformed) {
       const context = { ...ctx, policy: { ...ctx.policy, allowlist } };
       await notAutoRun('ls', context);
@@ -163,7 +196,10 @@ describe('adversarial: commands', function () {
     const rss = process.memoryUsage().rss;
     const gib = 1024 ** 3;
     // A 1 GiB stream of "y\n", as `yes` prints, ending with a marker; a 20 s timeout is a backstop.
-    const result = await shell.run(`yes | head -c ${gib}; echo END-MARKER`, { timeoutMs: 20_000, maxOutputBytes: 64 * 1024 });
+    const result = await shell.run(`yes | head -c ${gib}; echo END-MARKER`, {
+      timeoutMs: 20_000,
+      maxOutputBytes: 64 * 1024,
+    });
     assert.equal(result.timedOut, false, 'finished before the backstop');
     assert.equal(result.truncated, true);
     assert.ok(result.output.length < 70 * 1024, `output kept under the cap: ${result.output.length}`);

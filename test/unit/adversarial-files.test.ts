@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runTool, type ToolContext } from '../../src/core/tools';
+import { runTool, type ToolContext } from '../../src/core/tools/tools';
 import { removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
 
@@ -22,19 +22,60 @@ interface EncodingCase {
 const ascii = (text: string) => Buffer.from(text, 'latin1');
 // GBK for "中文注释" (D6D0 CEC4 D7A2 CACD): not valid UTF-8, so the file is kept byte for byte.
 const GBK_COMMENT = Buffer.from([0xd6, 0xd0, 0xce, 0xc4, 0xd7, 0xa2, 0xca, 0xcd]);
-const gbk = (text: string) => Buffer.concat(text.split('中文').flatMap((part, i) => (i ? [GBK_COMMENT, ascii(part)] : [ascii(part)])));
+const gbk = (text: string) =>
+  Buffer.concat(text.split('中文').flatMap((part, i) => (i ? [GBK_COMMENT, ascii(part)] : [ascii(part)])));
 const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 
 const CASES: EncodingCase[] = [
   { name: 'GBK', encode: gbk, before: '// 中文\nint OLD = 1; // 中文\n', after: '// 中文\nint NEW = 1; // 中文\n' },
-  { name: 'Latin-1', encode: (t) => Buffer.from(t, 'latin1'), before: 'café = "OLD"\r\nnaïve\n', after: 'café = "NEW"\r\nnaïve\n' },
-  { name: 'UTF-16 LE with BOM', encode: (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]), before: 'Ünïcode OLD 😀\r\nline 2\r\n', after: 'Ünïcode NEW 😀\r\nline 2\r\n' },
-  { name: 'UTF-16 BE with BOM', encode: (t) => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(t)]), before: 'x OLD y\n€\n', after: 'x NEW y\n€\n' },
-  { name: 'UTF-8 with BOM', encode: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]), before: 'ä OLD\nb\n', after: 'ä NEW\nb\n' },
-  { name: 'UTF-8 BOM + CRLF', encode: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]), before: 'a\r\nOLD\r\nc\r\n', after: 'a\r\nNEW\r\nc\r\n' },
-  { name: 'CRLF', encode: (t) => Buffer.from(t, 'utf8'), before: 'one\r\ntwo OLD\r\nthree\r\n', after: 'one\r\ntwo NEW\r\nthree\r\n' },
-  { name: 'mixed endings', encode: (t) => Buffer.from(t, 'utf8'), before: 'a\r\nb\nOLD\rc\r\n', after: 'a\r\nb\nNEW\rc\r\n' },
-  { name: 'no final newline, trailing spaces', encode: (t) => Buffer.from(t, 'utf8'), before: 'x  \n\tOLD   ', after: 'x  \n\tNEW   ' },
+  {
+    name: 'Latin-1',
+    encode: (t) => Buffer.from(t, 'latin1'),
+    before: 'café = "OLD"\r\nnaïve\n',
+    after: 'café = "NEW"\r\nnaïve\n',
+  },
+  {
+    name: 'UTF-16 LE with BOM',
+    encode: (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]),
+    before: 'Ünïcode OLD 😀\r\nline 2\r\n',
+    after: 'Ünïcode NEW 😀\r\nline 2\r\n',
+  },
+  {
+    name: 'UTF-16 BE with BOM',
+    encode: (t) => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(t)]),
+    before: 'x OLD y\n€\n',
+    after: 'x NEW y\n€\n',
+  },
+  {
+    name: 'UTF-8 with BOM',
+    encode: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]),
+    before: 'ä OLD\nb\n',
+    after: 'ä NEW\nb\n',
+  },
+  {
+    name: 'UTF-8 BOM + CRLF',
+    encode: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]),
+    before: 'a\r\nOLD\r\nc\r\n',
+    after: 'a\r\nNEW\r\nc\r\n',
+  },
+  {
+    name: 'CRLF',
+    encode: (t) => Buffer.from(t, 'utf8'),
+    before: 'one\r\ntwo OLD\r\nthree\r\n',
+    after: 'one\r\ntwo NEW\r\nthree\r\n',
+  },
+  {
+    name: 'mixed endings',
+    encode: (t) => Buffer.from(t, 'utf8'),
+    before: 'a\r\nb\nOLD\rc\r\n',
+    after: 'a\r\nb\nNEW\rc\r\n',
+  },
+  {
+    name: 'no final newline, trailing spaces',
+    encode: (t) => Buffer.from(t, 'utf8'),
+    before: 'x  \n\tOLD   ',
+    after: 'x  \n\tNEW   ',
+  },
 ];
 
 describe('adversarial: files', function () {
@@ -115,7 +156,11 @@ describe('adversarial: files', function () {
       assert.match(read.output, /file truncated/);
       assert.ok(read.output.length < 300 * 1024, `${read.output.length} chars returned`);
       assert.ok(grew < 40 && (process.memoryUsage().heapUsed - heap) / MiB < 40, `memory grew ${grew.toFixed(0)} MiB`);
-      const replaced = await runTool('replace_in_file', { path: 'huge.log', old_string: 'OLD', new_string: 'NEW', replace_all: true }, ctx);
+      const replaced = await runTool(
+        'replace_in_file',
+        { path: 'huge.log', old_string: 'OLD', new_string: 'NEW', replace_all: true },
+        ctx,
+      );
       assert.equal(replaced.ok, false);
       assert.match(replaced.output, /too large to edit in place; nothing was changed/);
       assert.equal(fs.statSync(file('huge.log')).size, 100 * MiB);
@@ -137,7 +182,12 @@ describe('adversarial: files', function () {
   });
 
   describe('binary files', () => {
-    const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d4944415478da63fcffff3f0300050001ff' + 'a5f645400000000049454e44ae426082', 'hex');
+    const PNG = Buffer.from(
+      '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+        '1f15c4890000000d4944415478da63fcffff3f0300050001ff' +
+        'a5f645400000000049454e44ae426082',
+      'hex',
+    );
     const BINARIES: Array<[string, Buffer]> = [
       ['image.png', PNG],
       ['nul.txt', Buffer.from('text\u0000more text', 'latin1')],

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { confineToRoot, normaliseRelative } from '../../src/core/path-confinement';
-import { isProtectedPath } from '../../src/core/protected-paths';
-import { runTool, type ToolContext } from '../../src/core/tools';
-import { ToolError } from '../../src/core/workspace';
+import { confineToRoot, normaliseRelative } from '../../src/core/workspace/path-confinement';
+import { isProtectedPath } from '../../src/core/tools/protected-paths';
+import { runTool, type ToolContext } from '../../src/core/tools/tools';
+import { ToolError } from '../../src/core/workspace/workspace';
 import { RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
 
@@ -127,10 +127,27 @@ describe('adversarial: path escapes', function () {
     fs.symlinkSync('out', path.join(root, 'chain'));
     fs.mkdirSync(path.join(root, 'inner'));
     fs.symlinkSync('../out', path.join(root, 'inner', 'up'));
-    for (const p of ['out/secret.txt', 'out/new.txt', 'out/deeper/new.txt', 'out', 'leak.txt', 'dangling.txt', 'dangling-dir/x.txt', 'chain/secret.txt', 'chain/new.txt', 'inner/up/secret.txt', './inner/../out/secret.txt', 'OUT/secret.txt'.toLowerCase()]) {
+    for (const p of [
+      'out/secret.txt',
+      'out/new.txt',
+      'out/deeper/new.txt',
+      'out',
+      'leak.txt',
+      'dangling.txt',
+      'dangling-dir/x.txt',
+      'chain/secret.txt',
+      'chain/new.txt',
+      'inner/up/secret.txt',
+      './inner/../out/secret.txt',
+      'OUT/secret.txt'.toLowerCase(),
+    ]) {
       await refusedByEveryTool(p);
     }
-    assert.equal(fs.existsSync(path.join(outside, 'not-yet.txt')), false, 'the dangling link was not followed to create its target');
+    assert.equal(
+      fs.existsSync(path.join(outside, 'not-yet.txt')),
+      false,
+      'the dangling link was not followed to create its target',
+    );
   });
 
   it('lists no link leading out, and list_files of the root does not descend into one', async () => {
@@ -144,7 +161,21 @@ describe('adversarial: path escapes', function () {
   });
 
   it('still accepts ordinary and odd-but-inside names (no false refusals)', async () => {
-    for (const p of ['a.txt', './b.txt', 'dir/c.txt', 'x/../d.txt', `${root}/e.txt`, 'dir\\f.txt', '..foo.txt', 'foo..bar.txt', '%252e%252e.txt', '．．/g.txt', 'sp ace/h.txt', 'ünïcödé.txt', '-rf.txt']) {
+    for (const p of [
+      'a.txt',
+      './b.txt',
+      'dir/c.txt',
+      'x/../d.txt',
+      `${root}/e.txt`,
+      'dir\\f.txt',
+      '..foo.txt',
+      'foo..bar.txt',
+      '%252e%252e.txt',
+      '．．/g.txt',
+      'sp ace/h.txt',
+      'ünïcödé.txt',
+      '-rf.txt',
+    ]) {
       const result = await runTool('write_file', { path: p, content: 'ok' }, ctx);
       assert.equal(result.ok, true, `${p}: ${result.output}`);
     }
@@ -281,7 +312,17 @@ describe('adversarial: protected paths ask even under auto', function () {
   });
 
   it('does not flag ordinary paths that only look similar', () => {
-    for (const p of ['src/env.ts', 'vscode/settings.json', '.github/ISSUE_TEMPLATE.md', 'docs/git.md', 'environment.ts', 'src/.gitkeep', '.gitignore', '.github/dependabot.yml', 'code-workspace.md']) {
+    for (const p of [
+      'src/env.ts',
+      'vscode/settings.json',
+      '.github/ISSUE_TEMPLATE.md',
+      'docs/git.md',
+      'environment.ts',
+      'src/.gitkeep',
+      '.gitignore',
+      '.github/dependabot.yml',
+      'code-workspace.md',
+    ]) {
       assert.equal(isProtectedPath(p), false, p);
     }
   });

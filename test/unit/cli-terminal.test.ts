@@ -6,9 +6,13 @@ import { CliApprover } from '../../src/cli/approver';
 import { Output, type CliIo } from '../../src/cli/io';
 import { createPrinter } from '../../src/cli/printers';
 import { Prompter } from '../../src/cli/prompt';
-import type { RunEvent, RunSummary } from '../../src/core/events';
+import type { RunEvent, RunSummary } from '../../src/core/run/events';
 
-function fakeIo(options: { tty: boolean; env?: Record<string, string>; input?: string }): { io: CliIo; stdout: () => string; stderr: () => string } {
+function fakeIo(options: { tty: boolean; env?: Record<string, string>; input?: string }): {
+  io: CliIo;
+  stdout: () => string;
+  stderr: () => string;
+} {
   const make = () => Object.assign(new PassThrough(), { isTTY: options.tty, columns: 80 });
   const stdout = make();
   const stderr = make();
@@ -18,13 +22,33 @@ function fakeIo(options: { tty: boolean; env?: Record<string, string>; input?: s
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = { stdout, stderr, stdin, env: options.env ?? {}, cwd: '/', interrupt: () => undefined, onInterrupt: () => () => undefined };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdin,
+    env: options.env ?? {},
+    cwd: '/',
+    interrupt: () => undefined,
+    onInterrupt: () => () => undefined,
+  };
   return { io, stdout: () => out, stderr: () => err };
 }
 
-const PLAN = { tasks: [{ id: 't1', title: 'Write hello.py', description: '', dependsOn: [], files: [] }, { id: 't2', title: 'Test it', description: '', dependsOn: ['t1'], files: [] }] };
+const PLAN = {
+  tasks: [
+    { id: 't1', title: 'Write hello.py', description: '', dependsOn: [], files: [] },
+    { id: 't2', title: 'Test it', description: '', dependsOn: ['t1'], files: [] },
+  ],
+};
 const base = { runId: 'r', at: 1000 };
-const SUMMARY: RunSummary = { outcome: 'succeeded', tasks: [], filesChanged: ['hello.py'], commandsRun: [], usage: { promptTokens: 1, completionTokens: 1 }, wallMs: 1200 };
+const SUMMARY: RunSummary = {
+  outcome: 'succeeded',
+  tasks: [],
+  filesChanged: ['hello.py'],
+  commandsRun: [],
+  usage: { promptTokens: 1, completionTokens: 1 },
+  wallMs: 1200,
+};
 const EVENTS: RunEvent[] = [
   { ...base, type: 'plan.started', plan: PLAN, source: 'llm' },
   { ...base, type: 'task.started', taskId: 't1', model: 'm', attempt: 1 },
@@ -63,7 +87,15 @@ describe('CLI terminal output and approvals', () => {
   });
 
   it('a retried model call is a line of its own in plain mode and an event in --json', () => {
-    const retrying: RunEvent = { ...base, at: 1500, type: 'task.retrying', taskId: 't1', attempt: 1, delayMs: 5000, reason: 'The provider answered 500.' };
+    const retrying: RunEvent = {
+      ...base,
+      at: 1500,
+      type: 'task.retrying',
+      taskId: 't1',
+      attempt: 1,
+      delayMs: 5000,
+      reason: 'The provider answered 500.',
+    };
     const events = [...EVENTS.slice(0, 2), retrying, ...EVENTS.slice(2)];
     const piped = fakeIo({ tty: false });
     const plain = createPrinter(new Output(piped.io), false);
@@ -73,7 +105,12 @@ describe('CLI terminal output and approvals', () => {
     const json = fakeIo({ tty: false });
     const printer = createPrinter(new Output(json.io), true);
     events.forEach((e) => printer.event(e));
-    assert.ok(json.stdout().split('\n').some((l) => l !== '' && (JSON.parse(l) as RunEvent).type === 'task.retrying'));
+    assert.ok(
+      json
+        .stdout()
+        .split('\n')
+        .some((l) => l !== '' && (JSON.parse(l) as RunEvent).type === 'task.retrying'),
+    );
   });
 
   it('asks y/n/a on stderr: yes once, always (remembered for a write), no', async () => {
@@ -87,14 +124,25 @@ describe('CLI terminal output and approvals', () => {
     assert.deepEqual(await approver.approve(write), { approved: true }, 'always: not asked again');
     assert.equal((await approver.approve(command)).approved, false);
     prompter.close();
-    assert.match(stderr(), /\[t1\] wants to run `npm test` \(not on the allowlist\)\.\nAllow\? \[y\]es \/ \[n\]o \/ \[a\]lways: /);
+    assert.match(
+      stderr(),
+      /\[t1\] wants to run `npm test` \(not on the allowlist\)\.\nAllow\? \[y\]es \/ \[n\]o \/ \[a\]lways: /,
+    );
     assert.equal(stderr().match(/wants to write \.env/g)?.length, 1);
   });
 
   it('without a terminal: refuses with the switches that would allow it; --yes approves', async () => {
-    const refused = await new CliApprover('refuse').approve({ kind: 'command', taskId: 't1', subject: 'ls', reason: 'r' });
+    const refused = await new CliApprover('refuse').approve({
+      kind: 'command',
+      taskId: 't1',
+      subject: 'ls',
+      reason: 'r',
+    });
     assert.equal(refused.approved, false);
     assert.match(refused.message ?? '', /--yes.*ROZET_BASH_APPROVAL/);
-    assert.equal((await new CliApprover('yes').approve({ kind: 'write', taskId: 't1', subject: '.env', reason: 'r' })).approved, true);
+    assert.equal(
+      (await new CliApprover('yes').approve({ kind: 'write', taskId: 't1', subject: '.env', reason: 'r' })).approved,
+      true,
+    );
   });
 });

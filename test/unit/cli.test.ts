@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
 import type { CliIo } from '../../src/cli/io';
-import type { RunEvent } from '../../src/core/events';
+import type { RunEvent } from '../../src/core/run/events';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
 
@@ -22,24 +22,56 @@ const REPO = path.resolve(__dirname, '..', '..');
 const KEY = 'sk-cli-test-key-0123456789abcdefghijkl';
 
 const HELLO = { id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] };
-const README = { id: 't2', title: 'Write the readme', description: 'Describe hello.py', dependsOn: ['t1'], files: ['README.md'] };
+const README = {
+  id: 't2',
+  title: 'Write the readme',
+  description: 'Describe hello.py',
+  dependsOn: ['t1'],
+  files: ['README.md'],
+};
 
 function writes(file: string, content: string, answer = `Wrote ${file}.`) {
-  return [{ kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: file, content } }] }, { kind: 'text' as const, text: answer }];
+  return [
+    { kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: file, content } }] },
+    { kind: 'text' as const, text: answer },
+  ];
 }
 
 const SCENARIO: Scenario = {
-  models: [{ id: 'planner', tools: true }, { id: 'worker', tools: true }],
+  models: [
+    { id: 'planner', tools: true },
+    { id: 'worker', tools: true },
+  ],
   agent: [
     // The readme task's prompt quotes its dependency "Write hello.py", so it must match first.
     { match: 'Write the readme', hasTools: true, steps: writes('README.md', '# hello\n') },
     { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
-    { match: 'Break things', hasTools: true, steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }] },
-    { match: 'Run a command', hasTools: true, steps: [{ kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] }, { kind: 'text', text: 'Tried it.' }] },
+    {
+      match: 'Break things',
+      hasTools: true,
+      steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }],
+    },
+    {
+      match: 'Run a command',
+      hasTools: true,
+      steps: [
+        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] },
+        { kind: 'text', text: 'Tried it.' },
+      ],
+    },
     { match: 'Leak the key', hasTools: true, steps: [{ kind: 'text', text: `The key is ${KEY}` }] },
     { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'late', firstTokenDelayMs: 10_000 }] },
     { match: 'two files', hasTools: false, plan: { tasks: [HELLO, README] } },
-    { match: 'break', hasTools: false, plan: { tasks: [{ ...HELLO, id: 't1', title: 'Break things', files: [] }, { ...README, dependsOn: ['t1'] }] } },
+    {
+      match: 'break',
+      hasTools: false,
+      plan: {
+        tasks: [
+          { ...HELLO, id: 't1', title: 'Break things', files: [] },
+          { ...README, dependsOn: ['t1'] },
+        ],
+      },
+    },
     { match: 'command', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Run a command', files: [] }] } },
     { match: 'leak', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Leak the key', files: [] }] } },
     { match: 'slow', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Be slow', files: ['slow.txt'] }] } },
@@ -163,15 +195,36 @@ describe('rozet CLI', function () {
     it('--json prints one run event per line, from plan.started to plan.finished', async () => {
       const r = await cli(['run', '--json', '-w', root, 'make a hello script'], env);
       assert.equal(r.code, 0, r.stderr);
-      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+      const events = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as RunEvent);
       assert.equal(events[0].type, 'plan.started');
       assert.equal(events.at(-1)?.type, 'plan.finished');
-      assert.ok(events.some((e) => e.type === 'task.toolResult' && e.record.name === 'write_file'), 'a write_file result event');
-      assert.ok(events.some((e) => e.type === 'task.succeeded' && e.taskId === 't1'), 'a task.succeeded event for t1');
+      assert.ok(
+        events.some((e) => e.type === 'task.toolResult' && e.record.name === 'write_file'),
+        'a write_file result event',
+      );
+      assert.ok(
+        events.some((e) => e.type === 'task.succeeded' && e.taskId === 't1'),
+        'a task.succeeded event for t1',
+      );
     });
 
     it('without a reachable worker model: says what to start, exits 3, runs and plans nothing', async () => {
-      const r = await cli(['run', '-w', root, '--worker-provider', 'ollama', '--worker-base-url', 'http://127.0.0.1:9', 'make a hello script'], env);
+      const r = await cli(
+        [
+          'run',
+          '-w',
+          root,
+          '--worker-provider',
+          'ollama',
+          '--worker-base-url',
+          'http://127.0.0.1:9',
+          'make a hello script',
+        ],
+        env,
+      );
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /Ollama is not running at http:\/\/127\.0\.0\.1:9/);
       assert.match(r.stderr, /fix: Start it with `ollama serve`/);
@@ -224,10 +277,33 @@ describe('rozet CLI', function () {
     });
 
     it('fails with fixes: a missing Ollama model and a missing key', async () => {
-      const r = await cli(['health', '--json', '-w', root, '--worker-provider', 'ollama', '--worker-base-url', server.url, '--worker-model', 'qwen2.5-coder:14b-instruct', '--provider', 'openrouter', '--base-url', `${server.url}/v1`], env);
+      const r = await cli(
+        [
+          'health',
+          '--json',
+          '-w',
+          root,
+          '--worker-provider',
+          'ollama',
+          '--worker-base-url',
+          server.url,
+          '--worker-model',
+          'qwen2.5-coder:14b-instruct',
+          '--provider',
+          'openrouter',
+          '--base-url',
+          `${server.url}/v1`,
+        ],
+        env,
+      );
       assert.equal(r.code, 1);
-      const report = JSON.parse(r.stdout) as { ok: boolean; roles: Array<{ role: string; checks: Array<{ name: string; status: string; fix?: string }> }> };
-      const failed = report.roles.flatMap((role) => role.checks.filter((c) => c.status === 'fail').map((c) => `${role.role}.${c.name}: ${c.fix}`));
+      const report = JSON.parse(r.stdout) as {
+        ok: boolean;
+        roles: Array<{ role: string; checks: Array<{ name: string; status: string; fix?: string }> }>;
+      };
+      const failed = report.roles.flatMap((role) =>
+        role.checks.filter((c) => c.status === 'fail').map((c) => `${role.role}.${c.name}: ${c.fix}`),
+      );
       assert.equal(failed.length, 2, failed.join('\n'));
       assert.match(failed.join('\n'), /orchestrator\.key: .*OPENROUTER_API_KEY/);
       assert.match(failed.join('\n'), /worker\.model: Run `ollama pull qwen2\.5-coder:14b-instruct`/);
@@ -236,10 +312,21 @@ describe('rozet CLI', function () {
 
   describe('config', () => {
     it('shows each value with its source: flag > environment > .rozet.yaml > default', async () => {
-      fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  model: from-yaml\n  maxSteps: 9\ntemperature: 0.5\n');
-      const r = await cli(['config', '--json', '-w', root, '--set', 'temperature=0.2'], { ROZET_WORKER_MODEL: 'from-env', ROZET_MEMORY_MAX_TOKENS: '7000', OPENROUTER_API_KEY: KEY });
+      fs.writeFileSync(
+        path.join(root, '.rozet.yaml'),
+        'worker:\n  model: from-yaml\n  maxSteps: 9\ntemperature: 0.5\n',
+      );
+      const r = await cli(['config', '--json', '-w', root, '--set', 'temperature=0.2'], {
+        ROZET_WORKER_MODEL: 'from-env',
+        ROZET_MEMORY_MAX_TOKENS: '7000',
+        OPENROUTER_API_KEY: KEY,
+      });
       assert.equal(r.code, 0, r.stderr);
-      const shown = JSON.parse(r.stdout) as { values: Record<string, unknown>; sources: Record<string, string>; apiKeys: Record<string, { source?: string }> };
+      const shown = JSON.parse(r.stdout) as {
+        values: Record<string, unknown>;
+        sources: Record<string, string>;
+        apiKeys: Record<string, { source?: string }>;
+      };
       const at = (key: string) => [shown.values[key], shown.sources[key]];
       assert.deepEqual(at('rozet.temperature'), [0.2, 'cli flag']);
       assert.deepEqual(at('rozet.worker.model'), ['from-env', 'environment']);
@@ -289,7 +376,10 @@ describe('rozet CLI', function () {
         [['plan'], /The request is empty/],
         [['pan', 'x'], /Unknown command "pan"\. Did you mean "plan"\?/],
         [['plan', '--frobnicate', 'x'], /Unknown option '--frobnicate'/],
-        [['config', '--set', 'worker.modle=x'], /Unknown setting "worker\.modle".*Did you mean "rozet\.worker\.model"\?/],
+        [
+          ['config', '--set', 'worker.modle=x'],
+          /Unknown setting "worker\.modle".*Did you mean "rozet\.worker\.model"\?/,
+        ],
         [['config', '-w', path.join(root, 'missing')], /is not a folder/],
       ];
       for (const [args, message] of cases) {
@@ -325,7 +415,11 @@ describe('rozet CLI', function () {
     function spawnCli(args: string[], extraEnv: Record<string, string>) {
       // PATH etc. from the real environment, but no real keys or ROZET_* settings.
       const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
-      return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, env: { ...base, ...extraEnv, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        cwd: REPO,
+        env: { ...base, ...extraEnv, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     }
 
     it('plan --json: the real entry point prints the plan and exits 0', async () => {
@@ -354,7 +448,10 @@ describe('rozet CLI', function () {
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       try {
-        const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], { ...env, HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+        const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], {
+          ...env,
+          HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        });
         let stdout = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -367,7 +464,10 @@ describe('rozet CLI', function () {
     });
 
     it('a malformed proxy variable is a clear usage error, not a crash', async () => {
-      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], { ...env, HTTPS_PROXY: 'not a url' });
+      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], {
+        ...env,
+        HTTPS_PROXY: 'not a url',
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

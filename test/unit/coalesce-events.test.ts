@@ -1,8 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { coalesceDeltas } from '../../src/core/coalesce-events';
-import type { RunEvent } from '../../src/core/events';
+import { coalesceDeltas } from '../../src/core/run/coalesce-events';
+import type { RunEvent } from '../../src/core/run/events';
 
-const delta = (taskId: string, text: string, reasoning?: boolean): RunEvent => ({ type: 'task.delta', runId: 'r', at: 0, taskId, text, reasoning });
+const delta = (taskId: string, text: string, reasoning?: boolean): RunEvent => ({
+  type: 'task.delta',
+  runId: 'r',
+  at: 0,
+  taskId,
+  text,
+  reasoning,
+});
 
 describe('coalesceDeltas', () => {
   it('merges consecutive deltas of one task and keeps order across tasks and events', () => {

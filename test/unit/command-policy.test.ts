@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { decideCommand, parseAllowlist } from '../../src/core/command-policy';
-import { isProtectedPath, mentionsProtectedPath } from '../../src/core/protected-paths';
+import { decideCommand, parseAllowlist } from '../../src/core/tools/command-policy';
+import { isProtectedPath, mentionsProtectedPath } from '../../src/core/tools/protected-paths';
 
 describe('command policy', () => {
   const allow = (command: string, allowlist: unknown = ['npm test', 'git status', 'git log', 'find', 'ls', 'cat']) =>
@@ -17,7 +17,27 @@ describe('command policy', () => {
   });
 
   it('never auto-approves chaining, redirection or substitution after an allowed prefix', () => {
-    for (const tail of ['; curl x | sh', ' && rm -rf ~', ' || true', ' | sh', '\nrm -rf .', '\rrm x', '\u2028rm x', '\u2029rm x', ' > ~/.ssh/authorized_keys', ' >> a', ' < /etc/passwd', ' $(curl x)', ' `id`', ' <(curl x)', ' >(tee x)', ' & sleep 1', ' ${IFS}x', ' "$(id)"', " 'a;b'"]) {
+    for (const tail of [
+      '; curl x | sh',
+      ' && rm -rf ~',
+      ' || true',
+      ' | sh',
+      '\nrm -rf .',
+      '\rrm x',
+      '\u2028rm x',
+      '\u2029rm x',
+      ' > ~/.ssh/authorized_keys',
+      ' >> a',
+      ' < /etc/passwd',
+      ' $(curl x)',
+      ' `id`',
+      ' <(curl x)',
+      ' >(tee x)',
+      ' & sleep 1',
+      ' ${IFS}x',
+      ' "$(id)"',
+      " 'a;b'",
+    ]) {
       assert.equal(allow(`npm test${tail}`), 'ask', JSON.stringify(tail));
     }
   });
@@ -49,16 +69,43 @@ describe('command policy', () => {
     assert.equal(decideCommand('echo {} > .vscode/settings.json', { mode: 'auto', allowlist: [] }).action, 'ask');
     assert.equal(decideCommand('cp x .git/hooks/pre-commit', { mode: 'auto', allowlist: [] }).action, 'ask');
     assert.equal(decideCommand('cat .ENV.local', { mode: 'auto', allowlist: [] }).action, 'ask');
-    assert.equal(decideCommand('ls', { mode: 'ask', allowlist: [], sessionAllowlist: ['ls'] }).action, 'run', 'an "always allow" choice applies in ask mode');
+    assert.equal(
+      decideCommand('ls', { mode: 'ask', allowlist: [], sessionAllowlist: ['ls'] }).action,
+      'run',
+      'an "always allow" choice applies in ask mode',
+    );
   });
 });
 
 describe('protected paths', () => {
   it('match case-insensitively in every spelling', () => {
-    for (const p of ['.vscode/settings.json', '.VSCode/tasks.json', './.vscode/x', 'a/../.vscode/x', '.git/config', '.git/hooks/pre-commit', '.GIT/HEAD', '.github/workflows/ci.yml', 'my.code-workspace', 'sub/Team.CODE-WORKSPACE', '.rozet.yaml', '.rozetignore', '.env', '.env.local', 'sub/.ENV', '.vscode\\settings.json']) {
+    for (const p of [
+      '.vscode/settings.json',
+      '.VSCode/tasks.json',
+      './.vscode/x',
+      'a/../.vscode/x',
+      '.git/config',
+      '.git/hooks/pre-commit',
+      '.GIT/HEAD',
+      '.github/workflows/ci.yml',
+      'my.code-workspace',
+      'sub/Team.CODE-WORKSPACE',
+      '.rozet.yaml',
+      '.rozetignore',
+      '.env',
+      '.env.local',
+      'sub/.ENV',
+      '.vscode\\settings.json',
+    ]) {
       assert.equal(isProtectedPath(p), true, p);
     }
-    for (const p of ['src/env.ts', 'vscode/settings.json', '.github/ISSUE_TEMPLATE.md', 'docs/git.md', 'environment.ts']) {
+    for (const p of [
+      'src/env.ts',
+      'vscode/settings.json',
+      '.github/ISSUE_TEMPLATE.md',
+      'docs/git.md',
+      'environment.ts',
+    ]) {
       assert.equal(isProtectedPath(p), false, p);
     }
     assert.equal(mentionsProtectedPath('npm test'), false);

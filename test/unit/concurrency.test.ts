@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ChatModel, ChatRequest, ChatResponse } from '../../src/core/chat';
-import { Coordinator } from '../../src/core/coordinator';
-import { FileLocks } from '../../src/core/file-locks';
-import { NodeShell } from '../../src/core/node-shell';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import { runTool } from '../../src/core/tools';
+import type { ChatModel, ChatRequest, ChatResponse } from '../../src/core/model/chat';
+import { Coordinator } from '../../src/core/run/coordinator';
+import { FileLocks } from '../../src/core/run/file-locks';
+import { NodeShell } from '../../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import { runTool } from '../../src/core/tools/tools';
 import { AUTO_POLICY, RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
 
@@ -33,9 +33,19 @@ class EditingModel implements ChatModel {
     // Yield so the workers interleave at every step, as real network calls would.
     await new Promise((resolve) => setImmediate(resolve));
     if (turn >= WRITES) return { content: 'done', toolCalls: [], finishReason: 'stop', model: this.model };
-    const spelling = [`data/f${turn % FILES}.md`, `./data/f${turn % FILES}.md`, `alias/f${turn % FILES}.md`, `data/../data/f${turn % FILES}.md`][worker % 4];
+    const spelling = [
+      `data/f${turn % FILES}.md`,
+      `./data/f${turn % FILES}.md`,
+      `alias/f${turn % FILES}.md`,
+      `data/../data/f${turn % FILES}.md`,
+    ][worker % 4];
     const args = { path: spelling, old_string: END, new_string: `w${worker}-${turn}\n${END}` };
-    return { content: '', toolCalls: [{ id: `c${turn}`, name: 'replace_in_file', arguments: JSON.stringify(args) }], finishReason: 'tool_calls', model: this.model };
+    return {
+      content: '',
+      toolCalls: [{ id: `c${turn}`, name: 'replace_in_file', arguments: JSON.stringify(args) }],
+      finishReason: 'tool_calls',
+      model: this.model,
+    };
   }
 }
 
@@ -53,7 +63,13 @@ describe('concurrency: parallel workers, shared files', function () {
   afterEach(() => removeDir(root));
 
   it(`${WORKERS} workers × ${WRITES} read-modify-write edits over ${FILES} files: no lost update, no torn file`, async () => {
-    const tasks = Array.from({ length: WORKERS }, (_, k) => ({ id: `w${k}`, title: `Task w${k}`, description: '', dependsOn: [], files: [] }));
+    const tasks = Array.from({ length: WORKERS }, (_, k) => ({
+      id: `w${k}`,
+      title: `Task w${k}`,
+      description: '',
+      dependsOn: [],
+      files: [],
+    }));
     let running = 0;
     let peak = 0;
     const coordinator = new Coordinator({
@@ -83,15 +99,27 @@ describe('concurrency: parallel workers, shared files', function () {
       const edits = lines.slice(1, -2);
       const expected: string[] = [];
       for (let k = 0; k < WORKERS; k++) for (let i = f; i < WRITES; i += FILES) expected.push(`w${k}-${i}`);
-      assert.deepEqual([...edits].sort(), expected.sort(), `file ${f}: exactly the expected edits, none lost or doubled`);
+      assert.deepEqual(
+        [...edits].sort(),
+        expected.sort(),
+        `file ${f}: exactly the expected edits, none lost or doubled`,
+      );
       // Each worker's own edits to one file land in the order it made them.
       for (let k = 0; k < WORKERS; k++) {
         const own = edits.filter((l) => l.startsWith(`w${k}-`)).map((l) => Number(l.split('-')[1]));
-        assert.deepEqual(own, [...own].sort((a, b) => a - b), `worker ${k} order in file ${f}`);
+        assert.deepEqual(
+          own,
+          [...own].sort((a, b) => a - b),
+          `worker ${k} order in file ${f}`,
+        );
       }
       tally.add('writes checked', edits.length);
     }
-    assert.deepEqual(fs.readdirSync(path.join(root, 'data')).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+    assert.deepEqual(
+      fs.readdirSync(path.join(root, 'data')).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file left',
+    );
   });
 
   it('concurrent whole-file writes of large contents never tear: the file is exactly one of them', async () => {
@@ -99,8 +127,13 @@ describe('concurrency: parallel workers, shared files', function () {
     const contents = Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}:`.repeat(64 * 1024));
     const spellings = ['data/big.txt', './data/big.txt', 'alias/big.txt', 'data//big.txt'];
     for (let round = 0; round < 5; round++) {
-      const results = await Promise.all(contents.map((content, i) => runTool('write_file', { path: spellings[i % 4], content }, ctx)));
-      assert.ok(results.every((r) => r.ok), 'every write succeeded');
+      const results = await Promise.all(
+        contents.map((content, i) => runTool('write_file', { path: spellings[i % 4], content }, ctx)),
+      );
+      assert.ok(
+        results.every((r) => r.ok),
+        'every write succeeded',
+      );
       const final = fs.readFileSync(path.join(root, 'data', 'big.txt'), 'utf8');
       assert.ok(contents.includes(final), 'the file is exactly one whole content');
       tally.add('writes checked', contents.length);

@@ -1,14 +1,32 @@
 import assert from 'node:assert/strict';
-import { apiKeyEnvNames, effectiveBaseUrl, keyAllowedFor, normaliseBaseUrl, parseDotenv, resolveApiKey } from '../../src/config';
+import {
+  apiKeyEnvNames,
+  effectiveBaseUrl,
+  keyAllowedFor,
+  normaliseBaseUrl,
+  parseDotenv,
+  resolveApiKey,
+} from '../../src/config';
 
 describe('config API keys', () => {
   const env = { OPENAI_API_KEY: 'sk-env' };
   const dotenvText = 'OPENAI_API_KEY=sk-dotenv\n';
 
   it('prefers secret storage, then the environment, then .env', () => {
-    assert.deepEqual(resolveApiKey('openai', { secret: 'sk-secret', env, dotenvText }), { key: 'sk-secret', source: 'secret storage' });
-    assert.deepEqual(resolveApiKey('openai', { env, dotenvText }), { key: 'sk-env', source: 'environment', variable: 'OPENAI_API_KEY' });
-    assert.deepEqual(resolveApiKey('openai', { dotenvText }), { key: 'sk-dotenv', source: '.env', variable: 'OPENAI_API_KEY' });
+    assert.deepEqual(resolveApiKey('openai', { secret: 'sk-secret', env, dotenvText }), {
+      key: 'sk-secret',
+      source: 'secret storage',
+    });
+    assert.deepEqual(resolveApiKey('openai', { env, dotenvText }), {
+      key: 'sk-env',
+      source: 'environment',
+      variable: 'OPENAI_API_KEY',
+    });
+    assert.deepEqual(resolveApiKey('openai', { dotenvText }), {
+      key: 'sk-dotenv',
+      source: '.env',
+      variable: 'OPENAI_API_KEY',
+    });
     assert.deepEqual(resolveApiKey('openai', {}), {});
   });
 
@@ -19,12 +37,18 @@ describe('config API keys', () => {
       source: 'environment',
       variable: 'OPENAI_API_KEY',
     });
-    assert.deepEqual(resolveApiKey('openai', { env: { OPENAI_API_KEY: '' }, dotenvText: 'OPENAI_API_KEY="  sk-quoted  "' }), {
-      key: 'sk-quoted',
-      source: '.env',
-      variable: 'OPENAI_API_KEY',
-    });
-    assert.deepEqual(resolveApiKey('openai', { secret: '', env: { OPENAI_API_KEY: '   ' }, dotenvText: 'OPENAI_API_KEY=' }), {});
+    assert.deepEqual(
+      resolveApiKey('openai', { env: { OPENAI_API_KEY: '' }, dotenvText: 'OPENAI_API_KEY="  sk-quoted  "' }),
+      {
+        key: 'sk-quoted',
+        source: '.env',
+        variable: 'OPENAI_API_KEY',
+      },
+    );
+    assert.deepEqual(
+      resolveApiKey('openai', { secret: '', env: { OPENAI_API_KEY: '   ' }, dotenvText: 'OPENAI_API_KEY=' }),
+      {},
+    );
   });
 
   it('uses each provider’s own variables, Gemini also GOOGLE_API_KEY', () => {
@@ -34,7 +58,11 @@ describe('config API keys', () => {
     assert.deepEqual(apiKeyEnvNames('gemini'), ['GEMINI_API_KEY', 'GOOGLE_API_KEY']);
     assert.deepEqual(apiKeyEnvNames('openaiCompatible'), ['OPENAI_COMPATIBLE_API_KEY']);
     assert.deepEqual(apiKeyEnvNames('ollama'), ['OLLAMA_API_KEY']);
-    assert.deepEqual(resolveApiKey('gemini', { env: { GOOGLE_API_KEY: 'g' } }), { key: 'g', source: 'environment', variable: 'GOOGLE_API_KEY' });
+    assert.deepEqual(resolveApiKey('gemini', { env: { GOOGLE_API_KEY: 'g' } }), {
+      key: 'g',
+      source: 'environment',
+      variable: 'GOOGLE_API_KEY',
+    });
     assert.equal(resolveApiKey('gemini', { env: { GOOGLE_API_KEY: 'g', GEMINI_API_KEY: 'gm' } }).key, 'gm');
     // Another provider's key is never picked up.
     assert.deepEqual(resolveApiKey('anthropic', { env: { OPENAI_API_KEY: 'sk' } }), {});
@@ -54,7 +82,11 @@ describe('config API keys', () => {
     assert.equal(vars.OPENROUTER_API_KEY, 'sk-or-1');
     assert.equal(vars.GEMINI_API_KEY, 'spaced');
     assert.equal(vars.ANTHROPIC_API_KEY, undefined);
-    assert.deepEqual(resolveApiKey('openrouter', { dotenvText: text }), { key: 'sk-or-1', source: '.env', variable: 'OPENROUTER_API_KEY' });
+    assert.deepEqual(resolveApiKey('openrouter', { dotenvText: text }), {
+      key: 'sk-or-1',
+      source: '.env',
+      variable: 'OPENROUTER_API_KEY',
+    });
     assert.deepEqual(resolveApiKey('anthropic', { dotenvText: text }), {});
   });
 });

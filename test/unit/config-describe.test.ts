@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeConfig, envName, readWorkspaceConfigFiles, resolveApiKey, resolveConfig, SETTING_KEYS } from '../../src/config';
+import {
+  describeConfig,
+  envName,
+  readWorkspaceConfigFiles,
+  resolveApiKey,
+  resolveConfig,
+  SETTING_KEYS,
+} from '../../src/config';
 
 describe('config describeConfig', () => {
   const resolved = resolveConfig({
@@ -21,8 +28,14 @@ describe('config describeConfig', () => {
     assert.match(text, /^rozet\.orchestrator\.model\s+gpt-5-mini\s+user setting\s+ROZET_ORCHESTRATOR_MODEL$/m);
     assert.match(text, /^rozet\.temperature\s+0\.3\s+environment\s+/m);
     assert.match(text, /^rozet\.worker\.model\s+llama3\.1:8b\s+\.rozet\.yaml\s+/m);
-    assert.match(text, /^rozet\.orchestrator\.baseUrl\s+\(provider default: https:\/\/openrouter\.ai\/api\/v1\)\s+default/m);
-    assert.match(text, /^rozet\.worker\.baseUrl\s+http:\/\/gpu-box:11434 \(from the workspace: asks before sending a key\)\s+\.rozet\.yaml/m);
+    assert.match(
+      text,
+      /^rozet\.orchestrator\.baseUrl\s+\(provider default: https:\/\/openrouter\.ai\/api\/v1\)\s+default/m,
+    );
+    assert.match(
+      text,
+      /^rozet\.worker\.baseUrl\s+http:\/\/gpu-box:11434 \(from the workspace: asks before sending a key\)\s+\.rozet\.yaml/m,
+    );
     assert.match(text, /^rozet\.autoRun\s+false\s+default/m);
     assert.match(text, /warning: rozet\.autoRun in \.rozet\.yaml was ignored/);
   });
@@ -46,7 +59,11 @@ describe('config describeConfig', () => {
 
   it('says whether a proxy is set, hiding proxy credentials, and survives junk', () => {
     const withProxy = describeConfig(resolved, {
-      env: { https_proxy: 'http://alice:hunter2@proxy.corp:3128', NO_PROXY: 'localhost,127.0.0.1', HTTP_PROXY: '::not a url::' },
+      env: {
+        https_proxy: 'http://alice:hunter2@proxy.corp:3128',
+        NO_PROXY: 'localhost,127.0.0.1',
+        HTTP_PROXY: '::not a url::',
+      },
     });
     assert.match(withProxy, /https_proxy\s+set \(proxy\.corp:3128\)/);
     assert.match(withProxy, /HTTP_PROXY\s+set \(not a valid URL\)/);
@@ -56,7 +73,9 @@ describe('config describeConfig', () => {
   });
 
   it('hides credentials in a rejected base URL', () => {
-    const bad = resolveConfig({ explicit: { 'rozet.worker.baseUrl': { value: 'https://bob:pa55@example.com/v1', scope: 'user' } } });
+    const bad = resolveConfig({
+      explicit: { 'rozet.worker.baseUrl': { value: 'https://bob:pa55@example.com/v1', scope: 'user' } },
+    });
     assert.ok(!describeConfig(bad).includes('pa55'));
   });
 });
@@ -73,11 +92,19 @@ describe('config workspace files', () => {
   it('reads .rozet.yaml and .env when present', async () => {
     await writeFile(join(root, '.rozet.yaml'), 'worker.model: x\n');
     await writeFile(join(root, '.env'), 'OPENAI_API_KEY=sk\n');
-    assert.deepEqual(await readWorkspaceConfigFiles(root), { yamlText: 'worker.model: x\n', dotenvText: 'OPENAI_API_KEY=sk\n', problems: [] });
+    assert.deepEqual(await readWorkspaceConfigFiles(root), {
+      yamlText: 'worker.model: x\n',
+      dotenvText: 'OPENAI_API_KEY=sk\n',
+      problems: [],
+    });
   });
 
   it('treats missing files as absent, silently', async () => {
-    assert.deepEqual(await readWorkspaceConfigFiles(root), { yamlText: undefined, dotenvText: undefined, problems: [] });
+    assert.deepEqual(await readWorkspaceConfigFiles(root), {
+      yamlText: undefined,
+      dotenvText: undefined,
+      problems: [],
+    });
   });
 
   it('reports unreadable or oversized files and carries on', async () => {
@@ -88,7 +115,10 @@ describe('config workspace files', () => {
     assert.equal(files.dotenvText, undefined);
     assert.deepEqual(
       files.problems.map((p) => p.message),
-      ['.rozet.yaml could not be read (larger than 1048576 bytes). It was ignored.', '.env could not be read (not a regular file). It was ignored.'],
+      [
+        '.rozet.yaml could not be read (larger than 1048576 bytes). It was ignored.',
+        '.env could not be read (not a regular file). It was ignored.',
+      ],
     );
   });
 });

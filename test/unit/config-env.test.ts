@@ -53,16 +53,24 @@ describe('config text values (environment, CLI flags)', () => {
   });
 
   it('parses booleans as true/false, 1/0 and yes/no in any case', () => {
-    for (const raw of ['true', 'TRUE', '1', 'yes', ' Yes ']) assert.deepEqual(parseTextValue('rozet.autoRun', raw), { ok: true, value: true }, raw);
-    for (const raw of ['false', 'False', '0', 'no', 'NO']) assert.deepEqual(parseTextValue('rozet.autoRun', raw), { ok: true, value: false }, raw);
+    for (const raw of ['true', 'TRUE', '1', 'yes', ' Yes '])
+      assert.deepEqual(parseTextValue('rozet.autoRun', raw), { ok: true, value: true }, raw);
+    for (const raw of ['false', 'False', '0', 'no', 'NO'])
+      assert.deepEqual(parseTextValue('rozet.autoRun', raw), { ok: true, value: false }, raw);
     const bad = parseTextValue('rozet.autoRun', 'on');
     assert.equal(bad.ok, false);
     assert.match(bad.ok ? '' : bad.reason, /true\/false, 1\/0 or yes\/no/);
   });
 
   it('parses lists as a JSON array or a comma list', () => {
-    assert.deepEqual(parseTextValue('rozet.bash.allowlist', '["npm test", "git status"]'), { ok: true, value: ['npm test', 'git status'] });
-    assert.deepEqual(parseTextValue('rozet.bash.allowlist', 'npm test, git status ,,'), { ok: true, value: ['npm test', 'git status'] });
+    assert.deepEqual(parseTextValue('rozet.bash.allowlist', '["npm test", "git status"]'), {
+      ok: true,
+      value: ['npm test', 'git status'],
+    });
+    assert.deepEqual(parseTextValue('rozet.bash.allowlist', 'npm test, git status ,,'), {
+      ok: true,
+      value: ['npm test', 'git status'],
+    });
     assert.deepEqual(parseTextValue('rozet.models.exclude', '*embed*'), { ok: true, value: ['*embed*'] });
   });
 

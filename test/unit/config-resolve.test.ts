@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { baseUrlNeedsConfirmation, resolveConfig, type ConfigProblem, type ExplicitScope, type ResolveInput } from '../../src/config';
+import {
+  baseUrlNeedsConfirmation,
+  resolveConfig,
+  type ConfigProblem,
+  type ExplicitScope,
+  type ResolveInput,
+} from '../../src/config';
 
 const messages = (problems: ConfigProblem[]) => problems.map((p) => p.message);
 
@@ -84,7 +90,10 @@ describe('config precedence', () => {
   });
 
   it('accepts enum values in any case and a numeric keepAlive from YAML', () => {
-    const resolved = resolveConfig({ env: { ROZET_WORKER_PROVIDER: 'OpenAICompatible', ROZET_WORKER_BASE_URL: 'http://127.0.0.1:1234/v1' }, yamlText: 'ollama.keepAlive: -1\n' });
+    const resolved = resolveConfig({
+      env: { ROZET_WORKER_PROVIDER: 'OpenAICompatible', ROZET_WORKER_BASE_URL: 'http://127.0.0.1:1234/v1' },
+      yamlText: 'ollama.keepAlive: -1\n',
+    });
     assert.equal(resolved.values['rozet.worker.provider'], 'openaiCompatible');
     assert.equal(resolved.values['rozet.ollama.keepAlive'], '-1');
     assert.deepEqual(resolved.problems, []);
@@ -181,25 +190,37 @@ describe('config base URLs', () => {
       assert.equal(resolved.values['rozet.worker.baseUrl'], '');
       assert.equal(resolved.problems.length, 1);
       assert.match(resolved.problems[0].message, reason);
-      assert.match(resolved.problems[0].message, /Allowed: an http:\/\/ or https:\/\/ URL, or empty for the provider's own\./);
+      assert.match(
+        resolved.problems[0].message,
+        /Allowed: an http:\/\/ or https:\/\/ URL, or empty for the provider's own\./,
+      );
       assert.doesNotMatch(resolved.problems[0].message, /sk-secret/);
     });
   }
 
   it('says when openaiCompatible has no base URL', () => {
-    const resolved = resolveConfig({ explicit: { 'rozet.worker.provider': { value: 'openaiCompatible', scope: 'user' } } });
+    const resolved = resolveConfig({
+      explicit: { 'rozet.worker.provider': { value: 'openaiCompatible', scope: 'user' } },
+    });
     assert.equal(resolved.problems.length, 1);
     assert.equal(resolved.problems[0].key, 'rozet.worker.baseUrl');
-    assert.match(resolved.problems[0].message, /rozet\.worker\.baseUrl is empty, but rozet\.worker\.provider is openaiCompatible/);
+    assert.match(
+      resolved.problems[0].message,
+      /rozet\.worker\.baseUrl is empty, but rozet\.worker\.provider is openaiCompatible/,
+    );
   });
 
   it('asks for confirmation only for a base URL that came from the workspace', () => {
     const fromYaml = resolveConfig({ yamlText: 'orchestrator.baseUrl: https://evil.example/v1\n' });
     assert.equal(baseUrlNeedsConfirmation(fromYaml, 'orchestrator'), true);
     assert.equal(baseUrlNeedsConfirmation(fromYaml, 'worker'), false);
-    const fromWorkspace = resolveConfig({ explicit: { 'rozet.worker.baseUrl': { value: 'https://evil.example/v1', scope: 'workspaceFolder' } } });
+    const fromWorkspace = resolveConfig({
+      explicit: { 'rozet.worker.baseUrl': { value: 'https://evil.example/v1', scope: 'workspaceFolder' } },
+    });
     assert.equal(baseUrlNeedsConfirmation(fromWorkspace, 'worker'), true);
-    const fromUser = resolveConfig({ explicit: { 'rozet.worker.baseUrl': { value: 'https://my.example/v1', scope: 'user' } } });
+    const fromUser = resolveConfig({
+      explicit: { 'rozet.worker.baseUrl': { value: 'https://my.example/v1', scope: 'user' } },
+    });
     assert.equal(baseUrlNeedsConfirmation(fromUser, 'worker'), false);
     const fromEnv = resolveConfig({ env: { ROZET_WORKER_BASE_URL: 'https://my.example/v1' } });
     assert.equal(baseUrlNeedsConfirmation(fromEnv, 'worker'), false);
@@ -254,18 +275,35 @@ describe('config power settings (a cloned repository trying to raise powers)', (
   });
 
   it('honours them from user settings, the environment and CLI flags', () => {
-    const user = resolveConfig({ explicit: { 'rozet.bash.approval': { value: 'auto', scope: 'user' }, 'rozet.autoRun': { value: true, scope: 'user' } } });
+    const user = resolveConfig({
+      explicit: {
+        'rozet.bash.approval': { value: 'auto', scope: 'user' },
+        'rozet.autoRun': { value: true, scope: 'user' },
+      },
+    });
     assert.equal(user.values['rozet.bash.approval'], 'auto');
     assert.equal(user.values['rozet.autoRun'], true);
 
-    const env = resolveConfig({ env: { ROZET_BASH_APPROVAL: 'allowlist', ROZET_BASH_ALLOWLIST: 'npm test,git status', ROZET_AUTO_RUN: 'yes', ROZET_WRITE_APPROVAL: 'ask' } });
+    const env = resolveConfig({
+      env: {
+        ROZET_BASH_APPROVAL: 'allowlist',
+        ROZET_BASH_ALLOWLIST: 'npm test,git status',
+        ROZET_AUTO_RUN: 'yes',
+        ROZET_WRITE_APPROVAL: 'ask',
+      },
+    });
     assert.equal(env.values['rozet.bash.approval'], 'allowlist');
     assert.deepEqual(env.values['rozet.bash.allowlist'], ['npm test', 'git status']);
     assert.equal(env.values['rozet.autoRun'], true);
     assert.equal(env.values['rozet.write.approval'], 'ask');
     assert.equal(env.sources['rozet.autoRun'], 'environment');
 
-    const cli = resolveConfig({ explicit: { 'rozet.bash.approval': { value: 'deny', scope: 'cli' }, 'rozet.autoRun': { value: 'true', scope: 'cli' } } });
+    const cli = resolveConfig({
+      explicit: {
+        'rozet.bash.approval': { value: 'deny', scope: 'cli' },
+        'rozet.autoRun': { value: 'true', scope: 'cli' },
+      },
+    });
     assert.equal(cli.values['rozet.bash.approval'], 'deny');
     assert.equal(cli.values['rozet.autoRun'], true);
     assert.equal(cli.sources['rozet.autoRun'], 'cli flag');
@@ -282,7 +320,9 @@ describe('config power settings (a cloned repository trying to raise powers)', (
   });
 
   it('fails closed on a malformed allowlist: an empty entry would approve every command', () => {
-    const resolved = resolveConfig({ explicit: { 'rozet.bash.allowlist': { value: ['npm test', '  '], scope: 'user' } } });
+    const resolved = resolveConfig({
+      explicit: { 'rozet.bash.allowlist': { value: ['npm test', '  '], scope: 'user' } },
+    });
     assert.deepEqual(resolved.values['rozet.bash.allowlist'], []);
     assert.match(resolved.problems[0].message, /item 2: an allowlist entry cannot be empty/);
     const notStrings = resolveConfig({ env: { ROZET_BASH_ALLOWLIST: '[1, 2]' } });
@@ -301,7 +341,10 @@ describe('config power settings (a cloned repository trying to raise powers)', (
         ['.env', 'ROZET_AUTO_RUN'],
       ],
     );
-    assert.match(resolved.problems[0].message, /ROZET_BASH_APPROVAL in \.env was ignored: \.env only supplies API keys/);
+    assert.match(
+      resolved.problems[0].message,
+      /ROZET_BASH_APPROVAL in \.env was ignored: \.env only supplies API keys/,
+    );
     assert.doesNotMatch(resolved.problems.map((p) => p.message).join('\n'), /sk-x/);
   });
 });

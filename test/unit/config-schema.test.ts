@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PROVIDER_NAMES } from '../../src/core/chat';
+import { PROVIDER_NAMES } from '../../src/core/model/chat';
 import {
   defaultValue,
   isPowerSetting,
@@ -70,7 +70,12 @@ describe('config schema ↔ package.json', () => {
   });
 
   it('marks every power setting application- or machine-scoped in the manifest, and only those', () => {
-    assert.deepEqual([...POWER_SETTINGS].sort(), ['rozet.autoRun', 'rozet.bash.allowlist', 'rozet.bash.approval', 'rozet.write.approval']);
+    assert.deepEqual([...POWER_SETTINGS].sort(), [
+      'rozet.autoRun',
+      'rozet.bash.allowlist',
+      'rozet.bash.approval',
+      'rozet.write.approval',
+    ]);
     for (const key of SETTING_KEYS) {
       const userOnly = properties[key].scope === 'application' || properties[key].scope === 'machine';
       assert.equal(userOnly, isPowerSetting(key), key);

@@ -4,8 +4,14 @@ import { readYamlSettings } from '../../src/config/yaml-source';
 
 describe('config .rozet.yaml', () => {
   it('accepts nested keys', () => {
-    const { values, problems } = readYamlSettings('worker:\n  model: llama3.1:8b\n  maxSteps: 40\nollama:\n  numCtx: 32768\n');
-    assert.deepEqual(values, { 'rozet.worker.model': 'llama3.1:8b', 'rozet.worker.maxSteps': 40, 'rozet.ollama.numCtx': 32768 });
+    const { values, problems } = readYamlSettings(
+      'worker:\n  model: llama3.1:8b\n  maxSteps: 40\nollama:\n  numCtx: 32768\n',
+    );
+    assert.deepEqual(values, {
+      'rozet.worker.model': 'llama3.1:8b',
+      'rozet.worker.maxSteps': 40,
+      'rozet.ollama.numCtx': 32768,
+    });
     assert.deepEqual(problems, []);
   });
 
@@ -16,7 +22,9 @@ describe('config .rozet.yaml', () => {
   });
 
   it('accepts a top-level rozet: mapping and mixes of flat and nested', () => {
-    const { values, problems } = readYamlSettings('rozet:\n  worker:\n    provider: openai\n  models.exclude: ["*embed*"]\n');
+    const { values, problems } = readYamlSettings(
+      'rozet:\n  worker:\n    provider: openai\n  models.exclude: ["*embed*"]\n',
+    );
     assert.deepEqual(values, { 'rozet.worker.provider': 'openai', 'rozet.models.exclude': ['*embed*'] });
     assert.deepEqual(problems, []);
   });
@@ -38,7 +46,10 @@ describe('config .rozet.yaml', () => {
     assert.equal(problem.source, '.rozet.yaml');
     assert.equal(problem.line, 4);
     assert.equal(problem.column, 1);
-    assert.match(problem.message, /^\.rozet\.yaml line 4, column 1: .+\. The file was ignored; fix it to apply its settings\.$/);
+    assert.match(
+      problem.message,
+      /^\.rozet\.yaml line 4, column 1: .+\. The file was ignored; fix it to apply its settings\.$/,
+    );
   });
 
   it('reports duplicate keys as a syntax error at the second one', () => {
@@ -68,7 +79,12 @@ describe('config .rozet.yaml', () => {
 
   it('refuses an alias bomb instead of expanding it', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const { values, problems } = readYamlSettings(lines.join('\n'));
     assert.deepEqual(values, {});
     assert.equal(problems.length, 1);
@@ -81,8 +97,16 @@ describe('config .rozet.yaml', () => {
     assert.deepEqual(
       problems.map((p) => [p.severity, p.key, p.message]),
       [
-        ['warning', 'worker.modle', 'Unknown setting "worker.modle" in .rozet.yaml was ignored. Did you mean "worker.model"?'],
-        ['warning', 'maxParalelWorkers', 'Unknown setting "maxParalelWorkers" in .rozet.yaml was ignored. Did you mean "maxParallelWorkers"?'],
+        [
+          'warning',
+          'worker.modle',
+          'Unknown setting "worker.modle" in .rozet.yaml was ignored. Did you mean "worker.model"?',
+        ],
+        [
+          'warning',
+          'maxParalelWorkers',
+          'Unknown setting "maxParalelWorkers" in .rozet.yaml was ignored. Did you mean "maxParallelWorkers"?',
+        ],
         ['warning', 'colour', 'Unknown setting "colour" in .rozet.yaml was ignored.'],
       ],
     );

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelError, type ChatModel } from '../../src/core/chat';
-import { Coordinator, type CoordinatorOptions } from '../../src/core/coordinator';
-import type { RunEvent } from '../../src/core/events';
-import { NodeShell } from '../../src/core/node-shell';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import type { Plan, Task } from '../../src/core/plan';
+import { ModelError, type ChatModel } from '../../src/core/model/chat';
+import { Coordinator, type CoordinatorOptions } from '../../src/core/run/coordinator';
+import type { RunEvent } from '../../src/core/run/events';
+import { NodeShell } from '../../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import type { Plan, Task } from '../../src/core/plan/plan';
 import { ScriptedChatModel, type ScriptStep } from '../support/scripted-chat-model';
 import { AUTO_POLICY, RecordingApprover, removeDir, tempDir } from '../support/run-engine-fixtures';
 
@@ -16,7 +16,10 @@ function task(id: string, dependsOn: string[] = [], files: string[] = []): Task 
 
 /** Each task writes its own file, then answers; every model turn takes `delayMs`. */
 function writer(id: string, delayMs: number, extra: Partial<ScriptStep> = {}): ScriptStep[] {
-  return [{ delayMs, toolCalls: [{ name: 'write_file', arguments: { path: `${id}.txt`, content: id } }], ...extra }, { delayMs, content: `${id} done` }];
+  return [
+    { delayMs, toolCalls: [{ name: 'write_file', arguments: { path: `${id}.txt`, content: id } }], ...extra },
+    { delayMs, content: `${id} done` },
+  ];
 }
 
 /** Largest number of tasks running at once, from the event stream. */
@@ -56,29 +59,57 @@ describe('coordinator', () => {
 
   it('runs independent tasks at the same time and a dependent task only after its dependencies', async () => {
     const plan = { tasks: [task('a'), task('b'), task('c', ['a', 'b'])] };
-    const models = { a: new ScriptedChatModel(writer('a', 80)), b: new ScriptedChatModel(writer('b', 80)), c: new ScriptedChatModel(writer('c', 10)) };
+    const models = {
+      a: new ScriptedChatModel(writer('a', 80)),
+      b: new ScriptedChatModel(writer('b', 80)),
+      c: new ScriptedChatModel(writer('c', 10)),
+    };
     const { c, events } = coordinator(plan, models);
     const started = Date.now();
     const summary = await c.run();
     const wall = Date.now() - started;
     assert.equal(summary.outcome, 'succeeded');
     assert.ok(wall < 320 + 150, `a and b overlapped (wall ${wall} ms, serial would be ≥ 340)`);
-    const at = (type: string, id: string) => events.findIndex((e) => e.type === type && 'taskId' in e && e.taskId === id);
-    assert.ok(at('task.started', 'b') < at('task.succeeded', 'a') && at('task.started', 'a') < at('task.succeeded', 'b'), 'a and b overlap');
-    assert.ok(at('task.started', 'c') > at('task.succeeded', 'a') && at('task.started', 'c') > at('task.succeeded', 'b'));
-    assert.match(models.c.requests[0].messages[1].content, /a \(Task a\): a done/, 'c sees what its dependencies answered');
+    const at = (type: string, id: string) =>
+      events.findIndex((e) => e.type === type && 'taskId' in e && e.taskId === id);
+    assert.ok(
+      at('task.started', 'b') < at('task.succeeded', 'a') && at('task.started', 'a') < at('task.succeeded', 'b'),
+      'a and b overlap',
+    );
+    assert.ok(
+      at('task.started', 'c') > at('task.succeeded', 'a') && at('task.started', 'c') > at('task.succeeded', 'b'),
+    );
+    assert.match(
+      models.c.requests[0].messages[1].content,
+      /a \(Task a\): a done/,
+      'c sees what its dependencies answered',
+    );
     assert.equal(events[0].type, 'plan.started');
     assert.equal(events.at(-1)?.type, 'plan.finished');
     assert.deepEqual(summary.filesChanged.sort(), ['a.txt', 'b.txt', 'c.txt']);
-    assert.equal(summary.tasks.every((t) => t.toolCalls.length === 1 && t.attempts === 1), true);
-    assert.deepEqual(summary.usage, { promptTokens: 60, completionTokens: summary.tasks.reduce((s, t) => s + t.usage.completionTokens, 0) });
+    assert.equal(
+      summary.tasks.every((t) => t.toolCalls.length === 1 && t.attempts === 1),
+      true,
+    );
+    assert.deepEqual(summary.usage, {
+      promptTokens: 60,
+      completionTokens: summary.tasks.reduce((s, t) => s + t.usage.completionTokens, 0),
+    });
     const kinds = events.filter((e) => 'taskId' in e && e.taskId === 'a').map((e) => e.type);
-    assert.deepEqual(kinds.filter((k) => k !== 'task.delta'), ['task.queued', 'task.started', 'task.toolCall', 'task.toolResult', 'task.succeeded']);
+    assert.deepEqual(
+      kinds.filter((k) => k !== 'task.delta'),
+      ['task.queued', 'task.started', 'task.toolCall', 'task.toolResult', 'task.succeeded'],
+    );
   });
 
   it('reports a retried model call as task.retrying before the task succeeds', async () => {
     const plan = { tasks: [task('a')] };
-    const models = { a: new ScriptedChatModel([{ error: new ModelError('server', 'The provider answered 500: upstream overloaded.', { status: 500 }) }, { content: 'a done' }]) };
+    const models = {
+      a: new ScriptedChatModel([
+        { error: new ModelError('server', 'The provider answered 500: upstream overloaded.', { status: 500 }) },
+        { content: 'a done' },
+      ]),
+    };
     const { c, events } = coordinator(plan, models, { limits: { retry: { baseDelayMs: 1 } } });
     const summary = await c.run();
     assert.equal(summary.outcome, 'succeeded');
@@ -87,12 +118,21 @@ describe('coordinator', () => {
     const succeeded = events.findIndex((e) => e.type === 'task.succeeded');
     assert.ok(retrying >= 0 && retrying < succeeded, 'task.retrying comes before task.succeeded');
     const { runId: _runId, at: _at, ...retry } = events[retrying];
-    assert.deepEqual(retry, { type: 'task.retrying', taskId: 'a', attempt: 1, delayMs: 1, reason: 'The provider answered 500: upstream overloaded.' });
+    assert.deepEqual(retry, {
+      type: 'task.retrying',
+      taskId: 'a',
+      attempt: 1,
+      delayMs: 1,
+      reason: 'The provider answered 500: upstream overloaded.',
+    });
   });
 
   it('never runs more than maxParallelWorkers, nor more than the model has parallel slots', async () => {
     const plan = { tasks: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => task(id)) };
-    const make = (slots: number) => Object.fromEntries(plan.tasks.map((t) => [t.id, new ScriptedChatModel(writer(t.id, 30), 'same-model', { parallelSlots: slots })]));
+    const make = (slots: number) =>
+      Object.fromEntries(
+        plan.tasks.map((t) => [t.id, new ScriptedChatModel(writer(t.id, 30), 'same-model', { parallelSlots: slots })]),
+      );
     const two = coordinator(plan, make(64), { limits: { maxParallelWorkers: 2 } });
     await two.c.run();
     assert.equal(maxOverlap(two.events), 2);
@@ -105,11 +145,18 @@ describe('coordinator', () => {
   });
 
   it('never runs tasks whose declared files overlap at the same time', async () => {
-    const plan = { tasks: [task('a', [], ['shared.ts', 'a.ts']), task('b', [], ['./shared.ts']), task('c', [], ['c.ts'])] };
-    const models = { a: new ScriptedChatModel(writer('a', 50)), b: new ScriptedChatModel(writer('b', 50)), c: new ScriptedChatModel(writer('c', 50)) };
+    const plan = {
+      tasks: [task('a', [], ['shared.ts', 'a.ts']), task('b', [], ['./shared.ts']), task('c', [], ['c.ts'])],
+    };
+    const models = {
+      a: new ScriptedChatModel(writer('a', 50)),
+      b: new ScriptedChatModel(writer('b', 50)),
+      c: new ScriptedChatModel(writer('c', 50)),
+    };
     const { c, events } = coordinator(plan, models);
     await c.run();
-    const at = (type: string, id: string) => events.findIndex((e) => e.type === type && 'taskId' in e && e.taskId === id);
+    const at = (type: string, id: string) =>
+      events.findIndex((e) => e.type === type && 'taskId' in e && e.taskId === id);
     assert.ok(at('task.started', 'b') > at('task.succeeded', 'a'), 'b waited for a (shared.ts)');
     assert.ok(at('task.started', 'c') < at('task.succeeded', 'a'), 'c ran alongside a');
   });
@@ -129,7 +176,10 @@ describe('coordinator', () => {
     const status = Object.fromEntries(summary.tasks.map((t) => [t.id, t.status]));
     assert.deepEqual(status, { a: 'failed', b: 'skipped', c: 'skipped', d: 'succeeded' });
     const skipB = events.find((e) => e.type === 'task.skipped' && e.taskId === 'b');
-    assert.match(skipB && skipB.type === 'task.skipped' ? skipB.reason : '', /dependency a \(Task a\) failed: model crashed/);
+    assert.match(
+      skipB && skipB.type === 'task.skipped' ? skipB.reason : '',
+      /dependency a \(Task a\) failed: model crashed/,
+    );
     const skipC = events.find((e) => e.type === 'task.skipped' && e.taskId === 'c');
     assert.match(skipC && skipC.type === 'task.skipped' ? skipC.reason : '', /dependency b .* was skipped/);
     assert.equal(fs.existsSync(path.join(root, 'd.txt')), true);
@@ -143,15 +193,32 @@ describe('coordinator', () => {
 
   it('a task without a usable model fails with the message and skips its dependents', async () => {
     const plan = { tasks: [task('a'), task('b', ['a'])] };
-    const { c } = coordinator(plan, {}, { resolveModel: () => { throw new Error('model "x" is not pulled'); } });
+    const { c } = coordinator(
+      plan,
+      {},
+      {
+        resolveModel: () => {
+          throw new Error('model "x" is not pulled');
+        },
+      },
+    );
     const summary = await c.run();
-    assert.deepEqual(summary.tasks.map((t) => [t.status, t.error ?? t.result]), [['failed', 'No model for this task: model "x" is not pulled'], ['skipped', 'Skipped because dependency a (Task a) failed: No model for this task: model "x" is not pulled']]);
+    assert.deepEqual(
+      summary.tasks.map((t) => [t.status, t.error ?? t.result]),
+      [
+        ['failed', 'No model for this task: model "x" is not pulled'],
+        ['skipped', 'Skipped because dependency a (Task a) failed: No model for this task: model "x" is not pulled'],
+      ],
+    );
   });
 
   it('cancel in the middle of a tool call stops every worker within 1 s and leaves no half-written file', async () => {
     const plan = { tasks: [task('a'), task('b'), task('c', ['a'])] };
     const models = {
-      a: new ScriptedChatModel([{ toolCalls: [{ name: 'execute_bash', arguments: { command: 'sleep 30' } }] }, { content: 'never' }]),
+      a: new ScriptedChatModel([
+        { toolCalls: [{ name: 'execute_bash', arguments: { command: 'sleep 30' } }] },
+        { content: 'never' },
+      ]),
       b: new ScriptedChatModel([{ delayMs: 10, content: 'thinking…', fragments: 200, fragmentDelayMs: 50 }]),
       c: new ScriptedChatModel(writer('c', 5)),
     };
@@ -163,13 +230,21 @@ describe('coordinator', () => {
     const summary = await running;
     assert.ok(Date.now() - started < 1000, `stopped after ${Date.now() - started} ms`);
     assert.equal(summary.outcome, 'cancelled');
-    assert.deepEqual(summary.tasks.map((t) => t.status), ['cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      summary.tasks.map((t) => t.status),
+      ['cancelled', 'cancelled', 'cancelled'],
+    );
     assert.equal(events.filter((e) => e.type === 'task.cancelled').length, 3);
     assert.deepEqual(fs.readdirSync(root), []);
   });
 
   it('gives up on a worker whose model ignores cancellation, still within 1 s', async () => {
-    const deaf: ChatModel = { provider: 'ollama', model: 'deaf', capabilities: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 8192 }, chat: () => new Promise(() => undefined) };
+    const deaf: ChatModel = {
+      provider: 'ollama',
+      model: 'deaf',
+      capabilities: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 8192 },
+      chat: () => new Promise(() => undefined),
+    };
     const { c } = coordinator({ tasks: [task('a')] }, { a: deaf }, { limits: { idleTimeoutMs: 60_000 } });
     const running = c.run();
     await new Promise((r) => setTimeout(r, 50));
@@ -185,7 +260,14 @@ describe('coordinator', () => {
     const models = {
       a: new ScriptedChatModel([
         { toolCalls: [{ name: 'execute_bash', arguments: { command: 'echo hi > out.txt' } }] },
-        { toolCalls: [{ name: 'write_file', arguments: { path: '.VSCode/settings.json', content: '{"rozet.bash.approval":"auto"}' } }] },
+        {
+          toolCalls: [
+            {
+              name: 'write_file',
+              arguments: { path: '.VSCode/settings.json', content: '{"rozet.bash.approval":"auto"}' },
+            },
+          ],
+        },
         { content: 'done' },
       ]),
     };
@@ -193,7 +275,10 @@ describe('coordinator', () => {
     const summary = await c.run();
     assert.deepEqual(summary.commandsRun, ['echo hi > out.txt']);
     assert.equal(fs.readFileSync(path.join(root, 'out.txt'), 'utf8'), 'hi\n');
-    assert.deepEqual(approver.asked.map((a) => [a.kind, a.subject]), [['write', '.VSCode/settings.json']]);
+    assert.deepEqual(
+      approver.asked.map((a) => [a.kind, a.subject]),
+      [['write', '.VSCode/settings.json']],
+    );
     assert.equal(fs.existsSync(path.join(root, '.VSCode')), false);
     assert.equal(summary.tasks[0].toolCalls[1].ok, false);
     assert.deepEqual(summary.filesChanged, []);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { fallbackPlan } from '../../src/core/fallback-planner';
-import { PlanSchema, type Plan } from '../../src/core/plan';
-import { findCycle } from '../../src/core/plan-parse';
+import { fallbackPlan } from '../../src/core/plan/fallback-planner';
+import { PlanSchema, type Plan } from '../../src/core/plan/plan';
+import { findCycle } from '../../src/core/plan/plan-parse';
 
 const titles = (plan: Plan) => plan.tasks.map((t) => t.title);
 const deps = (plan: Plan) => Object.fromEntries(plan.tasks.map((t) => [t.title, t.dependsOn]));
@@ -11,19 +11,34 @@ describe('fallback planner', () => {
   it('splits "X and tests for it" into code, a test task after it, and verification', () => {
     const plan = fallbackPlan('Add a CLI flag and tests for it');
     assert.deepEqual(titles(plan), ['Add a CLI flag', 'Add tests for it', 'Verify the changes']);
-    assert.deepEqual(deps(plan), { 'Add a CLI flag': [], 'Add tests for it': ['t1'], 'Verify the changes': ['t1', 't2'] });
+    assert.deepEqual(deps(plan), {
+      'Add a CLI flag': [],
+      'Add tests for it': ['t1'],
+      'Verify the changes': ['t1', 't2'],
+    });
   });
 
   it('adds a test task when tests are asked for inside one clause', () => {
     const plan = fallbackPlan('add a --verbose flag to the CLI with tests');
-    assert.deepEqual(titles(plan), ['Add a --verbose flag to the CLI', 'Write tests for the changes', 'Verify the changes']);
+    assert.deepEqual(titles(plan), [
+      'Add a --verbose flag to the CLI',
+      'Write tests for the changes',
+      'Verify the changes',
+    ]);
     assert.deepEqual(plan.tasks[1]?.dependsOn, ['t1']);
   });
 
   it('keeps bulleted items parallel', () => {
     const plan = fallbackPlan('Cleanup:\n- Remove the dead flags\n- Rename the config loader\n- Update the changelog');
-    assert.deepEqual(titles(plan).slice(0, 3), ['Remove the dead flags', 'Rename the config loader', 'Update the changelog']);
-    assert.deepEqual(plan.tasks.slice(0, 3).map((t) => t.dependsOn), [[], [], []]);
+    assert.deepEqual(titles(plan).slice(0, 3), [
+      'Remove the dead flags',
+      'Rename the config loader',
+      'Update the changelog',
+    ]);
+    assert.deepEqual(
+      plan.tasks.slice(0, 3).map((t) => t.dependsOn),
+      [[], [], []],
+    );
   });
 
   it('orders numbered items only where they say "then"', () => {
@@ -34,12 +49,17 @@ describe('fallback planner', () => {
   });
 
   it('makes one task per listed file, resolving names against the workspace', () => {
-    const plan = fallbackPlan('Update a.ts, b.ts and c.ts to use the new logger', { workspaceFiles: ['src/a.ts', 'src/b.ts', 'lib/other.ts'] });
-    assert.deepEqual(plan.tasks.slice(0, 3).map((t) => [t.title, t.files]), [
-      ['Update src/a.ts to use the new logger', ['src/a.ts']],
-      ['Update src/b.ts to use the new logger', ['src/b.ts']],
-      ['Update c.ts to use the new logger', ['c.ts']],
-    ]);
+    const plan = fallbackPlan('Update a.ts, b.ts and c.ts to use the new logger', {
+      workspaceFiles: ['src/a.ts', 'src/b.ts', 'lib/other.ts'],
+    });
+    assert.deepEqual(
+      plan.tasks.slice(0, 3).map((t) => [t.title, t.files]),
+      [
+        ['Update src/a.ts to use the new logger', ['src/a.ts']],
+        ['Update src/b.ts to use the new logger', ['src/b.ts']],
+        ['Update c.ts to use the new logger', ['c.ts']],
+      ],
+    );
   });
 
   it('keeps one task when two files take part in one operation', () => {
@@ -65,7 +85,10 @@ describe('fallback planner', () => {
   });
 
   it('does not split on "after" when the other side is not work', () => {
-    assert.equal(fallbackPlan('Run the linter after every change').tasks[0]?.title, 'Run the linter after every change');
+    assert.equal(
+      fallbackPlan('Run the linter after every change').tasks[0]?.title,
+      'Run the linter after every change',
+    );
   });
 
   it('does not split short "and" phrases', () => {
@@ -90,13 +113,16 @@ describe('fallback planner', () => {
     const plan = fallbackPlan(request, {}, { maxTasks: 3 });
     assert.equal(plan.tasks.length, 3);
     const ids = new Set(plan.tasks.map((t) => t.id));
-    for (const task of plan.tasks) for (const dep of task.dependsOn) assert.ok(ids.has(dep), `${task.id} depends on missing ${dep}`);
+    for (const task of plan.tasks)
+      for (const dep of task.dependsOn) assert.ok(ids.has(dep), `${task.id} depends on missing ${dep}`);
     assert.equal(findCycle(plan.tasks), undefined);
     assert.equal(fallbackPlan(request, {}, { maxTasks: 1 }).tasks.length, 1);
   });
 
   it('puts the selection path on tasks and the request in every description', () => {
-    const plan = fallbackPlan('Simplify this function', { selection: { path: 'src/util.ts', startLine: 3, endLine: 9, text: 'function f() {}' } });
+    const plan = fallbackPlan('Simplify this function', {
+      selection: { path: 'src/util.ts', startLine: 3, endLine: 9, text: 'function f() {}' },
+    });
     assert.deepEqual(plan.tasks[0]?.files, ['src/util.ts']);
     assert.match(plan.tasks[0]?.description ?? '', /Simplify this function.*src\/util\.ts, lines 3–9/);
   });
@@ -105,7 +131,10 @@ describe('fallback planner', () => {
     const plan = fallbackPlan('Create the model, add the route, write the docs');
     const last = plan.tasks.at(-1);
     assert.equal(last?.title, 'Verify the changes');
-    assert.deepEqual(last?.dependsOn, plan.tasks.slice(0, -1).map((t) => t.id));
+    assert.deepEqual(
+      last?.dependsOn,
+      plan.tasks.slice(0, -1).map((t) => t.id),
+    );
     assert.equal(plan.tasks.length, 4);
   });
 });

@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import * as path from 'node:path';
-import { ModelError, type ChatModel, type ModelErrorKind } from '../../src/core/chat';
-import { Coordinator } from '../../src/core/coordinator';
-import type { RunEvent } from '../../src/core/events';
-import { callModel } from '../../src/core/model-call';
-import { NodeShell } from '../../src/core/node-shell';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import type { Plan } from '../../src/core/plan';
-import { planTask } from '../../src/core/planner';
-import { runTool } from '../../src/core/tools';
+import { ModelError, type ChatModel, type ModelErrorKind } from '../../src/core/model/chat';
+import { Coordinator } from '../../src/core/run/coordinator';
+import type { RunEvent } from '../../src/core/run/events';
+import { callModel } from '../../src/core/model/model-call';
+import { NodeShell } from '../../src/core/workspace/node-shell';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import type { Plan } from '../../src/core/plan/plan';
+import { planTask } from '../../src/core/plan/planner';
+import { runTool } from '../../src/core/tools/tools';
 import { createChatModel } from '../../src/providers';
 import { startModelServer, type ModelServer, type Reply } from '../support/model-server';
 import { AUTO_POLICY, RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
@@ -28,11 +28,18 @@ const OK: Reply = { kind: 'text', text: 'fine' };
 function modelFor(provider: Provider, server: ModelServer | string): ChatModel {
   const url = typeof server === 'string' ? server : server.url;
   return provider === 'openai'
-    ? createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: `${url}/v1`, apiKey: 'sk-faults-0123456789abcdefghij', parallelSlots: 4 })
+    ? createChatModel({
+        provider: 'openaiCompatible',
+        model: 'm',
+        baseUrl: `${url}/v1`,
+        apiKey: 'sk-faults-0123456789abcdefghij',
+        parallelSlots: 4,
+      })
     : createChatModel({ provider: 'ollama', model: 'm', baseUrl: url });
 }
 
-const chatCount = (server: ModelServer) => server.requests.filter((r) => r.route === 'openai.chat' || r.route === 'ollama.chat').length;
+const chatCount = (server: ModelServer) =>
+  server.requests.filter((r) => r.route === 'openai.chat' || r.route === 'ollama.chat').length;
 
 interface Fault {
   name: string;
@@ -50,24 +57,139 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  { name: '401', replies: [{ kind: 'error', status: 401, body: { error: { message: 'Invalid key' } } }], kind: 'auth', says: /rejected the API key.*Set API Key/s, requests: 1 },
-  { name: '402', replies: [{ kind: 'error', status: 402, body: { error: { message: 'Insufficient credits' } } }], kind: 'credits', says: /lack of credits.*Switch Model/s, requests: 1 },
-  { name: '404 (model)', replies: [{ kind: 'error', status: 404, body: { error: { message: 'model "m" not found, try pulling it first' } } }], kind: 'model_not_found', says: /"m"/, requests: 1 },
-  { name: '405', replies: [{ kind: 'error', status: 405, body: 'Method Not Allowed' }], kind: 'method_not_allowed', says: /base URL is probably wrong/, requests: 1 },
-  { name: '429 → retried after Retry-After', replies: [{ kind: 'error', status: 429, body: { error: { message: 'slow down' } }, headers: { 'Retry-After': '1' } }, OK], requests: 2, retriedAs: 'rate_limit', minMs: 1000 },
-  { name: '429 ×3 → rate_limit', replies: [0, 1, 2].map(() => ({ kind: 'error' as const, status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '30' } })), kind: 'rate_limit', says: /rate/i, requests: 3 },
-  { name: '500 → retried', replies: [{ kind: 'error', status: 500, body: { error: { message: 'boom' } } }, OK], requests: 2, retriedAs: 'server' },
-  { name: '529 → retried', replies: [{ kind: 'error', status: 529, body: { error: { message: 'Overloaded' } } }, OK], requests: 2, retriedAs: 'server' },
-  { name: '500 ×3 → server error', replies: [0, 1, 2].map(() => ({ kind: 'error' as const, status: 500, body: { error: { message: 'boom' } } })), kind: 'server', says: /500/, requests: 3 },
+  {
+    name: '401',
+    replies: [{ kind: 'error', status: 401, body: { error: { message: 'Invalid key' } } }],
+    kind: 'auth',
+    says: /rejected the API key.*Set API Key/s,
+    requests: 1,
+  },
+  {
+    name: '402',
+    replies: [{ kind: 'error', status: 402, body: { error: { message: 'Insufficient credits' } } }],
+    kind: 'credits',
+    says: /lack of credits.*Switch Model/s,
+    requests: 1,
+  },
+  {
+    name: '404 (model)',
+    replies: [
+      { kind: 'error', status: 404, body: { error: { message: 'model "m" not found, try pulling it first' } } },
+    ],
+    kind: 'model_not_found',
+    says: /"m"/,
+    requests: 1,
+  },
+  {
+    name: '405',
+    replies: [{ kind: 'error', status: 405, body: 'Method Not Allowed' }],
+    kind: 'method_not_allowed',
+    says: /base URL is probably wrong/,
+    requests: 1,
+  },
+  {
+    name: '429 → retried after Retry-After',
+    replies: [
+      { kind: 'error', status: 429, body: { error: { message: 'slow down' } }, headers: { 'Retry-After': '1' } },
+      OK,
+    ],
+    requests: 2,
+    retriedAs: 'rate_limit',
+    minMs: 1000,
+  },
+  {
+    name: '429 ×3 → rate_limit',
+    replies: [0, 1, 2].map(() => ({
+      kind: 'error' as const,
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after-ms': '30' },
+    })),
+    kind: 'rate_limit',
+    says: /rate/i,
+    requests: 3,
+  },
+  {
+    name: '500 → retried',
+    replies: [{ kind: 'error', status: 500, body: { error: { message: 'boom' } } }, OK],
+    requests: 2,
+    retriedAs: 'server',
+  },
+  {
+    name: '529 → retried',
+    replies: [{ kind: 'error', status: 529, body: { error: { message: 'Overloaded' } } }, OK],
+    requests: 2,
+    retriedAs: 'server',
+  },
+  {
+    name: '500 ×3 → server error',
+    replies: [0, 1, 2].map(() => ({ kind: 'error' as const, status: 500, body: { error: { message: 'boom' } } })),
+    kind: 'server',
+    says: /500/,
+    requests: 3,
+  },
   { name: 'connection reset before an answer', replies: [{ kind: 'reset' }, OK], requests: 2, retriedAs: 'connection' },
-  { name: 'stream cut mid-answer', replies: [{ kind: 'text', text: 'a long answer in pieces', chunks: 5, cutAfterChunks: 3 }, OK], requests: 2, retriedAs: 'stream_cut' },
-  { name: 'stream cut every time', replies: [0, 1, 2].map(() => ({ kind: 'text' as const, text: 'abcdef', chunks: 4, cutAfterChunks: 2 })), kind: 'stream_cut', says: /broke off mid-stream; nothing from it was applied/, requests: 3 },
-  { name: 'error event inside a 200 stream', replies: [{ kind: 'text', text: 'abcdef', chunks: 4, streamError: { afterChunks: 2, message: 'Provider returned error', code: 502 } }, OK], requests: 2, retriedAs: 'server' },
-  { name: 'SSE comment / keep-alive lines', providers: ['openai'], replies: [{ kind: 'text', text: 'fine', comments: 8, delayMs: 5 }], requests: 1 },
-  { name: 'stall past the idle timeout', replies: [{ kind: 'text', text: 'abcdef', chunks: 3, stall: { afterChunks: 1, ms: 3000 } }, OK], requests: 2, retriedAs: 'timeout', idleTimeoutMs: 250 },
-  { name: 'headers late past the idle timeout', replies: [{ kind: 'text', text: 'x', headersDelayMs: 3000 }, OK], requests: 2, retriedAs: 'timeout', idleTimeoutMs: 250 },
-  { name: 'first token late but within the idle timeout', replies: [{ kind: 'text', text: 'fine', firstTokenDelayMs: 400 }], requests: 1, idleTimeoutMs: 800, minMs: 400 },
-  { name: 'slow but steady stream longer than the idle timeout', replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 150 }], requests: 1, idleTimeoutMs: 300, minMs: 300 },
+  {
+    name: 'stream cut mid-answer',
+    replies: [{ kind: 'text', text: 'a long answer in pieces', chunks: 5, cutAfterChunks: 3 }, OK],
+    requests: 2,
+    retriedAs: 'stream_cut',
+  },
+  {
+    name: 'stream cut every time',
+    replies: [0, 1, 2].map(() => ({ kind: 'text' as const, text: 'abcdef', chunks: 4, cutAfterChunks: 2 })),
+    kind: 'stream_cut',
+    says: /broke off mid-stream; nothing from it was applied/,
+    requests: 3,
+  },
+  {
+    name: 'error event inside a 200 stream',
+    replies: [
+      {
+        kind: 'text',
+        text: 'abcdef',
+        chunks: 4,
+        streamError: { afterChunks: 2, message: 'Provider returned error', code: 502 },
+      },
+      OK,
+    ],
+    requests: 2,
+    retriedAs: 'server',
+  },
+  {
+    name: 'SSE comment / keep-alive lines',
+    providers: ['openai'],
+    replies: [{ kind: 'text', text: 'fine', comments: 8, delayMs: 5 }],
+    requests: 1,
+  },
+  {
+    name: 'stall past the idle timeout',
+    replies: [{ kind: 'text', text: 'abcdef', chunks: 3, stall: { afterChunks: 1, ms: 3000 } }, OK],
+    requests: 2,
+    retriedAs: 'timeout',
+    idleTimeoutMs: 250,
+  },
+  {
+    name: 'headers late past the idle timeout',
+    replies: [{ kind: 'text', text: 'x', headersDelayMs: 3000 }, OK],
+    requests: 2,
+    retriedAs: 'timeout',
+    idleTimeoutMs: 250,
+  },
+  {
+    name: 'first token late but within the idle timeout',
+    replies: [{ kind: 'text', text: 'fine', firstTokenDelayMs: 400 }],
+    requests: 1,
+    idleTimeoutMs: 800,
+    minMs: 400,
+  },
+  {
+    name: 'slow but steady stream longer than the idle timeout',
+    replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 150 }],
+    requests: 1,
+    idleTimeoutMs: 300,
+    minMs: 300,
+  },
 ];
 
 describe('faults: model calls through the real providers', function () {
@@ -88,7 +210,11 @@ describe('faults: model calls through the real providers', function () {
         const outcome = await callModel(
           modelFor(provider, server),
           { messages: [{ role: 'user', content: 'hi' }] },
-          { idleTimeoutMs: fault.idleTimeoutMs ?? 5000, retry: FAST_RETRY, onRetry: (error) => retried.push(error.kind) },
+          {
+            idleTimeoutMs: fault.idleTimeoutMs ?? 5000,
+            retry: FAST_RETRY,
+            onRetry: (error) => retried.push(error.kind),
+          },
         ).then(
           (response) => ({ response }),
           (error: unknown) => ({ error }),
@@ -102,7 +228,10 @@ describe('faults: model calls through the real providers', function () {
           if (fault.says) assert.match(error.message, fault.says);
           assert.doesNotMatch(error.message, /sk-faults/, 'the key is never in a message');
         } else {
-          assert.ok('response' in outcome, `expected an answer, got ${'error' in outcome ? String(outcome.error) : ''}`);
+          assert.ok(
+            'response' in outcome,
+            `expected an answer, got ${'error' in outcome ? String(outcome.error) : ''}`,
+          );
           assert.equal(outcome.response.content, 'fine');
         }
         assert.equal(chatCount(server), fault.requests, 'chat requests made');
@@ -119,10 +248,19 @@ describe('faults: model calls through the real providers', function () {
     for (const provider of PROVIDERS) {
       tally.add('injected');
       const retried: ModelErrorKind[] = [];
-      const error = await callModel(modelFor(provider, down), { messages: [{ role: 'user', content: 'hi' }] }, { retry: FAST_RETRY, onRetry: (e) => retried.push(e.kind) }).catch((e: unknown) => e);
+      const error = await callModel(
+        modelFor(provider, down),
+        { messages: [{ role: 'user', content: 'hi' }] },
+        { retry: FAST_RETRY, onRetry: (e) => retried.push(e.kind) },
+      ).catch((e: unknown) => e);
       assert.ok(error instanceof ModelError);
       assert.equal(error.kind, 'connection');
-      assert.match(error.message, provider === 'ollama' ? /Is Ollama running at http:\/\/127\.0\.0\.1:\d+/ : /Cannot connect .* at http:\/\/127\.0\.0\.1:\d+\/v1/);
+      assert.match(
+        error.message,
+        provider === 'ollama'
+          ? /Is Ollama running at http:\/\/127\.0\.0\.1:\d+/
+          : /Cannot connect .* at http:\/\/127\.0\.0\.1:\d+\/v1/,
+      );
       assert.equal(retried.length, FAST_RETRY.maxAttempts - 1);
       tally.add('handled');
     }
@@ -185,7 +323,9 @@ describe('faults: the file system', function () {
     }
     assert.equal(fs.readFileSync(path.join(root, 'a.txt'), 'utf8'), 'original\n');
     assert.equal(fs.existsSync(path.join(root, 'new', 'b.txt')), false);
-    const leftovers = [...fs.readdirSync(root), ...fs.readdirSync(path.join(root, 'new'))].filter((n) => n.endsWith('.tmp'));
+    const leftovers = [...fs.readdirSync(root), ...fs.readdirSync(path.join(root, 'new'))].filter((n) =>
+      n.endsWith('.tmp'),
+    );
     assert.deepEqual(leftovers, [], 'temp files removed');
   });
 });
@@ -205,7 +345,11 @@ describe('faults: cancel at every phase', function () {
     removeDir(root);
   });
 
-  const leftovers = () => fs.readdirSync(root, { recursive: true }).map(String).filter((n) => n.endsWith('.tmp'));
+  const leftovers = () =>
+    fs
+      .readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((n) => n.endsWith('.tmp'));
 
   /** Runs a plan over the real workspace and shell; cancels after `ms`; returns what the run kept. */
   async function runAndCancel(plan: Plan, model: ChatModel, ms: number, workspace = new NodeWorkspace(root)) {
@@ -243,13 +387,22 @@ describe('faults: cancel at every phase', function () {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = performance.now();
-    const error = await planTask('add a flag', {}, { model: modelFor('openai', server), maxTasks: 5, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await planTask(
+      'add a flag',
+      {},
+      { model: modelFor('openai', server), maxTasks: 5, signal: controller.signal },
+    ).catch((e: unknown) => e);
     assert.ok(error instanceof ModelError && error.kind === 'cancelled', String(error));
     assert.ok(performance.now() - started < 1000);
   });
 
   it('mid model stream: nothing from the cut answer is applied', async () => {
-    server.script({ kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'streamed.txt', content: 'x'.repeat(200) } }], chunks: 20, delayMs: 100 });
+    server.script({
+      kind: 'tools',
+      calls: [{ name: 'write_file', arguments: { path: 'streamed.txt', content: 'x'.repeat(200) } }],
+      chunks: 20,
+      delayMs: 100,
+    });
     const { summary } = await runAndCancel({ tasks: [task('t1', 'Stream')] }, modelFor('openai', server), 400);
     assert.equal(fs.existsSync(path.join(root, 'streamed.txt')), false);
     assert.equal(summary.tasks[0].status, 'cancelled');
@@ -261,30 +414,59 @@ describe('faults: cancel at every phase', function () {
       override async write(p: string, content: string, signal?: AbortSignal) {
         await new Promise((resolve, reject) => {
           const timer = setTimeout(resolve, 2000);
-          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new ModelError('cancelled', 'Cancelled.'))), { once: true });
+          signal?.addEventListener(
+            'abort',
+            () => (clearTimeout(timer), reject(new ModelError('cancelled', 'Cancelled.'))),
+            { once: true },
+          );
         });
         return super.write(p, content, signal);
       }
     }
     fs.writeFileSync(path.join(root, 'shared.txt'), 'before\n');
-    const writer = (content: string) => ({ kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: 'shared.txt', content } }] });
-    server.load({ agent: [{ match: 'First', steps: [writer('first\n'), OK] }, { match: 'Second', steps: [{ ...writer('second\n'), firstTokenDelayMs: 100 }, OK] }] });
-    const { summary, events } = await runAndCancel({ tasks: [task('t1', 'First'), task('t2', 'Second')] }, modelFor('openai', server), 600, new SlowWorkspace(root));
+    const writer = (content: string) => ({
+      kind: 'tools' as const,
+      calls: [{ name: 'write_file', arguments: { path: 'shared.txt', content } }],
+    });
+    server.load({
+      agent: [
+        { match: 'First', steps: [writer('first\n'), OK] },
+        { match: 'Second', steps: [{ ...writer('second\n'), firstTokenDelayMs: 100 }, OK] },
+      ],
+    });
+    const { summary, events } = await runAndCancel(
+      { tasks: [task('t1', 'First'), task('t2', 'Second')] },
+      modelFor('openai', server),
+      600,
+      new SlowWorkspace(root),
+    );
     assert.equal(fs.readFileSync(path.join(root, 'shared.txt'), 'utf8'), 'before\n');
-    assert.deepEqual(summary.tasks.map((t) => t.status), ['cancelled', 'cancelled']);
+    assert.deepEqual(
+      summary.tasks.map((t) => t.status),
+      ['cancelled', 'cancelled'],
+    );
     assert.equal(events.filter((e) => e.type === 'task.toolCall').length, 2, 'both calls were under way and recorded');
   });
 
   it('mid command: the process tree is killed and the earlier write stays in the record', async () => {
     server.script(
       { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'done.txt', content: 'ok\n' } }] },
-      { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'echo $$ > shell.pid; sleep 30 & echo $! > bg.pid; wait' } }] },
+      {
+        kind: 'tools',
+        calls: [
+          { name: 'execute_bash', arguments: { command: 'echo $$ > shell.pid; sleep 30 & echo $! > bg.pid; wait' } },
+        ],
+      },
     );
     const { summary } = await runAndCancel({ tasks: [task('t1', 'Command')] }, modelFor('openai', server), 700);
     assert.equal(fs.readFileSync(path.join(root, 'done.txt'), 'utf8'), 'ok\n');
     const outcome = summary.tasks[0];
     assert.equal(outcome.status, 'cancelled');
-    assert.deepEqual(outcome.toolCalls.map((c) => [c.name, c.ok]), [['write_file', true]], 'the completed write is kept in the record');
+    assert.deepEqual(
+      outcome.toolCalls.map((c) => [c.name, c.ok]),
+      [['write_file', true]],
+      'the completed write is kept in the record',
+    );
     for (const file of ['shell.pid', 'bg.pid']) {
       const pid = Number(fs.readFileSync(path.join(root, file), 'utf8'));
       assert.ok(await goneWithin(pid, 1000), `${file} ${pid} still running`);

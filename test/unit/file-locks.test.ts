@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FileLeases, FileLocks } from '../../src/core/file-locks';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import { runTool } from '../../src/core/tools';
+import { FileLeases, FileLocks } from '../../src/core/run/file-locks';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import { runTool } from '../../src/core/tools/tools';
 import { removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 
 describe('file locks', () => {
@@ -18,9 +18,18 @@ describe('file locks', () => {
     const ctx = toolContext(root);
     const n = 24;
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => runTool('replace_in_file', { path: 'list.md', old_string: '<END>', new_string: `item-${i}\n<END>` }, { ...ctx, taskId: `w${i}` })),
+      Array.from({ length: n }, (_, i) =>
+        runTool(
+          'replace_in_file',
+          { path: 'list.md', old_string: '<END>', new_string: `item-${i}\n<END>` },
+          { ...ctx, taskId: `w${i}` },
+        ),
+      ),
     );
-    assert.ok(results.every((r) => r.ok), JSON.stringify(results.find((r) => !r.ok)));
+    assert.ok(
+      results.every((r) => r.ok),
+      JSON.stringify(results.find((r) => !r.ok)),
+    );
     const lines = fs.readFileSync(path.join(root, 'list.md'), 'utf8').trim().split('\n');
     assert.equal(lines[0], 'items:');
     assert.equal(lines[lines.length - 1], '<END>');
@@ -30,7 +39,9 @@ describe('file locks', () => {
   it('concurrent whole-file writes never tear: the file is exactly one of the contents written', async () => {
     const ctx = toolContext(root);
     const contents = Array.from({ length: 16 }, (_, i) => `${String.fromCharCode(65 + i)}`.repeat(200_000));
-    await Promise.all(contents.map((content, i) => runTool('write_file', { path: 'big.txt', content }, { ...ctx, taskId: `w${i}` })));
+    await Promise.all(
+      contents.map((content, i) => runTool('write_file', { path: 'big.txt', content }, { ...ctx, taskId: `w${i}` })),
+    );
     const final = fs.readFileSync(path.join(root, 'big.txt'), 'utf8');
     assert.ok(contents.includes(final), 'final content is one complete write');
     assert.deepEqual(fs.readdirSync(root), ['big.txt'], 'no temp files left behind');
@@ -65,7 +76,10 @@ describe('file locks', () => {
     await assert.rejects(waiting, /Cancelled/);
     assert.ok(Date.now() - started < 500);
     release();
-    const again = await Promise.race([locks.acquire(['x']), new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
+    const again = await Promise.race([
+      locks.acquire(['x']),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 500)),
+    ]);
     assert.ok(again, 'the lock is free after the holder released it');
     again();
   });

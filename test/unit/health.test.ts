@@ -1,7 +1,13 @@
 // The shared health check against the scripted model server over real HTTP: each failure
 // gets a line that says what to do, no key is ever echoed, and every call is bounded.
 import assert from 'node:assert/strict';
-import { checkReachable, formatHealthReport, healthCheck, type HealthCheck, type RoleHealth } from '../../src/providers';
+import {
+  checkReachable,
+  formatHealthReport,
+  healthCheck,
+  type HealthCheck,
+  type RoleHealth,
+} from '../../src/providers';
 import { startModelServer, type ModelServer } from '../support/model-server';
 
 const KEY = 'sk-test-health-0123456789abcdefghij';
@@ -21,7 +27,11 @@ async function closedPortUrl(): Promise<string> {
 describe('health check', () => {
   let server: ModelServer;
   beforeEach(async () => {
-    server = await startModelServer({ scenario: { models: [{ id: 'qwen2.5-coder:7b', tools: true }, { id: 'qwen-plain', tools: false }, 'llama3.2:latest'] } });
+    server = await startModelServer({
+      scenario: {
+        models: [{ id: 'qwen2.5-coder:7b', tools: true }, { id: 'qwen-plain', tools: false }, 'llama3.2:latest'],
+      },
+    });
   });
   afterEach(() => server.close());
 
@@ -31,12 +41,17 @@ describe('health check', () => {
       { role: 'orchestrator', spec: { provider: 'ollama', model: 'llama3.2', baseUrl: server.url } },
     ]);
     assert.equal(report.ok, true, formatHealthReport(report));
-    assert.deepEqual(report.roles[0].checks.map((c) => c.status), ['pass', 'pass', 'pass', 'pass']);
+    assert.deepEqual(
+      report.roles[0].checks.map((c) => c.status),
+      ['pass', 'pass', 'pass', 'pass'],
+    );
     assert.equal(check(report.roles[1], 'model').status, 'pass');
   });
 
   it('Ollama without the model: fails with the `ollama pull` command and names models that exist', async () => {
-    const report = await healthCheck([{ role: 'worker', spec: { provider: 'ollama', model: 'qwen2.5-coder:14b-instruct', baseUrl: server.url } }]);
+    const report = await healthCheck([
+      { role: 'worker', spec: { provider: 'ollama', model: 'qwen2.5-coder:14b-instruct', baseUrl: server.url } },
+    ]);
     const model = check(report.roles[0], 'model');
     assert.equal(report.ok, false);
     assert.equal(model.status, 'fail');
@@ -47,8 +62,18 @@ describe('health check', () => {
   });
 
   it('a rejected key (401): the provider answered, the key fails with how to set it, and the key is never quoted', async () => {
-    server.scriptRoute('openai.models', { kind: 'error', status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } });
-    const report = await healthCheck([{ role: 'orchestrator', spec: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${server.url}/v1`, apiKey: KEY }, keySource: 'environment: OPENAI_API_KEY' }]);
+    server.scriptRoute('openai.models', {
+      kind: 'error',
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}` } },
+    });
+    const report = await healthCheck([
+      {
+        role: 'orchestrator',
+        spec: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: `${server.url}/v1`, apiKey: KEY },
+        keySource: 'environment: OPENAI_API_KEY',
+      },
+    ]);
     const role = report.roles[0];
     assert.equal(check(role, 'provider').status, 'pass');
     assert.equal(check(role, 'key').status, 'fail');
@@ -58,7 +83,12 @@ describe('health check', () => {
   });
 
   it('a missing key where one is required names the variable and the command', async () => {
-    const report = await healthCheck([{ role: 'orchestrator', spec: { provider: 'openrouter', model: 'qwen2.5-coder:7b', baseUrl: `${server.url}/v1` } }]);
+    const report = await healthCheck([
+      {
+        role: 'orchestrator',
+        spec: { provider: 'openrouter', model: 'qwen2.5-coder:7b', baseUrl: `${server.url}/v1` },
+      },
+    ]);
     const key = check(report.roles[0], 'key');
     assert.equal(key.status, 'fail');
     assert.match(key.message, /No API key is set for OpenRouter/);
@@ -76,7 +106,9 @@ describe('health check', () => {
   });
 
   it('a model missing from an OpenAI-compatible list fails with models it does have', async () => {
-    const report = await healthCheck([{ role: 'worker', spec: { provider: 'openaiCompatible', model: 'nope', baseUrl: `${server.url}/v1` } }]);
+    const report = await healthCheck([
+      { role: 'worker', spec: { provider: 'openaiCompatible', model: 'nope', baseUrl: `${server.url}/v1` } },
+    ]);
     const model = check(report.roles[0], 'model');
     assert.equal(model.status, 'fail');
     assert.match(model.fix ?? '', /rozet\.worker\.model .*qwen2\.5-coder:7b/);
@@ -84,18 +116,26 @@ describe('health check', () => {
 
   it('nothing listening: Ollama gets "start it with `ollama serve`", the other checks are skipped', async () => {
     const url = await closedPortUrl();
-    const report = await healthCheck([{ role: 'worker', spec: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseUrl: url } }]);
+    const report = await healthCheck([
+      { role: 'worker', spec: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseUrl: url } },
+    ]);
     const provider = check(report.roles[0], 'provider');
     assert.equal(provider.status, 'fail');
     assert.match(provider.message, /Ollama is not running at http:\/\/127\.0\.0\.1:\d+/);
     assert.match(provider.fix ?? '', /`ollama serve`.*ROZET_WORKER_BASE_URL/);
-    assert.deepEqual(report.roles[0].checks.slice(1).map((c) => c.status), ['skip', 'skip', 'skip']);
+    assert.deepEqual(
+      report.roles[0].checks.slice(1).map((c) => c.status),
+      ['skip', 'skip', 'skip'],
+    );
   });
 
   it('a server that does not answer fails within the per-check timeout', async () => {
     server.scriptRoute('ollama.tags', { kind: 'error', status: 200, body: { models: [] }, headersDelayMs: 5000 });
     const started = Date.now();
-    const report = await healthCheck([{ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }], { timeoutMs: 300 });
+    const report = await healthCheck(
+      [{ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }],
+      { timeoutMs: 300 },
+    );
     assert.ok(Date.now() - started < 2000, 'the check outlived its timeout');
     assert.match(check(report.roles[0], 'provider').message, /did not answer within/);
   });
@@ -109,11 +149,26 @@ describe('health check', () => {
   });
 
   it('checkReachable: undefined when usable; the connection or the missing key otherwise', async () => {
-    assert.equal(await checkReachable({ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }), undefined);
-    const down = await checkReachable({ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: await closedPortUrl() } });
+    assert.equal(
+      await checkReachable({ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }),
+      undefined,
+    );
+    const down = await checkReachable({
+      role: 'worker',
+      spec: { provider: 'ollama', model: 'x', baseUrl: await closedPortUrl() },
+    });
     assert.equal(down?.name, 'provider');
-    const keyless = await checkReachable({ role: 'worker', spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` } });
+    const keyless = await checkReachable({
+      role: 'worker',
+      spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` },
+    });
     assert.equal(keyless?.name, 'key');
-    assert.equal(await checkReachable({ role: 'worker', spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` } }, { requireKey: false }), undefined);
+    assert.equal(
+      await checkReachable(
+        { role: 'worker', spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` } },
+        { requireKey: false },
+      ),
+      undefined,
+    );
   });
 });

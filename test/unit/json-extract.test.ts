@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { cleanModelText, extractJson, extractJsonValues } from '../../src/core/json-extract';
+import { cleanModelText, extractJson, extractJsonValues } from '../../src/core/text/json-extract';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'provider-transcripts');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -25,37 +25,172 @@ interface Case {
 // Answers as models and terminals really produce them.
 const cases: Case[] = [
   { name: 'plain JSON', text: PLAN_JSON, expected: PLAN, repaired: false },
-  { name: 'fenced json block with commentary around', text: `Here is the plan:\n\n\`\`\`json\n${PLAN_JSON}\n\`\`\`\n\nLet me know if you want changes.`, expected: PLAN, repaired: false },
+  {
+    name: 'fenced json block with commentary around',
+    text: `Here is the plan:\n\n\`\`\`json\n${PLAN_JSON}\n\`\`\`\n\nLet me know if you want changes.`,
+    expected: PLAN,
+    repaired: false,
+  },
   { name: 'fence without a language', text: `Sure.\n\`\`\`\n${PLAN_JSON}\n\`\`\``, expected: PLAN, repaired: false },
-  { name: 'fence with JSON5 tag and indented body', text: `  \`\`\`JSON\n  {"tasks": [{"id": "t1", "title": "Write hello.py"}]}\n  \`\`\``, expected: PLAN, repaired: false },
+  {
+    name: 'fence with JSON5 tag and indented body',
+    text: `  \`\`\`JSON\n  {"tasks": [{"id": "t1", "title": "Write hello.py"}]}\n  \`\`\``,
+    expected: PLAN,
+    repaired: false,
+  },
   { name: 'tilde fence', text: `~~~json\n${PLAN_JSON}\n~~~`, expected: PLAN, repaired: false },
-  { name: 'deepseek-r1 style think block before the answer', text: `<think>\nThe user wants a plan. Maybe {"tasks": []}? No, one task.\n</think>\n\n${PLAN_JSON}`, expected: PLAN, repaired: false },
-  { name: 'qwen3 style only a closing think tag (opening tag in the template)', text: `Okay, let me think about {"draft": true}...\n</think>\n\n${PLAN_JSON}`, expected: PLAN, repaired: false },
-  { name: 'think block with a draft that also validates: the answer wins', text: `<think>{"tasks":[{"id":"x","title":"draft"}]}</think>${PLAN_JSON}`, expected: PLAN, repaired: false },
-  { name: 'JSON inside a sentence', text: `The plan is ${PLAN_JSON} and it has one task.`, expected: PLAN, repaired: false },
-  { name: 'trailing commas', text: '{"tasks": [{"id": "t1", "title": "Write hello.py",},],}', expected: PLAN, repaired: true },
-  { name: 'line and block comments', text: '{\n  // the only task\n  "tasks": [ /* first */ {"id": "t1", "title": "Write hello.py"}]\n}', expected: PLAN, repaired: true },
-  { name: 'single quotes', text: "{'tasks': [{'id': 't1', 'title': 'Write hello.py'}]}", expected: PLAN, repaired: true },
+  {
+    name: 'deepseek-r1 style think block before the answer',
+    text: `<think>\nThe user wants a plan. Maybe {"tasks": []}? No, one task.\n</think>\n\n${PLAN_JSON}`,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'qwen3 style only a closing think tag (opening tag in the template)',
+    text: `Okay, let me think about {"draft": true}...\n</think>\n\n${PLAN_JSON}`,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'think block with a draft that also validates: the answer wins',
+    text: `<think>{"tasks":[{"id":"x","title":"draft"}]}</think>${PLAN_JSON}`,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'JSON inside a sentence',
+    text: `The plan is ${PLAN_JSON} and it has one task.`,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'trailing commas',
+    text: '{"tasks": [{"id": "t1", "title": "Write hello.py",},],}',
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'line and block comments',
+    text: '{\n  // the only task\n  "tasks": [ /* first */ {"id": "t1", "title": "Write hello.py"}]\n}',
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'single quotes',
+    text: "{'tasks': [{'id': 't1', 'title': 'Write hello.py'}]}",
+    expected: PLAN,
+    repaired: true,
+  },
   { name: 'unquoted keys', text: '{tasks: [{id: "t1", title: "Write hello.py"}]}', expected: PLAN, repaired: true },
-  { name: 'Python literals', text: "{'tasks': [{'id': 't1', 'title': 'Write hello.py', 'done': False, 'model': None}]}", expected: PLAN, repaired: true },
-  { name: 'truncated stream: open string and brackets closed', text: '```json\n{"tasks": [{"id": "t1", "title": "Write hello.py"}, {"id": "t2", "title": "Wri', expected: { tasks: [PLAN.tasks[0], { id: 't2', title: 'Wri' }] }, repaired: true },
-  { name: 'truncated bare stream after prose', text: 'Plan: {"tasks": [{"id": "t1", "title": "Write hello.py"', expected: PLAN, repaired: true },
-  { name: 'ANSI-coloured terminal capture', text: `${ESC}[1m${ESC}[32m{"tasks": [{"id": "t1", ${ESC}[0m"title": "Write hello.py"}]}${ESC}[0m\n`, expected: PLAN, repaired: false },
+  {
+    name: 'Python literals',
+    text: "{'tasks': [{'id': 't1', 'title': 'Write hello.py', 'done': False, 'model': None}]}",
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'truncated stream: open string and brackets closed',
+    text: '```json\n{"tasks": [{"id": "t1", "title": "Write hello.py"}, {"id": "t2", "title": "Wri',
+    expected: { tasks: [PLAN.tasks[0], { id: 't2', title: 'Wri' }] },
+    repaired: true,
+  },
+  {
+    name: 'truncated bare stream after prose',
+    text: 'Plan: {"tasks": [{"id": "t1", "title": "Write hello.py"',
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'ANSI-coloured terminal capture',
+    text: `${ESC}[1m${ESC}[32m{"tasks": [{"id": "t1", ${ESC}[0m"title": "Write hello.py"}]}${ESC}[0m\n`,
+    expected: PLAN,
+    repaired: false,
+  },
   { name: 'BOM and CRLF', text: `\uFEFF\r\n${PLAN_JSON}\r\n`, expected: PLAN, repaired: false },
-  { name: 'ollama run capture with spinner and prompt echo', text: `>>> plan it\n\u280b \u2819 \r${PLAN_JSON}\n>>> Send a message (/? for help)`, expected: PLAN, repaired: false },
+  {
+    name: 'ollama run capture with spinner and prompt echo',
+    text: `>>> plan it\n\u280b \u2819 \r${PLAN_JSON}\n>>> Send a message (/? for help)`,
+    expected: PLAN,
+    repaired: false,
+  },
   { name: 'leaked chat-template tokens', text: `${PLAN_JSON}<|im_end|>`, expected: PLAN, repaired: false },
-  { name: 'several candidates, only the second validates', text: 'Options: {"a": 1} or ```json\n{"tasks": []}\n``` — final: ' + PLAN_JSON, expected: PLAN, repaired: false },
-  { name: 'a tool call in a <tool_call> wrapper', text: '<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>', schema: ToolLike, expected: { name: 'read_file', arguments: { path: 'a.ts' } }, repaired: false },
-  { name: 'mistral [TOOL_CALLS] prefix', text: '[TOOL_CALLS][{"name": "list_files", "arguments": {}}]', schema: z.array(ToolLike), expected: [{ name: 'list_files', arguments: {} }], repaired: false },
-  { name: 'braces in prose before the JSON', text: 'Use {curly braces} and [brackets] carefully. ' + PLAN_JSON, expected: PLAN, repaired: false },
-  { name: 'code fence containing a fence inside a JSON string', text: '{"tasks":[{"id":"t1","title":"Docs","description":"```bash\\nnpm test\\n```"}]}', expected: { tasks: [{ id: 't1', title: 'Docs' }] }, repaired: false },
-  { name: 'smart quotes from a chat UI copy', text: '{\u201ctasks\u201d: [{\u201cid\u201d: \u201ct1\u201d, \u201ctitle\u201d: \u201cWrite hello.py\u201d}]}', expected: PLAN, repaired: true },
-  { name: 'apostrophe inside a comment does not break scanning', text: '{\n  // don\'t forget\n  "tasks": [{"id": "t1", "title": "Write hello.py"}]\n}', expected: PLAN, repaired: true },
-  { name: 'raw newline inside a string (terminal wrap)', text: '{"tasks": [{"id": "t1", "title": "Write\nhello.py"}]}', expected: { tasks: [{ id: 't1', title: 'Write\nhello.py' }] }, repaired: true },
-  { name: 'qwen2.5-coder bare tool call (fixture)', text: fixture('messy-qwen-toolcall-1.txt'), schema: ToolLike, expected: { name: 'calculator', arguments: { expr: '17 * 23' } }, repaired: false },
-  { name: 'hallucinated tool call (fixture)', text: fixture('messy-qwen-toolcall-2.txt'), schema: ToolLike, expected: { name: 'Skill', arguments: { name: 'none' } }, repaired: false },
-  { name: 'llama-server <tool_call> with elided args and extra brace (fixture)', text: (JSON.parse(fixture('messy-qwen-toolcall-3.json')) as { content: string }).content, schema: z.object({ name: z.string() }), expected: { name: 'aiCreatePlan' }, repaired: true },
-  { name: 'deepseek-r1 think block (fixture) followed by a plan', text: `${fixture('messy-deepseek-r1-think-1.txt')}\n${PLAN_JSON}`, expected: PLAN, repaired: false },
+  {
+    name: 'several candidates, only the second validates',
+    text: 'Options: {"a": 1} or ```json\n{"tasks": []}\n``` — final: ' + PLAN_JSON,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'a tool call in a <tool_call> wrapper',
+    text: '<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>',
+    schema: ToolLike,
+    expected: { name: 'read_file', arguments: { path: 'a.ts' } },
+    repaired: false,
+  },
+  {
+    name: 'mistral [TOOL_CALLS] prefix',
+    text: '[TOOL_CALLS][{"name": "list_files", "arguments": {}}]',
+    schema: z.array(ToolLike),
+    expected: [{ name: 'list_files', arguments: {} }],
+    repaired: false,
+  },
+  {
+    name: 'braces in prose before the JSON',
+    text: 'Use {curly braces} and [brackets] carefully. ' + PLAN_JSON,
+    expected: PLAN,
+    repaired: false,
+  },
+  {
+    name: 'code fence containing a fence inside a JSON string',
+    text: '{"tasks":[{"id":"t1","title":"Docs","description":"```bash\\nnpm test\\n```"}]}',
+    expected: { tasks: [{ id: 't1', title: 'Docs' }] },
+    repaired: false,
+  },
+  {
+    name: 'smart quotes from a chat UI copy',
+    text: '{\u201ctasks\u201d: [{\u201cid\u201d: \u201ct1\u201d, \u201ctitle\u201d: \u201cWrite hello.py\u201d}]}',
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'apostrophe inside a comment does not break scanning',
+    text: '{\n  // don\'t forget\n  "tasks": [{"id": "t1", "title": "Write hello.py"}]\n}',
+    expected: PLAN,
+    repaired: true,
+  },
+  {
+    name: 'raw newline inside a string (terminal wrap)',
+    text: '{"tasks": [{"id": "t1", "title": "Write\nhello.py"}]}',
+    expected: { tasks: [{ id: 't1', title: 'Write\nhello.py' }] },
+    repaired: true,
+  },
+  {
+    name: 'qwen2.5-coder bare tool call (fixture)',
+    text: fixture('messy-qwen-toolcall-1.txt'),
+    schema: ToolLike,
+    expected: { name: 'calculator', arguments: { expr: '17 * 23' } },
+    repaired: false,
+  },
+  {
+    name: 'hallucinated tool call (fixture)',
+    text: fixture('messy-qwen-toolcall-2.txt'),
+    schema: ToolLike,
+    expected: { name: 'Skill', arguments: { name: 'none' } },
+    repaired: false,
+  },
+  {
+    name: 'llama-server <tool_call> with elided args and extra brace (fixture)',
+    text: (JSON.parse(fixture('messy-qwen-toolcall-3.json')) as { content: string }).content,
+    schema: z.object({ name: z.string() }),
+    expected: { name: 'aiCreatePlan' },
+    repaired: true,
+  },
+  {
+    name: 'deepseek-r1 think block (fixture) followed by a plan',
+    text: `${fixture('messy-deepseek-r1-think-1.txt')}\n${PLAN_JSON}`,
+    expected: PLAN,
+    repaired: false,
+  },
 ];
 
 describe('json-extract: extractJson on messy model answers', () => {
@@ -94,7 +229,9 @@ describe('json-extract: extractJsonValues', () => {
   });
 
   it('reads a tool call nested in a Python-repr message (parameters key fixture)', () => {
-    const [message] = extractJsonValues(fixture('messy-toolcall-parameters-key-in-content.txt')) as Array<{ content: string }>;
+    const [message] = extractJsonValues(fixture('messy-toolcall-parameters-key-in-content.txt')) as Array<{
+      content: string;
+    }>;
     assert.ok(message);
     assert.deepEqual(extractJsonValues(message.content), [{ name: 'get_current_location', parameters: {} }]);
   });

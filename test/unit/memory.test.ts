@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ChatMessage } from '../../src/core/chat';
-import { digest, modelSummariser, SummaryBufferMemory } from '../../src/core/memory';
-import { estimateMessagesTokens } from '../../src/core/tokens';
+import type { ChatMessage } from '../../src/core/model/chat';
+import { digest, modelSummariser, SummaryBufferMemory } from '../../src/core/run/memory';
+import { estimateMessagesTokens } from '../../src/core/text/tokens';
 import { ScriptedChatModel } from '../support/scripted-chat-model';
 
 const PINNED: ChatMessage[] = [
@@ -11,7 +11,11 @@ const PINNED: ChatMessage[] = [
 
 function turn(i: number): ChatMessage[] {
   return [
-    { role: 'assistant', content: '', toolCalls: [{ id: `c${i}`, name: 'read_file', arguments: JSON.stringify({ path: `src/file${i}.ts` }) }] },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: `c${i}`, name: 'read_file', arguments: JSON.stringify({ path: `src/file${i}.ts` }) }],
+    },
     { role: 'tool', toolCallId: `c${i}`, name: 'read_file', content: `contents of file ${i} `.repeat(30) },
   ];
 }
@@ -32,7 +36,10 @@ describe('summary-buffer memory', () => {
     const messages = await memory.messages();
     assert.ok(estimateMessagesTokens(messages) <= 900, `${estimateMessagesTokens(messages)} tokens`);
     assert.deepEqual(messages.slice(0, 2), PINNED);
-    assert.match(messages[2].content, /Summary of the earlier conversation[\s\S]*Read files 1-8; nothing changed yet\./);
+    assert.match(
+      messages[2].content,
+      /Summary of the earlier conversation[\s\S]*Read files 1-8; nothing changed yet\./,
+    );
     assert.deepEqual(messages.slice(-2), turn(10), 'the latest turn is verbatim');
     assert.ok(memory.summarised > 0);
     assert.match(model.requests[0].messages[1].content, /src\/file1\.ts/, 'the model saw the condensed turns');
@@ -44,7 +51,11 @@ describe('summary-buffer memory', () => {
 
   it('falls back to a deterministic digest when the model fails, and folds the previous summary in', async () => {
     const broken = new ScriptedChatModel([{ error: new Error('connection refused') }]);
-    const memory = new SummaryBufferMemory({ maxTokens: 1200, pinned: PINNED, summarise: modelSummariser(broken, { retry: { maxAttempts: 1 } }) });
+    const memory = new SummaryBufferMemory({
+      maxTokens: 1200,
+      pinned: PINNED,
+      summarise: modelSummariser(broken, { retry: { maxAttempts: 1 } }),
+    });
     for (let i = 1; i <= 6; i++) memory.add(...turn(i));
     await memory.messages();
     const first = memory.summary ?? '';
@@ -65,7 +76,10 @@ describe('summary-buffer memory', () => {
   });
 
   it('digest is bounded and deterministic', () => {
-    const messages = Array.from({ length: 200 }, (_, i) => ({ role: 'user' as const, content: `message ${i} `.repeat(50) }));
+    const messages = Array.from({ length: 200 }, (_, i) => ({
+      role: 'user' as const,
+      content: `message ${i} `.repeat(50),
+    }));
     const a = digest(messages, 'before', 200);
     assert.equal(a, digest(messages, 'before', 200));
     assert.ok(a.length < 200 * 3 + 200);

@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ChatMessage, ChatModel, ToolSpec } from '../../src/core/chat';
+import type { ChatMessage, ChatModel, ToolSpec } from '../../src/core/model/chat';
 import { createChatModel } from '../../src/providers';
 import { startModelServer, type RecordedRequest, type Scenario } from '../support/model-server';
 
-const PLAN = { tasks: [{ id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] }] };
+const PLAN = {
+  tasks: [{ id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] }],
+};
 const SCENARIO: Scenario = {
   models: [{ id: 'planner', tools: true }],
   agent: [
@@ -26,18 +28,37 @@ const SCENARIO: Scenario = {
     { hasTools: false, plan: PLAN },
   ],
 };
-const WRITE_FILE: ToolSpec = { name: 'write_file', description: 'Write a file', parameters: { type: 'object', properties: {} } };
+const WRITE_FILE: ToolSpec = {
+  name: 'write_file',
+  description: 'Write a file',
+  parameters: { type: 'object', properties: {} },
+};
 
 /** Plans, then runs the one task as a worker would: tool call, tool result, final answer. */
-async function planAndRun(planner: ChatModel, worker: ChatModel): Promise<{ plan: unknown; answer: string; written: string }> {
-  const plan: unknown = JSON.parse((await planner.chat({ messages: [{ role: 'system', content: 'You plan.' }, { role: 'user', content: 'make a hello script' }] })).content);
+async function planAndRun(
+  planner: ChatModel,
+  worker: ChatModel,
+): Promise<{ plan: unknown; answer: string; written: string }> {
+  const plan: unknown = JSON.parse(
+    (
+      await planner.chat({
+        messages: [
+          { role: 'system', content: 'You plan.' },
+          { role: 'user', content: 'make a hello script' },
+        ],
+      })
+    ).content,
+  );
   const messages: ChatMessage[] = [
     { role: 'system', content: 'You are a worker.' },
     { role: 'user', content: 'Task t1: Write hello.py — Print hi' },
   ];
   const first = await worker.chat({ messages, tools: [WRITE_FILE] });
   const call = first.toolCalls[0];
-  messages.push({ role: 'assistant', content: first.content, toolCalls: first.toolCalls }, { role: 'tool', content: 'ok', toolCallId: call.id, name: call.name });
+  messages.push(
+    { role: 'assistant', content: first.content, toolCalls: first.toolCalls },
+    { role: 'tool', content: 'ok', toolCallId: call.id, name: call.name },
+  );
   const second = await worker.chat({ messages, tools: [WRITE_FILE] });
   return { plan, answer: second.content, written: (JSON.parse(call.arguments) as { content: string }).content };
 }
@@ -48,7 +69,10 @@ describe('scripted model server', () => {
     try {
       for (const provider of ['openaiCompatible', 'ollama'] as const) {
         const baseUrl = provider === 'ollama' ? server.url : `${server.url}/v1`;
-        const result = await planAndRun(createChatModel({ provider, model: 'planner', baseUrl }), createChatModel({ provider, model: 'worker', baseUrl }));
+        const result = await planAndRun(
+          createChatModel({ provider, model: 'planner', baseUrl }),
+          createChatModel({ provider, model: 'worker', baseUrl }),
+        );
         assert.deepEqual(result, { plan: PLAN, answer: 'Wrote hello.py.', written: "print('hi')\n" });
       }
     } finally {
@@ -74,7 +98,11 @@ describe('scripted model server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rozet-model-server-'));
     const file = join(dir, 'scenario.json');
     writeFileSync(file, JSON.stringify(SCENARIO));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'support', 'model-server-main.ts'), '--scenario', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', 'support', 'model-server-main.ts'), '--scenario', file],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
@@ -82,14 +110,23 @@ describe('scripted model server', () => {
       });
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
       const model = createChatModel({ provider: 'ollama', model: 'planner', baseUrl: url });
-      assert.deepEqual(JSON.parse((await model.chat({ messages: [{ role: 'user', content: 'plan it' }] })).content), PLAN);
-      await fetch(`${url}/__rozet/script`, { method: 'POST', body: JSON.stringify([{ kind: 'text', text: 'queued over HTTP' }]) });
+      assert.deepEqual(
+        JSON.parse((await model.chat({ messages: [{ role: 'user', content: 'plan it' }] })).content),
+        PLAN,
+      );
+      await fetch(`${url}/__rozet/script`, {
+        method: 'POST',
+        body: JSON.stringify([{ kind: 'text', text: 'queued over HTTP' }]),
+      });
       assert.equal((await model.chat({ messages: [{ role: 'user', content: 'again' }] })).content, 'queued over HTTP');
       const recorded = (await (await fetch(`${url}/__rozet/requests`)).json()) as RecordedRequest[];
-      assert.deepEqual(recorded.map((r) => [r.method, r.path, (r.body as { options?: { num_ctx?: number } }).options?.num_ctx]), [
-        ['POST', '/api/chat', 16384],
-        ['POST', '/api/chat', 16384],
-      ]);
+      assert.deepEqual(
+        recorded.map((r) => [r.method, r.path, (r.body as { options?: { num_ctx?: number } }).options?.num_ctx]),
+        [
+          ['POST', '/api/chat', 16384],
+          ['POST', '/api/chat', 16384],
+        ],
+      );
     } finally {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeShell, withoutSecrets } from '../../src/core/node-shell';
+import { NodeShell, withoutSecrets } from '../../src/core/workspace/node-shell';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 
 /** Running, not a zombie waiting for a parent that does not reap (as in containers). */
@@ -35,7 +35,10 @@ describe('NodeShell', function () {
 
   it('kills a command that never ends at its timeout, with its whole process tree, keeping its output', async () => {
     const started = Date.now();
-    const result = await shell.run('echo started; (sleep 30 & echo $! > child.pid; wait) ; sleep 30', { timeoutMs: 300, maxOutputBytes: 10_000 });
+    const result = await shell.run('echo started; (sleep 30 & echo $! > child.pid; wait) ; sleep 30', {
+      timeoutMs: 300,
+      maxOutputBytes: 10_000,
+    });
     assert.equal(result.timedOut, true);
     assert.match(result.output, /started/);
     assert.ok(Date.now() - started < 2000, `returned after ${Date.now() - started} ms`);
@@ -45,7 +48,10 @@ describe('NodeShell', function () {
   });
 
   it('keeps head and tail of a flood of output under the cap', async () => {
-    const result = await shell.run('echo FIRST; yes middle | head -c 2000000; echo; echo LAST', { timeoutMs: 10_000, maxOutputBytes: 4000 });
+    const result = await shell.run('echo FIRST; yes middle | head -c 2000000; echo; echo LAST', {
+      timeoutMs: 10_000,
+      maxOutputBytes: 4000,
+    });
     assert.equal(result.truncated, true);
     assert.ok(result.output.length < 4200);
     assert.match(result.output, /^FIRST/);
@@ -71,7 +77,13 @@ describe('NodeShell', function () {
   });
 
   it('hides API keys and secrets from commands', async () => {
-    const env = withoutSecrets({ PATH: process.env.PATH, OPENAI_API_KEY: 'sk-x', GITHUB_TOKEN: 'ghp', ROZET_WORKER_MODEL: 'm', HOME: '/h' });
+    const env = withoutSecrets({
+      PATH: process.env.PATH,
+      OPENAI_API_KEY: 'sk-x',
+      GITHUB_TOKEN: 'ghp',
+      ROZET_WORKER_MODEL: 'm',
+      HOME: '/h',
+    });
     assert.deepEqual(Object.keys(env).sort(), ['HOME', 'PATH']);
     const own = new NodeShell(root, { env: { ...env } });
     const result = await own.run('echo "[$OPENAI_API_KEY]"', { timeoutMs: 5000, maxOutputBytes: 1000 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import { ToolError } from '../../src/core/workspace';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import { ToolError } from '../../src/core/workspace/workspace';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 
 describe('NodeWorkspace', () => {
@@ -84,7 +84,10 @@ describe('NodeWorkspace', () => {
 
   describe('reading', () => {
     it('refuses binary files and cuts large ones with the truncated flag', async () => {
-      fs.writeFileSync(path.join(root, 'img.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+      fs.writeFileSync(
+        path.join(root, 'img.png'),
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      );
       await assert.rejects(ws.read('img.png'), /binary/);
       const small = new NodeWorkspace(root, { maxReadBytes: 1000 });
       fs.writeFileSync(path.join(root, 'big.txt'), 'é'.repeat(5000));
@@ -95,8 +98,14 @@ describe('NodeWorkspace', () => {
     });
 
     it('reads UTF-8 with BOM and UTF-16 without the BOM in the text; directories are refused', async () => {
-      fs.writeFileSync(path.join(root, 'bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('héllo')]));
-      fs.writeFileSync(path.join(root, 'u16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('wide ✓', 'utf16le')]));
+      fs.writeFileSync(
+        path.join(root, 'bom.txt'),
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('héllo')]),
+      );
+      fs.writeFileSync(
+        path.join(root, 'u16.txt'),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('wide ✓', 'utf16le')]),
+      );
       assert.equal((await ws.read('bom.txt')).content, 'héllo');
       assert.equal((await ws.read('u16.txt')).content, 'wide ✓');
       fs.mkdirSync(path.join(root, 'd'));
@@ -115,19 +124,35 @@ describe('NodeWorkspace', () => {
     });
 
     it('keeps BOM, CRLF, UTF-16 and Latin-1 encodings of the file it rewrites', async () => {
-      fs.writeFileSync(path.join(root, 'bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nb\r\n')]));
+      fs.writeFileSync(
+        path.join(root, 'bom.txt'),
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nb\r\n')]),
+      );
       await ws.write('bom.txt', 'a\nB\nc\n');
-      assert.deepEqual(fs.readFileSync(path.join(root, 'bom.txt')), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nB\r\nc\r\n')]));
+      assert.deepEqual(
+        fs.readFileSync(path.join(root, 'bom.txt')),
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nB\r\nc\r\n')]),
+      );
 
-      fs.writeFileSync(path.join(root, 'u16.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('ab', 'utf16le').swap16()]));
+      fs.writeFileSync(
+        path.join(root, 'u16.txt'),
+        Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('ab', 'utf16le').swap16()]),
+      );
       await ws.write('u16.txt', 'abc✓');
-      assert.deepEqual(fs.readFileSync(path.join(root, 'u16.txt')), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('abc✓', 'utf16le').swap16()]));
+      assert.deepEqual(
+        fs.readFileSync(path.join(root, 'u16.txt')),
+        Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('abc✓', 'utf16le').swap16()]),
+      );
 
       const gbk = Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x0a, 0x78, 0x0a]); // "你好\nx\n" in GBK
       fs.writeFileSync(path.join(root, 'gbk.txt'), gbk);
       const read = await ws.read('gbk.txt');
       await ws.write('gbk.txt', read.content.replace('x', 'y'));
-      assert.deepEqual(fs.readFileSync(path.join(root, 'gbk.txt')), Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x0a, 0x79, 0x0a]), 'bytes outside the edit unchanged');
+      assert.deepEqual(
+        fs.readFileSync(path.join(root, 'gbk.txt')),
+        Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x0a, 0x79, 0x0a]),
+        'bytes outside the edit unchanged',
+      );
       await assert.rejects(ws.write('gbk.txt', '✓'), /encoding/);
       assert.deepEqual(fs.readFileSync(path.join(root, 'gbk.txt')).at(-2), 0x79, 'a refused write changes nothing');
     });
@@ -151,7 +176,16 @@ describe('NodeWorkspace', () => {
 
   describe('listing', () => {
     it('skips node_modules and .git, honours nested .gitignore files and .rozetignore', async () => {
-      for (const f of ['src/a.ts', 'src/gen/out.js', 'node_modules/x/index.js', '.git/HEAD', 'dist/bundle.js', 'secret.log', 'pkg/tmp/x', 'pkg/keep.ts']) {
+      for (const f of [
+        'src/a.ts',
+        'src/gen/out.js',
+        'node_modules/x/index.js',
+        '.git/HEAD',
+        'dist/bundle.js',
+        'secret.log',
+        'pkg/tmp/x',
+        'pkg/keep.ts',
+      ]) {
         fs.mkdirSync(path.join(root, path.dirname(f)), { recursive: true });
         fs.writeFileSync(path.join(root, f), '');
       }
@@ -159,8 +193,14 @@ describe('NodeWorkspace', () => {
       fs.writeFileSync(path.join(root, 'pkg/.gitignore'), 'tmp/\n');
       fs.writeFileSync(path.join(root, '.rozetignore'), 'src/gen/\n');
       const all = (await ws.list('.', true)).entries.map((e) => e.path);
-      assert.deepEqual(all.sort(), ['.gitignore', '.rozetignore', 'pkg', 'pkg/.gitignore', 'pkg/keep.ts', 'src', 'src/a.ts'].sort());
-      assert.deepEqual((await ws.list('pkg', true)).entries.map((e) => e.path).sort(), ['pkg/.gitignore', 'pkg/keep.ts']);
+      assert.deepEqual(
+        all.sort(),
+        ['.gitignore', '.rozetignore', 'pkg', 'pkg/.gitignore', 'pkg/keep.ts', 'src', 'src/a.ts'].sort(),
+      );
+      assert.deepEqual((await ws.list('pkg', true)).entries.map((e) => e.path).sort(), [
+        'pkg/.gitignore',
+        'pkg/keep.ts',
+      ]);
       assert.deepEqual((await ws.list('src', false)).entries, [{ path: 'src/a.ts', type: 'file' }]);
     });
 

@@ -1,22 +1,30 @@
 import { strict as assert } from 'node:assert';
-import { ModelError } from '../../src/core/chat';
-import { PlanRequestError, buildPlannerSystemPrompt, planTask } from '../../src/core/planner';
-import { estimateMessagesTokens } from '../../src/core/tokens';
+import { ModelError } from '../../src/core/model/chat';
+import { PlanRequestError, buildPlannerSystemPrompt, planTask } from '../../src/core/plan/planner';
+import { estimateMessagesTokens } from '../../src/core/text/tokens';
 import { ScriptedChatModel } from '../support/scripted-chat-model';
 
-const VALID = '{"tasks":[{"id":"t1","title":"Add the flag","description":"Add --verbose","dependsOn":[],"files":["src/cli.ts"]},{"id":"t2","title":"Test the flag","description":"","dependsOn":["t1"],"files":["test/cli.test.ts"]}]}';
+const VALID =
+  '{"tasks":[{"id":"t1","title":"Add the flag","description":"Add --verbose","dependsOn":[],"files":["src/cli.ts"]},{"id":"t2","title":"Test the flag","description":"","dependsOn":["t1"],"files":["test/cli.test.ts"]}]}';
 const CYCLE = '{"tasks":[{"id":"t1","title":"A","dependsOn":["t2"]},{"id":"t2","title":"B","dependsOn":["t1"]}]}';
 const REQUEST = 'Add a --verbose flag to the CLI and tests for it';
 const base = { maxTasks: 50, retry: { maxAttempts: 1 } };
 
-const lastUser = (model: ScriptedChatModel, call: number) => model.requests[call]?.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+const lastUser = (model: ScriptedChatModel, call: number) =>
+  model.requests[call]?.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
 
 describe('planner: model answers', () => {
   it('returns the model plan for a valid answer, asking once with the request and the JSON shape', async () => {
     const model = new ScriptedChatModel([{ content: VALID }]);
     const result = await planTask(REQUEST, {}, { ...base, model, temperature: 0 });
     assert.equal(result.source, 'llm');
-    assert.deepEqual(result.plan.tasks.map((t) => [t.id, t.dependsOn]), [['t1', []], ['t2', ['t1']]]);
+    assert.deepEqual(
+      result.plan.tasks.map((t) => [t.id, t.dependsOn]),
+      [
+        ['t1', []],
+        ['t2', ['t1']],
+      ],
+    );
     assert.deepEqual(result.notes, []);
     assert.equal(model.callCount, 1);
     const request = model.requests[0];
@@ -27,11 +35,18 @@ describe('planner: model answers', () => {
   });
 
   it('parses a messy answer (think block, prose, fence, trailing comma, depends_on) and notes the repair', async () => {
-    const messy = '<think>\nTwo tasks.\n</think>\nSure! Here is the plan:\n```json\n{"steps": [{"id": 1, "name": "Add the flag", "files": "src/cli.ts"}, {"id": 2, "name": "Test it", "depends_on": [1]},]}\n```\nHope this helps.';
+    const messy =
+      '<think>\nTwo tasks.\n</think>\nSure! Here is the plan:\n```json\n{"steps": [{"id": 1, "name": "Add the flag", "files": "src/cli.ts"}, {"id": 2, "name": "Test it", "depends_on": [1]},]}\n```\nHope this helps.';
     const model = new ScriptedChatModel([{ content: messy, fragments: 7 }]);
     const result = await planTask(REQUEST, {}, { ...base, model });
     assert.equal(result.source, 'llm');
-    assert.deepEqual(result.plan.tasks.map((t) => [t.id, t.title, t.dependsOn]), [['1', 'Add the flag', []], ['2', 'Test it', ['1']]]);
+    assert.deepEqual(
+      result.plan.tasks.map((t) => [t.id, t.title, t.dependsOn]),
+      [
+        ['1', 'Add the flag', []],
+        ['2', 'Test it', ['1']],
+      ],
+    );
     assert.match(result.notes.join(' '), /repaired/);
   });
 
@@ -68,7 +83,10 @@ describe('planner: fallback reasons', () => {
   });
 
   it('falls back on an auth error with the error message, without retrying', async () => {
-    const error = new ModelError('auth', 'OpenRouter rejected the API key. Run "Rozet: Set API Key".', { status: 401, fix: 'rozet.setApiKey' });
+    const error = new ModelError('auth', 'OpenRouter rejected the API key. Run "Rozet: Set API Key".', {
+      status: 401,
+      fix: 'rozet.setApiKey',
+    });
     const model = new ScriptedChatModel([{ error }]);
     const result = await planTask(REQUEST, {}, { ...base, model, retry: { maxAttempts: 3, baseDelayMs: 1 } });
     assert.equal(result.source, 'fallback');
@@ -80,7 +98,11 @@ describe('planner: fallback reasons', () => {
   it('hands the model failure behind a fallback to onModelError, so a UI can offer its fix', async () => {
     const error = new ModelError('auth', 'OpenRouter rejected the API key.', { status: 401, fix: 'rozet.setApiKey' });
     const seen: unknown[] = [];
-    const result = await planTask(REQUEST, {}, { ...base, model: new ScriptedChatModel([{ error }]), onModelError: (e) => seen.push(e) });
+    const result = await planTask(
+      REQUEST,
+      {},
+      { ...base, model: new ScriptedChatModel([{ error }]), onModelError: (e) => seen.push(e) },
+    );
     assert.equal(result.source, 'fallback');
     assert.deepEqual(seen, [error]);
   });
@@ -123,7 +145,10 @@ describe('planner: bad input and cancellation', () => {
   it('rejects an empty or whitespace request without calling the model', async () => {
     const model = new ScriptedChatModel([{ content: VALID }]);
     for (const request of ['', '   \n\t ']) {
-      await assert.rejects(planTask(request, {}, { ...base, model }), (e: unknown) => e instanceof PlanRequestError && /request is empty/.test(e.message));
+      await assert.rejects(
+        planTask(request, {}, { ...base, model }),
+        (e: unknown) => e instanceof PlanRequestError && /request is empty/.test(e.message),
+      );
     }
     assert.equal(model.callCount, 0);
   });
@@ -132,7 +157,10 @@ describe('planner: bad input and cancellation', () => {
     const model = new ScriptedChatModel([{ content: VALID, delayMs: 5000 }]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await assert.rejects(planTask(REQUEST, {}, { ...base, model, signal: controller.signal }), (e: unknown) => e instanceof ModelError && e.kind === 'cancelled');
+    await assert.rejects(
+      planTask(REQUEST, {}, { ...base, model, signal: controller.signal }),
+      (e: unknown) => e instanceof ModelError && e.kind === 'cancelled',
+    );
   });
 
   it('trims a request bigger than the model context and says so in the notes', async () => {
@@ -142,7 +170,10 @@ describe('planner: bad input and cancellation', () => {
     assert.equal(result.source, 'llm');
     assert.match(result.notes.join(' '), /request was too long .* shortened/);
     const sent = model.requests[0]?.messages ?? [];
-    assert.ok(estimateMessagesTokens(sent) + (model.requests[0]?.maxOutputTokens ?? 0) <= 2048, `prompt too big: ${estimateMessagesTokens(sent)}`);
+    assert.ok(
+      estimateMessagesTokens(sent) + (model.requests[0]?.maxOutputTokens ?? 0) <= 2048,
+      `prompt too big: ${estimateMessagesTokens(sent)}`,
+    );
     assert.match(lastUser(model, 0), /Refactor the parser[\s\S]*omitted[\s\S]*END-OF-REQUEST/);
   });
 
@@ -157,7 +188,16 @@ describe('planner: prompt', () => {
   it('carries the selection with path and lines, the active file and a bounded file list', async () => {
     const model = new ScriptedChatModel([{ content: VALID }]);
     const workspaceFiles = Array.from({ length: 5000 }, (_, i) => `src/module${i}.ts`);
-    await planTask('Simplify this', { selection: { path: 'src/util.ts', startLine: 10, endLine: 20, text: 'function f() { return 1; }' }, activeFile: 'src/util.ts', workspaceFiles, workspaceDescription: 'A TypeScript CLI.' }, { ...base, model });
+    await planTask(
+      'Simplify this',
+      {
+        selection: { path: 'src/util.ts', startLine: 10, endLine: 20, text: 'function f() { return 1; }' },
+        activeFile: 'src/util.ts',
+        workspaceFiles,
+        workspaceDescription: 'A TypeScript CLI.',
+      },
+      { ...base, model },
+    );
     const prompt = lastUser(model, 0);
     assert.match(prompt, /Selected code in src\/util\.ts, lines 10–20:\nfunction f\(\)/);
     assert.match(prompt, /Active file: src\/util\.ts/);

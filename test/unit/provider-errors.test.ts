@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ModelError, type ChatRequest, type ModelErrorKind } from '../../src/core/chat';
-import { callModel } from '../../src/core/model-call';
+import { ModelError, type ChatRequest, type ModelErrorKind } from '../../src/core/model/chat';
+import { callModel } from '../../src/core/model/model-call';
 import { createChatModel, mapTransportError, parseRetryAfter, type ModelSpec } from '../../src/providers';
 import { startModelServer, type ModelServer, type Reply } from '../support/model-server';
 
@@ -36,16 +36,36 @@ const CASES: Case[] = [
   {
     name: 'OpenAI 401 quoting the key back',
     spec: { provider: 'openai', model: 'gpt-4o' },
-    reply: { kind: 'error', status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: 'invalid_request_error', code: 'invalid_api_key' } } },
+    reply: {
+      kind: 'error',
+      status: 401,
+      body: {
+        error: {
+          message: `Incorrect API key provided: ${KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
+    },
     kind: 'auth',
     says: [/OpenAI rejected the API key/, /\[redacted\]/, /OPENAI_API_KEY/],
   },
-  { name: '403', reply: { kind: 'error', status: 403, body: { error: { message: 'Forbidden' } } }, kind: 'auth', says: [/rejected the API key \(403: Forbidden\)/] },
+  {
+    name: '403',
+    reply: { kind: 'error', status: 403, body: { error: { message: 'Forbidden' } } },
+    kind: 'auth',
+    says: [/rejected the API key \(403: Forbidden\)/],
+  },
   {
     name: 'OpenRouter 402 insufficient credits',
     reply: { kind: 'error', status: 402, fixture: 'openrouter-402-insufficient-credits.json' },
     kind: 'credits',
-    says: [/lack of credits/, /requires more credits/, /https:\/\/openrouter\.ai\/settings\/credits/, /Rozet: Switch Model/],
+    says: [
+      /lack of credits/,
+      /requires more credits/,
+      /https:\/\/openrouter\.ai\/settings\/credits/,
+      /Rozet: Switch Model/,
+    ],
     fix: 'rozet.switchModel',
   },
   {
@@ -53,7 +73,11 @@ const CASES: Case[] = [
     spec: { provider: 'openai', model: 'gpt-5.2-proo' },
     reply: { kind: 'error', status: 404, fixture: 'openai-404-model-not-found.json' },
     kind: 'model_not_found',
-    says: [/Model "gpt-5\.2-proo" was not found on OpenAI/, /does not exist or you do not have access/, /Available models include: gpt-5\.2-pro, /],
+    says: [
+      /Model "gpt-5\.2-proo" was not found on OpenAI/,
+      /does not exist or you do not have access/,
+      /Available models include: gpt-5\.2-pro, /,
+    ],
   },
   {
     name: 'a 404 that is not about a model (wrong base URL)',
@@ -63,7 +87,13 @@ const CASES: Case[] = [
     says: [/does not serve the chat endpoint/, /usually end in \/v1/],
     fix: 'settings',
   },
-  { name: '405', spec: { provider: 'openaiCompatible', model: 'local' }, reply: { kind: 'error', status: 405, body: 'Method Not Allowed' }, kind: 'method_not_allowed', says: [/405/, /base URL is probably wrong/] },
+  {
+    name: '405',
+    spec: { provider: 'openaiCompatible', model: 'local' },
+    reply: { kind: 'error', status: 405, body: 'Method Not Allowed' },
+    kind: 'method_not_allowed',
+    says: [/405/, /base URL is probably wrong/],
+  },
   {
     name: 'OpenAI 400 unsupported parameter',
     spec: { provider: 'openai', model: 'o3-mini' },
@@ -78,17 +108,53 @@ const CASES: Case[] = [
     kind: 'bad_request',
     says: [/wrote a tool call that did not match the tool's schema/, /missing properties: 'name'/],
   },
-  { name: 'context too long', reply: { kind: 'error', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens." } } }, kind: 'context_length', says: [/too long/, /rozet\.memory\.maxTokens/] },
+  {
+    name: 'context too long',
+    reply: {
+      kind: 'error',
+      status: 400,
+      body: { error: { message: "This model's maximum context length is 8192 tokens." } },
+    },
+    kind: 'context_length',
+    says: [/too long/, /rozet\.memory\.maxTokens/],
+  },
   {
     name: 'OpenRouter 429 with Retry-After seconds',
-    reply: { kind: 'error', status: 429, fixture: 'openrouter-429-provider-rate-limited.json', headers: { 'Retry-After': '7' } },
+    reply: {
+      kind: 'error',
+      status: 429,
+      fixture: 'openrouter-429-provider-rate-limited.json',
+      headers: { 'Retry-After': '7' },
+    },
     kind: 'rate_limit',
     says: [/rate-limiting/, /temporarily rate-limited upstream/, /retries after 7 s/],
     retryAfterMs: 7000,
   },
-  { name: '429 with retry-after-ms', reply: { kind: 'error', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '1500' } }, kind: 'rate_limit', says: [/retries after 2 s/], retryAfterMs: 1500 },
-  { name: '500', reply: { kind: 'error', status: 500, body: { error: { message: 'Internal error' } } }, kind: 'server', says: [/server error \(500: Internal error\)/, /Rozet retries/] },
-  { name: '529 overloaded', spec: { provider: 'anthropic', model: 'claude-sonnet-4-5' }, reply: { kind: 'error', status: 529, body: { error: { message: 'Overloaded' } } }, kind: 'server', says: [/Anthropic is overloaded/] },
+  {
+    name: '429 with retry-after-ms',
+    reply: {
+      kind: 'error',
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after-ms': '1500' },
+    },
+    kind: 'rate_limit',
+    says: [/retries after 2 s/],
+    retryAfterMs: 1500,
+  },
+  {
+    name: '500',
+    reply: { kind: 'error', status: 500, body: { error: { message: 'Internal error' } } },
+    kind: 'server',
+    says: [/server error \(500: Internal error\)/, /Rozet retries/],
+  },
+  {
+    name: '529 overloaded',
+    spec: { provider: 'anthropic', model: 'claude-sonnet-4-5' },
+    reply: { kind: 'error', status: 529, body: { error: { message: 'Overloaded' } } },
+    kind: 'server',
+    says: [/Anthropic is overloaded/],
+  },
   {
     name: 'Ollama 404 model not pulled',
     spec: { provider: 'ollama', model: 'llama3' },
@@ -103,23 +169,54 @@ const CASES: Case[] = [
     kind: 'tools_unsupported',
     says: [/"gemma3:1b" on Ollama cannot call tools/, /Switch Model/],
   },
-  { name: 'connection reset before an answer', reply: { kind: 'reset' }, kind: 'connection', says: [/connection to OpenRouter .* failed/] },
-  { name: 'a cut SSE stream', reply: { kind: 'text', text: 'half an answer', chunks: 4, cutAfterChunks: 3 }, kind: 'stream_cut', says: [/broke off mid-stream; nothing from it was applied/] },
-  { name: 'an SSE stream that just ends', reply: { kind: 'fixture', file: 'openrouter-sse-processing-2.txt' }, kind: 'stream_cut', says: [/broke off mid-stream/] },
+  {
+    name: 'connection reset before an answer',
+    reply: { kind: 'reset' },
+    kind: 'connection',
+    says: [/connection to OpenRouter .* failed/],
+  },
+  {
+    name: 'a cut SSE stream',
+    reply: { kind: 'text', text: 'half an answer', chunks: 4, cutAfterChunks: 3 },
+    kind: 'stream_cut',
+    says: [/broke off mid-stream; nothing from it was applied/],
+  },
+  {
+    name: 'an SSE stream that just ends',
+    reply: { kind: 'fixture', file: 'openrouter-sse-processing-2.txt' },
+    kind: 'stream_cut',
+    says: [/broke off mid-stream/],
+  },
   {
     name: 'an error event inside a 200 SSE stream (OpenRouter)',
     reply: { kind: 'fixture', file: 'openrouter-sse-midstream-error-1.txt' },
     kind: 'bad_request',
     says: [/OpenRouter stopped the answer .* with an error \(Token limit reached\); nothing from it was applied/],
   },
-  { name: 'an upstream failure inside a 200 stream', reply: { kind: 'text', text: 'abc', comments: 2, streamError: { afterChunks: 2, message: 'Provider returned error', code: 502 } }, kind: 'server', says: [/mid-answer/, /Provider returned error/] },
+  {
+    name: 'an upstream failure inside a 200 stream',
+    reply: {
+      kind: 'text',
+      text: 'abc',
+      comments: 2,
+      streamError: { afterChunks: 2, message: 'Provider returned error', code: 502 },
+    },
+    kind: 'server',
+    says: [/mid-answer/, /Provider returned error/],
+  },
 ];
 
 describe('provider errors: every failure class through the real SDKs', () => {
   let server: ModelServer;
   const model = (spec: Partial<ModelSpec> = {}) => {
     const provider = spec.provider ?? 'openrouter';
-    return createChatModel({ provider, model: 'openai/gpt-5-nano', baseUrl: provider === 'ollama' ? server.url : `${server.url}/v1`, apiKey: KEY, ...spec });
+    return createChatModel({
+      provider,
+      model: 'openai/gpt-5-nano',
+      baseUrl: provider === 'ollama' ? server.url : `${server.url}/v1`,
+      apiKey: KEY,
+      ...spec,
+    });
   };
   const messages: string[] = [];
 
@@ -131,10 +228,12 @@ describe('provider errors: every failure class through the real SDKs', () => {
   for (const c of CASES) {
     it(`${c.name} → ${c.kind}`, async () => {
       server.script(c.reply);
-      const error = await model(c.spec).chat(ask).then(
-        () => assert.fail('expected a ModelError'),
-        (e: unknown) => e,
-      );
+      const error = await model(c.spec)
+        .chat(ask)
+        .then(
+          () => assert.fail('expected a ModelError'),
+          (e: unknown) => e,
+        );
       assert.ok(error instanceof ModelError, `a ModelError, got ${String(error)}`);
       messages.push(error.message);
       assert.equal(error.kind, c.kind, error.message);
@@ -153,15 +252,33 @@ describe('provider errors: every failure class through the real SDKs', () => {
   it('says connection refused, with the base URL, for a cloud provider', async () => {
     const gone = await startModelServer();
     await gone.close();
-    await assert.rejects(createChatModel({ provider: 'openai', model: 'gpt-4o', baseUrl: `${gone.url}/v1`, apiKey: KEY }).chat(ask), (e: ModelError) => e.kind === 'connection' && e.message.includes(`${gone.url}/v1: connection refused`));
+    await assert.rejects(
+      createChatModel({ provider: 'openai', model: 'gpt-4o', baseUrl: `${gone.url}/v1`, apiKey: KEY }).chat(ask),
+      (e: ModelError) => e.kind === 'connection' && e.message.includes(`${gone.url}/v1: connection refused`),
+    );
   });
 
   it('names DNS failures and timeouts from the cause chain', () => {
-    const ctx = { provider: 'gemini' as const, model: 'gemini-2.5-pro', baseUrl: 'https://nowhere.invalid/v1', phase: 'request' as const };
-    const dns = mapTransportError(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }) }), ctx);
+    const ctx = {
+      provider: 'gemini' as const,
+      model: 'gemini-2.5-pro',
+      baseUrl: 'https://nowhere.invalid/v1',
+      phase: 'request' as const,
+    };
+    const dns = mapTransportError(
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }),
+      }),
+      ctx,
+    );
     assert.equal(dns.kind, 'connection');
     assert.match(dns.message, /Cannot resolve the host of https:\/\/nowhere\.invalid\/v1 \(ENOTFOUND\)/);
-    const slow = mapTransportError(new TypeError('fetch failed', { cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }), ctx);
+    const slow = mapTransportError(
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+      }),
+      ctx,
+    );
     assert.equal(slow.kind, 'timeout');
     const aborted = new AbortController();
     aborted.abort();
@@ -182,7 +299,15 @@ describe('provider errors: every failure class through the real SDKs', () => {
     const fast = { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 };
 
     it('waits at least Retry-After (seconds) before retrying a 429', async () => {
-      server.script({ kind: 'error', status: 429, fixture: 'openrouter-429-provider-rate-limited.json', headers: { 'Retry-After': '1' } }, { kind: 'text', text: 'after the wait' });
+      server.script(
+        {
+          kind: 'error',
+          status: 429,
+          fixture: 'openrouter-429-provider-rate-limited.json',
+          headers: { 'Retry-After': '1' },
+        },
+        { kind: 'text', text: 'after the wait' },
+      );
       const before = server.requests.length;
       const started = Date.now();
       const delays: number[] = [];
@@ -195,16 +320,27 @@ describe('provider errors: every failure class through the real SDKs', () => {
     });
 
     it('waits retry-after-ms and then succeeds', async () => {
-      server.script({ kind: 'error', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '300' } }, { kind: 'text', text: 'ok' });
+      server.script(
+        { kind: 'error', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '300' } },
+        { kind: 'text', text: 'ok' },
+      );
       const started = Date.now();
       assert.equal((await callModel(model(), ask, { retry: fast })).content, 'ok');
       assert.ok(Date.now() - started >= 300);
     });
 
     it('fails at once with the provider message when Retry-After is longer than allowed', async () => {
-      server.script({ kind: 'error', status: 429, body: { error: { message: 'come back tomorrow' } }, headers: { 'Retry-After': '86400' } });
+      server.script({
+        kind: 'error',
+        status: 429,
+        body: { error: { message: 'come back tomorrow' } },
+        headers: { 'Retry-After': '86400' },
+      });
       const before = server.requests.length;
-      await assert.rejects(callModel(model(), ask, { retry: { ...fast, maxRetryAfterMs: 60_000 } }), (e: ModelError) => e.kind === 'rate_limit' && /come back tomorrow/.test(e.message));
+      await assert.rejects(
+        callModel(model(), ask, { retry: { ...fast, maxRetryAfterMs: 60_000 } }),
+        (e: ModelError) => e.kind === 'rate_limit' && /come back tomorrow/.test(e.message),
+      );
       assert.equal(server.requests.length - before, 1);
     });
 
@@ -212,7 +348,10 @@ describe('provider errors: every failure class through the real SDKs', () => {
       it(`never retries ${fixture.slice(11, 14)}`, async () => {
         server.script({ kind: 'error', status: Number(fixture.slice(11, 14)), fixture });
         const before = server.requests.length;
-        await assert.rejects(callModel(model(), ask, { retry: fast }), (e: ModelError) => e.kind === 'auth' || e.kind === 'credits');
+        await assert.rejects(
+          callModel(model(), ask, { retry: fast }),
+          (e: ModelError) => e.kind === 'auth' || e.kind === 'credits',
+        );
         assert.equal(server.requests.length - before, 1);
       });
     }

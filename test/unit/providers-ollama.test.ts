@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { type ChatDelta, type ChatRequest, type ModelError } from '../../src/core/chat';
-import { callModel } from '../../src/core/model-call';
+import { type ChatDelta, type ChatRequest, type ModelError } from '../../src/core/model/chat';
+import { callModel } from '../../src/core/model/model-call';
 import { createChatModel, listModels, resolveBaseUrl, type ModelSpec } from '../../src/providers';
 import { startModelServer, type ModelServer } from '../support/model-server';
 
 const ask: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
-const WRITE_FILE = { name: 'write_file', description: 'Write a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } };
+const WRITE_FILE = {
+  name: 'write_file',
+  description: 'Write a file',
+  parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+};
 
 interface OllamaBody {
   model: string;
@@ -19,11 +23,22 @@ interface OllamaBody {
 
 describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
   let server: ModelServer;
-  const model = (spec: Partial<ModelSpec> = {}) => createChatModel({ provider: 'ollama', model: 'qwen2.5-coder:14b-instruct', baseUrl: server.url, ollama: { numCtx: 32768, keepAlive: '45m' }, ...spec });
+  const model = (spec: Partial<ModelSpec> = {}) =>
+    createChatModel({
+      provider: 'ollama',
+      model: 'qwen2.5-coder:14b-instruct',
+      baseUrl: server.url,
+      ollama: { numCtx: 32768, keepAlive: '45m' },
+      ...spec,
+    });
   const bodies = () => server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as OllamaBody);
 
   beforeEach(async () => {
-    server = await startModelServer({ scenario: { models: [{ id: 'qwen2.5-coder:14b-instruct', tools: true }, { id: 'gemma3:1b', tools: false }, 'old-model:7b'] } });
+    server = await startModelServer({
+      scenario: {
+        models: [{ id: 'qwen2.5-coder:14b-instruct', tools: true }, { id: 'gemma3:1b', tools: false }, 'old-model:7b'],
+      },
+    });
   });
   afterEach(() => server.close());
 
@@ -35,12 +50,20 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
     assert.equal(deltas.filter((d) => d.text).length, 5);
     assert.deepEqual(res.usage, { promptTokens: 30, completionTokens: 4 });
     assert.equal(res.finishReason, 'stop');
-    assert.deepEqual(server.requests.map((r) => r.path), ['/api/chat']);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/api/chat'],
+    );
     assert.equal(bodies()[0].stream, true);
   });
 
   it('sends options.num_ctx and keep_alive on every request: streamed, whole, with tools, with defaults', async () => {
-    server.script({ kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }, { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'x' } }] }, { kind: 'text', text: 'd' });
+    server.script(
+      { kind: 'text', text: 'a' },
+      { kind: 'text', text: 'b' },
+      { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'x' } }] },
+      { kind: 'text', text: 'd' },
+    );
     await model().chat(ask);
     await model({ streaming: false }).chat({ ...ask, temperature: 0.2, maxOutputTokens: 50, json: true });
     await model().chat({ ...ask, tools: [WRITE_FILE] });
@@ -56,15 +79,30 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
     assert.equal(sent[1].stream, false);
     assert.deepEqual(sent[1].options, { num_ctx: 32768, temperature: 0.2, num_predict: 50 });
     assert.equal(sent[1].format, 'json');
-    assert.deepEqual(sent[2].tools?.map((t) => [t.type, t.function.name]), [['function', 'write_file']]);
+    assert.deepEqual(
+      sent[2].tools?.map((t) => [t.type, t.function.name]),
+      [['function', 'write_file']],
+    );
   });
 
   it('returns native tool calls with object arguments as JSON text, and ids where Ollama sends none', async () => {
-    server.script({ kind: 'tools', calls: [{ id: '', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }, { id: 'call_2', name: 'read_file', arguments: { path: 'b' } }] });
+    server.script({
+      kind: 'tools',
+      calls: [
+        { id: '', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } },
+        { id: 'call_2', name: 'read_file', arguments: { path: 'b' } },
+      ],
+    });
     const deltas: ChatDelta[] = [];
     const res = await model().chat({ ...ask, tools: [WRITE_FILE], onDelta: (d) => deltas.push(d) });
     assert.equal(res.finishReason, 'tool_calls', 'Ollama says "stop" even when it called tools');
-    assert.deepEqual(res.toolCalls.map((c) => [c.name, JSON.parse(c.arguments)]), [['write_file', { path: 'a.txt', content: 'x' }], ['read_file', { path: 'b' }]]);
+    assert.deepEqual(
+      res.toolCalls.map((c) => [c.name, JSON.parse(c.arguments)]),
+      [
+        ['write_file', { path: 'a.txt', content: 'x' }],
+        ['read_file', { path: 'b' }],
+      ],
+    );
     assert.match(res.toolCalls[0].id, /^call_[0-9a-f]{24}$/);
     assert.equal(res.toolCalls[1].id, 'call_2');
     assert.equal(deltas.filter((d) => d.toolCallFragment).length, 2);
@@ -75,13 +113,27 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
     await model().chat({
       messages: [
         { role: 'user', content: 'go' },
-        { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'write_file', arguments: '{"path":"a"}' }, { id: 'c2', name: 'list_files', arguments: 'not json' }] },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: 'c1', name: 'write_file', arguments: '{"path":"a"}' },
+            { id: 'c2', name: 'list_files', arguments: 'not json' },
+          ],
+        },
         { role: 'tool', content: 'ok', toolCallId: 'c1', name: 'write_file' },
       ],
     });
     assert.deepEqual(bodies()[0].messages, [
       { role: 'user', content: 'go' },
-      { role: 'assistant', content: '', tool_calls: [{ function: { name: 'write_file', arguments: { path: 'a' } } }, { function: { name: 'list_files', arguments: {} } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { function: { name: 'write_file', arguments: { path: 'a' } } },
+          { function: { name: 'list_files', arguments: {} } },
+        ],
+      },
       { role: 'tool', content: 'ok', tool_name: 'write_file' },
     ]);
   });
@@ -100,28 +152,50 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
   });
 
   it('cancels a streamed and a whole answer when the signal aborts', async () => {
-    server.script({ kind: 'text', text: 'slowly, slowly, slowly', chunks: 10, delayMs: 100 }, { kind: 'text', text: 'late', firstTokenDelayMs: 2000, stream: false });
+    server.script(
+      { kind: 'text', text: 'slowly, slowly, slowly', chunks: 10, delayMs: 100 },
+      { kind: 'text', text: 'late', firstTokenDelayMs: 2000, stream: false },
+    );
     const streamed = new AbortController();
-    await assert.rejects(model().chat({ ...ask, signal: streamed.signal, onDelta: () => streamed.abort() }), (e: ModelError) => e.kind === 'cancelled');
+    await assert.rejects(
+      model().chat({ ...ask, signal: streamed.signal, onDelta: () => streamed.abort() }),
+      (e: ModelError) => e.kind === 'cancelled',
+    );
     const whole = new AbortController();
     setTimeout(() => whole.abort(), 50);
     const started = Date.now();
-    await assert.rejects(model({ streaming: false }).chat({ ...ask, signal: whole.signal }), (e: ModelError) => e.kind === 'cancelled');
+    await assert.rejects(
+      model({ streaming: false }).chat({ ...ask, signal: whole.signal }),
+      (e: ModelError) => e.kind === 'cancelled',
+    );
     assert.ok(Date.now() - started < 500, 'the non-streamed request is aborted too');
   });
 
   it('a cut NDJSON stream is stream_cut, and callModel retries it', async () => {
     server.script({ kind: 'text', text: 'partial answer here', chunks: 4, cutAfterChunks: 2 });
-    await assert.rejects(model().chat(ask), (e: ModelError) => e.kind === 'stream_cut' && /broke off mid-stream/.test(e.message));
-    server.script({ kind: 'text', text: 'partial', chunks: 4, cutAfterChunks: 2 }, { kind: 'text', text: 'whole answer' });
+    await assert.rejects(
+      model().chat(ask),
+      (e: ModelError) => e.kind === 'stream_cut' && /broke off mid-stream/.test(e.message),
+    );
+    server.script(
+      { kind: 'text', text: 'partial', chunks: 4, cutAfterChunks: 2 },
+      { kind: 'text', text: 'whole answer' },
+    );
     const res = await callModel(model(), ask, { retry: { baseDelayMs: 1, maxAttempts: 3 } });
     assert.equal(res.content, 'whole answer');
     assert.equal(bodies().length, 3);
   });
 
   it('an error line inside the NDJSON stream is mapped by its wording', async () => {
-    server.script({ kind: 'text', text: 'abc', streamError: { afterChunks: 1, message: 'model "qwen2.5-coder:14b-instruct" not found, try pulling it first' } });
-    await assert.rejects(model().chat(ask), (e: ModelError) => e.kind === 'model_not_found' && e.message.includes('ollama pull qwen2.5-coder:14b-instruct'));
+    server.script({
+      kind: 'text',
+      text: 'abc',
+      streamError: { afterChunks: 1, message: 'model "qwen2.5-coder:14b-instruct" not found, try pulling it first' },
+    });
+    await assert.rejects(
+      model().chat(ask),
+      (e: ModelError) => e.kind === 'model_not_found' && e.message.includes('ollama pull qwen2.5-coder:14b-instruct'),
+    );
   });
 
   it('says how to start Ollama when nothing listens at the base URL', async () => {
@@ -130,18 +204,33 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
     await closed.close();
     await assert.rejects(
       createChatModel({ provider: 'ollama', model: 'm', baseUrl: url }).chat(ask),
-      (e: ModelError) => e.kind === 'connection' && e.message.includes(`Is Ollama running at ${url}?`) && e.message.includes('ollama serve'),
+      (e: ModelError) =>
+        e.kind === 'connection' &&
+        e.message.includes(`Is Ollama running at ${url}?`) &&
+        e.message.includes('ollama serve'),
     );
   });
 
   it('lists models from /api/tags with tool support from /api/show', async () => {
     const listed = await listModels({ provider: 'ollama', baseUrl: server.url });
-    assert.deepEqual(listed, [{ id: 'qwen2.5-coder:14b-instruct', tools: true }, { id: 'gemma3:1b', tools: false }, { id: 'old-model:7b' }]);
-    assert.deepEqual(server.requests.map((r) => r.path), ['/api/tags', '/api/show', '/api/show', '/api/show']);
+    assert.deepEqual(listed, [
+      { id: 'qwen2.5-coder:14b-instruct', tools: true },
+      { id: 'gemma3:1b', tools: false },
+      { id: 'old-model:7b' },
+    ]);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/api/tags', '/api/show', '/api/show', '/api/show'],
+    );
   });
 
   it('capabilities: one parallel slot unless configured, num_ctx as context, no tools for known tool-less models', () => {
-    assert.deepEqual(model().capabilities, { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 32768 });
+    assert.deepEqual(model().capabilities, {
+      nativeTools: true,
+      streaming: true,
+      parallelSlots: 1,
+      contextTokens: 32768,
+    });
     assert.equal(model({ parallelSlots: 4 }).capabilities.parallelSlots, 4);
     assert.equal(model({ model: 'gemma3:1b' }).capabilities.nativeTools, false);
   });

@@ -1,19 +1,42 @@
 import assert from 'node:assert/strict';
-import { ModelError, type ChatDelta, type ChatRequest } from '../../src/core/chat';
-import { callModel } from '../../src/core/model-call';
+import { ModelError, type ChatDelta, type ChatRequest } from '../../src/core/model/chat';
+import { callModel } from '../../src/core/model/model-call';
 import { createChatModel, filterModels, listModels, ProviderConfigError, type ModelSpec } from '../../src/providers';
 import { startModelServer, type ModelServer } from '../support/model-server';
 
 const KEY = 'sk-or-v1-0123456789abcdef0123456789abcdef';
 const ask: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
-const WRITE_FILE = { name: 'write_file', description: 'Write a file', parameters: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'] } };
+const WRITE_FILE = {
+  name: 'write_file',
+  description: 'Write a file',
+  parameters: {
+    type: 'object',
+    properties: { path: { type: 'string' }, content: { type: 'string' } },
+    required: ['path', 'content'],
+  },
+};
 
 describe('providers: OpenAI-compatible over the openai SDK', () => {
   let server: ModelServer;
-  const model = (spec: Partial<ModelSpec> = {}) => createChatModel({ provider: 'openrouter', model: 'openai/gpt-5-nano', baseUrl: `${server.url}/v1`, apiKey: KEY, ...spec });
+  const model = (spec: Partial<ModelSpec> = {}) =>
+    createChatModel({
+      provider: 'openrouter',
+      model: 'openai/gpt-5-nano',
+      baseUrl: `${server.url}/v1`,
+      apiKey: KEY,
+      ...spec,
+    });
 
   beforeEach(async () => {
-    server = await startModelServer({ scenario: { models: [{ id: 'openai/gpt-5-nano', tools: true }, { id: 'openai/text-embedding-3-small', tools: false }, 'mistral/plain'] } });
+    server = await startModelServer({
+      scenario: {
+        models: [
+          { id: 'openai/gpt-5-nano', tools: true },
+          { id: 'openai/text-embedding-3-small', tools: false },
+          'mistral/plain',
+        ],
+      },
+    });
   });
   afterEach(() => server.close());
 
@@ -34,19 +57,32 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
   });
 
   it('answers without streaming when streaming is off', async () => {
-    server.script({ kind: 'tools', text: 'Writing.', calls: [{ id: 'call_a', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }] });
+    server.script({
+      kind: 'tools',
+      text: 'Writing.',
+      calls: [{ id: 'call_a', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }],
+    });
     const deltas: ChatDelta[] = [];
     const res = await model({ streaming: false }).chat({ ...ask, tools: [WRITE_FILE], onDelta: (d) => deltas.push(d) });
     assert.equal((server.requests[0].body as { stream?: boolean }).stream, false);
     assert.equal(res.content, 'Writing.');
-    assert.deepEqual(res.toolCalls, [{ id: 'call_a', name: 'write_file', arguments: '{"path":"a.txt","content":"x"}' }]);
+    assert.deepEqual(res.toolCalls, [
+      { id: 'call_a', name: 'write_file', arguments: '{"path":"a.txt","content":"x"}' },
+    ]);
     assert.equal(res.finishReason, 'tool_calls');
     assert.deepEqual(deltas, [{ text: 'Writing.' }]);
   });
 
   it('assembles tool calls whose arguments are split across many chunks, in index order', async () => {
     const args = { path: 'src/ünïcode 🙂.ts', content: 'export const x = "a\\nb";\n' };
-    server.script({ kind: 'tools', chunks: 7, calls: [{ name: 'write_file', arguments: args }, { id: 'call_2', name: 'read_file', arguments: { path: 'b.txt' } }] });
+    server.script({
+      kind: 'tools',
+      chunks: 7,
+      calls: [
+        { name: 'write_file', arguments: args },
+        { id: 'call_2', name: 'read_file', arguments: { path: 'b.txt' } },
+      ],
+    });
     const deltas: ChatDelta[] = [];
     const res = await model().chat({ ...ask, tools: [WRITE_FILE], onDelta: (d) => deltas.push(d) });
     assert.equal(res.toolCalls.length, 2);
@@ -55,7 +91,10 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
     assert.equal(res.toolCalls[1].name, 'read_file');
     assert.ok(deltas.filter((d) => d.toolCallFragment).length >= 14, 'every tool-call fragment reaches onDelta');
     const sent = server.requests[0].body as { tools: Array<{ type: string; function: { name: string } }> };
-    assert.deepEqual(sent.tools.map((t) => [t.type, t.function.name]), [['function', 'write_file']]);
+    assert.deepEqual(
+      sent.tools.map((t) => [t.type, t.function.name]),
+      [['function', 'write_file']],
+    );
   });
 
   it('streams reasoning separately from the answer', async () => {
@@ -67,7 +106,11 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
   });
 
   it('reports finish_reason length so a half-written tool call is never applied', async () => {
-    server.script({ kind: 'tools', finishReason: 'length', calls: [{ name: 'write_file', arguments: '{"path":"a.txt","content":"trunc' }] });
+    server.script({
+      kind: 'tools',
+      finishReason: 'length',
+      calls: [{ name: 'write_file', arguments: '{"path":"a.txt","content":"trunc' }],
+    });
     const res = await model().chat({ ...ask, tools: [WRITE_FILE] });
     assert.equal(res.finishReason, 'length');
   });
@@ -81,13 +124,27 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
       { role: 'tool', content: 'ok', toolCallId: 'c1', name: 'write_file' },
     ];
     await model().chat({ messages, json: true, maxOutputTokens: 100, temperature: 0 });
-    await createChatModel({ provider: 'openai', model: 'gpt-5-mini', baseUrl: `${server.url}/v1`, apiKey: 'sk-test-openai-key-000000000000' }).chat({ ...ask, json: true, maxOutputTokens: 100, temperature: 0 });
-    await createChatModel({ provider: 'anthropic', model: 'claude-haiku-4-5', baseUrl: `${server.url}/v1`, apiKey: 'sk-ant-test' }).chat({ ...ask, json: true, temperature: 0 });
+    await createChatModel({
+      provider: 'openai',
+      model: 'gpt-5-mini',
+      baseUrl: `${server.url}/v1`,
+      apiKey: 'sk-test-openai-key-000000000000',
+    }).chat({ ...ask, json: true, maxOutputTokens: 100, temperature: 0 });
+    await createChatModel({
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      baseUrl: `${server.url}/v1`,
+      apiKey: 'sk-ant-test',
+    }).chat({ ...ask, json: true, temperature: 0 });
     const [openrouter, openai, anthropic] = server.requests.map((r) => r.body as Record<string, unknown>);
     assert.deepEqual(openrouter.messages, [
       { role: 'system', content: 'sys' },
       { role: 'user', content: 'do it' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'write_file', arguments: '{"path":"a"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'write_file', arguments: '{"path":"a"}' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
     ]);
     assert.deepEqual(openrouter.response_format, { type: 'json_object' });
@@ -118,7 +175,10 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
       const { headers } = server.requests[0];
       assert.equal(headers.authorization, undefined);
       assert.equal(headers['openai-organization'], undefined);
-      await assert.rejects(createChatModel({ provider: 'openrouter', model: 'x', baseUrl: `${server.url}/v1` }).chat(ask), (e: ModelError) => e.kind === 'auth' && /OPENROUTER_API_KEY/.test(e.message));
+      await assert.rejects(
+        createChatModel({ provider: 'openrouter', model: 'x', baseUrl: `${server.url}/v1` }).chat(ask),
+        (e: ModelError) => e.kind === 'auth' && /OPENROUTER_API_KEY/.test(e.message),
+      );
       assert.equal(server.requests.length, 1, 'no request is made without the provider key');
     } finally {
       restoreEnv('OPENAI_ORG_ID', saved.org);
@@ -128,10 +188,20 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
 
   it('lists models from /models with their tool support, and filters them with rozet.models.exclude globs', async () => {
     const listed = await listModels({ provider: 'openrouter', baseUrl: `${server.url}/v1`, apiKey: KEY });
-    assert.deepEqual(listed, [{ id: 'openai/gpt-5-nano', tools: true }, { id: 'openai/text-embedding-3-small', tools: false }, { id: 'mistral/plain' }]);
+    assert.deepEqual(listed, [
+      { id: 'openai/gpt-5-nano', tools: true },
+      { id: 'openai/text-embedding-3-small', tools: false },
+      { id: 'mistral/plain' },
+    ]);
     assert.equal(server.requests[0].path, '/v1/models');
-    assert.deepEqual(filterModels(listed, ['*embed*']).map((m) => m.id), ['openai/gpt-5-nano', 'mistral/plain']);
-    assert.deepEqual(filterModels(['openai/gpt-3.5-turbo', 'openai/gpt-4o', 'nomic-embed-text'], ['openai/gpt-3.5*', '*EMBED*']), ['openai/gpt-4o']);
+    assert.deepEqual(
+      filterModels(listed, ['*embed*']).map((m) => m.id),
+      ['openai/gpt-5-nano', 'mistral/plain'],
+    );
+    assert.deepEqual(
+      filterModels(['openai/gpt-3.5-turbo', 'openai/gpt-4o', 'nomic-embed-text'], ['openai/gpt-3.5*', '*EMBED*']),
+      ['openai/gpt-4o'],
+    );
     assert.deepEqual(filterModels(['a', 'b'], ['', '  ']), ['a', 'b']);
   });
 
@@ -149,9 +219,17 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
     const slow = await callModel(model(), ask, { idleTimeoutMs: 200, retry: { maxAttempts: 1 } });
     assert.equal(slow.content, 'slow but steady wins');
 
-    server.script({ kind: 'text', text: 'stalls after the first words', chunks: 4, stall: { afterChunks: 2, ms: 2000 } });
+    server.script({
+      kind: 'text',
+      text: 'stalls after the first words',
+      chunks: 4,
+      stall: { afterChunks: 2, ms: 2000 },
+    });
     const started = Date.now();
-    await assert.rejects(callModel(model(), ask, { idleTimeoutMs: 200, retry: { maxAttempts: 1 } }), (e: ModelError) => e.kind === 'timeout' && /sent nothing for/.test(e.message));
+    await assert.rejects(
+      callModel(model(), ask, { idleTimeoutMs: 200, retry: { maxAttempts: 1 } }),
+      (e: ModelError) => e.kind === 'timeout' && /sent nothing for/.test(e.message),
+    );
     assert.ok(Date.now() - started < 1000, 'the stall is detected by silence');
   });
 
@@ -162,7 +240,11 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
 
   it('rejects bad configuration before any request, with the setting to fix', () => {
     const bad: Array<[Partial<ModelSpec>, RegExp, string]> = [
-      [{ provider: 'bogus' as ModelSpec['provider'] }, /Unknown provider "bogus".*ollama, openai, openrouter/, 'provider'],
+      [
+        { provider: 'bogus' as ModelSpec['provider'] },
+        /Unknown provider "bogus".*ollama, openai, openrouter/,
+        'provider',
+      ],
       [{ baseUrl: 'localhost:1234/v1' }, /must start with http/, 'baseUrl'],
       [{ baseUrl: 'http://' }, /not a valid base URL/, 'baseUrl'],
       [{ provider: 'openaiCompatible', baseUrl: '' }, /needs a base URL/, 'baseUrl'],
@@ -170,15 +252,34 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
       [{ baseUrl: 'https://user:secretpass@example.com/v1' }, /contains credentials/, 'baseUrl'],
     ];
     for (const [spec, message, setting] of bad) {
-      assert.throws(() => model(spec), (e: ProviderConfigError) => e instanceof ProviderConfigError && message.test(e.message) && e.setting === setting && !e.message.includes('secretpass'));
+      assert.throws(
+        () => model(spec),
+        (e: ProviderConfigError) =>
+          e instanceof ProviderConfigError &&
+          message.test(e.message) &&
+          e.setting === setting &&
+          !e.message.includes('secretpass'),
+      );
     }
   });
 
   it('knows capabilities per provider and model', () => {
-    assert.deepEqual(model().capabilities, { nativeTools: true, streaming: true, parallelSlots: 8, contextTokens: 400_000 });
+    assert.deepEqual(model().capabilities, {
+      nativeTools: true,
+      streaming: true,
+      parallelSlots: 8,
+      contextTokens: 400_000,
+    });
     assert.equal(model({ parallelSlots: 3 }).capabilities.parallelSlots, 3);
-    assert.equal(createChatModel({ provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'k' }).capabilities.contextTokens, 200_000);
-    assert.equal(createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: 'http://localhost:1234/v1' }).capabilities.parallelSlots, 1);
+    assert.equal(
+      createChatModel({ provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'k' }).capabilities.contextTokens,
+      200_000,
+    );
+    assert.equal(
+      createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: 'http://localhost:1234/v1' }).capabilities
+        .parallelSlots,
+      1,
+    );
   });
 });
 

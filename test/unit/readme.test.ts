@@ -7,11 +7,15 @@ import { envName, SETTING_KEYS } from '../../src/config';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  contributes: { commands: Array<{ command: string }> };
+};
 
 describe('README', () => {
   it('documents every setting with its environment variable', () => {
-    const missing = SETTING_KEYS.filter((key) => !readme.includes(`\`${key}\``) || !readme.includes(`\`${envName(key)}\``));
+    const missing = SETTING_KEYS.filter(
+      (key) => !readme.includes(`\`${key}\``) || !readme.includes(`\`${envName(key)}\``),
+    );
     assert.deepEqual(missing, [], `README lacks: ${missing.join(', ')}`);
   });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Redactor } from '../../src/core/redact';
+import { Redactor } from '../../src/core/text/redact';
 
 describe('Redactor', () => {
   it('removes a known key wherever it occurs', () => {

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeWorkspace } from '../../src/core/node-workspace';
-import { ToolError } from '../../src/core/workspace';
+import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import { ToolError } from '../../src/core/workspace/workspace';
 
 describe('.rozetignore in the Node workspace', () => {
   let root: string;
@@ -20,7 +20,10 @@ describe('.rozetignore in the Node workspace', () => {
 
   it('refuses reads and writes of listed paths and leaves them untouched', async () => {
     const ws = new NodeWorkspace(root);
-    await assert.rejects(ws.read('secrets/prod.key'), (e: unknown) => e instanceof ToolError && /\.rozetignore/.test(e.message));
+    await assert.rejects(
+      ws.read('secrets/prod.key'),
+      (e: unknown) => e instanceof ToolError && /\.rozetignore/.test(e.message),
+    );
     await assert.rejects(ws.write('secrets/prod.key', 'changed'), ToolError);
     await assert.rejects(ws.write('cert.pem', 'x'), ToolError);
     assert.equal(fs.readFileSync(path.join(root, 'secrets', 'prod.key'), 'utf8'), 'do not touch');

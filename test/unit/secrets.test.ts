@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
 import type { CliIo } from '../../src/cli/io';
-import { NodeShell } from '../../src/core/node-shell';
+import { NodeShell } from '../../src/core/workspace/node-shell';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
@@ -27,7 +27,17 @@ const KEY = KEYS.OPENAI_COMPATIBLE_API_KEY;
 // Every key-shaped token (the Redactor's shapes) and every known key.
 const KEY_SHAPED = /\bsk-(?:or-v1-|ant-(?:api\d+-)?|proj-)?[A-Za-z0-9_-]{20,}|\bAIza[0-9A-Za-z_-]{30,}/;
 
-const PLAN = { tasks: [{ id: 't1', title: 'Echo keys', description: `Use the key ${KEY} and ${KEYS.OLLAMA_API_KEY}`, dependsOn: [], files: ['out.txt'] }] };
+const PLAN = {
+  tasks: [
+    {
+      id: 't1',
+      title: 'Echo keys',
+      description: `Use the key ${KEY} and ${KEYS.OLLAMA_API_KEY}`,
+      dependsOn: [],
+      files: ['out.txt'],
+    },
+  ],
+};
 const ALL_KEYS = Object.values(KEYS).join(' ');
 
 const SCENARIO: Scenario = {
@@ -37,7 +47,10 @@ const SCENARIO: Scenario = {
       match: 'Echo keys',
       hasTools: true,
       steps: [
-        { kind: 'tools', calls: [{ name: 'write_file', arguments: { path: 'out.txt', content: `keys: ${ALL_KEYS}` } }] },
+        {
+          kind: 'tools',
+          calls: [{ name: 'write_file', arguments: { path: 'out.txt', content: `keys: ${ALL_KEYS}` } }],
+        },
         { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: 'out.txt' } }] },
         { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'env; echo "$OPENAI_API_KEY"' } }] },
         { kind: 'tools', calls: [{ name: 'read_file', arguments: { path: `${KEY}.txt` } }] },
@@ -61,7 +74,15 @@ async function cli(args: string[], env: Record<string, string>): Promise<string>
   stdin.end();
   const out = collect(stdout);
   const err = collect(stderr);
-  const io: CliIo = { stdout, stderr, stdin, env, cwd: REPO, interrupt: () => undefined, onInterrupt: () => () => undefined };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdin,
+    env,
+    cwd: REPO,
+    interrupt: () => undefined,
+    onInterrupt: () => () => undefined,
+  };
   const code = await runCli(args, io);
   return `exit ${code}\n${out()}\n${err()}`;
 }
@@ -111,7 +132,12 @@ describe('secrets: keys never leak', function () {
   });
 
   it('a 401 that echoes the key: plan, run and health say what is wrong without the key', async () => {
-    const echo = { kind: 'error' as const, status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}`, key: KEY } }, headers: { 'x-echo': KEY } };
+    const echo = {
+      kind: 'error' as const,
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}`, key: KEY } },
+      headers: { 'x-echo': KEY },
+    };
     server.handle('openai.chat', () => echo);
     server.handle('openai.models', () => echo);
     const plan = await cli(['plan', '--json', '-w', root, 'echo keys'], env);
@@ -145,7 +171,15 @@ describe('secrets: keys never leak', function () {
   });
 
   it("commands workers run never see the user's keys, tokens or secrets", async () => {
-    const secrets = { ...KEYS, GITHUB_TOKEN: 'ghp_secretsToken0123456789', AWS_SECRET_ACCESS_KEY: 'aws-secret-0123456789', MY_SERVICE_KEY: 'service-key-0123456789', DB_PASSWORD: 'hunter2hunter2', NPM_AUTH_TOKEN: 'npm-0123456789', ROZET_BASH_APPROVAL: 'auto' };
+    const secrets = {
+      ...KEYS,
+      GITHUB_TOKEN: 'ghp_secretsToken0123456789',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-0123456789',
+      MY_SERVICE_KEY: 'service-key-0123456789',
+      DB_PASSWORD: 'hunter2hunter2',
+      NPM_AUTH_TOKEN: 'npm-0123456789',
+      ROZET_BASH_APPROVAL: 'auto',
+    };
     Object.assign(process.env, secrets);
     try {
       const result = await new NodeShell(root).run('env', { timeoutMs: 5000, maxOutputBytes: 1024 * 1024 });

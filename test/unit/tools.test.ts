@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runTool, TOOL_SPECS } from '../../src/core/tools';
+import { runTool, TOOL_SPECS } from '../../src/core/tools/tools';
 import { RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 
 describe('tools', () => {
@@ -12,7 +12,10 @@ describe('tools', () => {
   afterEach(() => removeDir(root));
 
   it('offers the four contract tools (and replace_in_file) with JSON-schema arguments', () => {
-    assert.deepEqual(TOOL_SPECS.map((t) => t.name), ['read_file', 'write_file', 'replace_in_file', 'execute_bash', 'list_files']);
+    assert.deepEqual(
+      TOOL_SPECS.map((t) => t.name),
+      ['read_file', 'write_file', 'replace_in_file', 'execute_bash', 'list_files'],
+    );
     const write = TOOL_SPECS.find((t) => t.name === 'write_file')?.parameters;
     assert.deepEqual(write?.required, ['path', 'content']);
     assert.equal(write?.$schema, undefined);
@@ -26,17 +29,28 @@ describe('tools', () => {
     const twice = await runTool('replace_in_file', { path: 'a.ts', old_string: '= 1', new_string: '= 2' }, ctx);
     assert.match(twice.output, /occurs 2 times/);
     assert.equal(fs.readFileSync(path.join(root, 'a.ts'), 'utf8'), 'const a = 1;\r\nconst b = 1;\r\n');
-    const ok = await runTool('replace_in_file', { path: 'a.ts', old_string: 'const a = 1;\nconst b', new_string: 'const a = 2;\nconst bb' }, ctx);
+    const ok = await runTool(
+      'replace_in_file',
+      { path: 'a.ts', old_string: 'const a = 1;\nconst b', new_string: 'const a = 2;\nconst bb' },
+      ctx,
+    );
     assert.equal(ok.ok, true, ok.output);
     assert.equal(fs.readFileSync(path.join(root, 'a.ts'), 'utf8'), 'const a = 2;\r\nconst bb = 1;\r\n');
-    const all = await runTool('replace_in_file', { path: 'a.ts', old_string: 'const', new_string: 'let', replace_all: true }, ctx);
+    const all = await runTool(
+      'replace_in_file',
+      { path: 'a.ts', old_string: 'const', new_string: 'let', replace_all: true },
+      ctx,
+    );
     assert.match(all.output, /Replaced 2/);
     assert.equal(ok.fileChanged, 'a.ts');
   });
 
   it('execute_bash follows the approval mode: allowlist runs, ask asks, a refusal runs nothing, "always allow" sticks', async () => {
     const approver = new RecordingApprover(false);
-    const ctx = toolContext(root, { approver, policy: { bashApproval: 'allowlist', allowlist: ['echo'], writeApproval: 'auto' } });
+    const ctx = toolContext(root, {
+      approver,
+      policy: { bashApproval: 'allowlist', allowlist: ['echo'], writeApproval: 'auto' },
+    });
     const ran = await runTool('execute_bash', { command: 'echo hello' }, ctx);
     assert.equal(ran.ok, true);
     assert.match(ran.output, /\[exit code 0\]\nhello/);
@@ -46,11 +60,18 @@ describe('tools', () => {
     assert.equal(fs.existsSync(path.join(root, 'made.txt')), false);
     assert.equal(approver.asked.length, 1);
 
-    const always = toolContext(root, { approver: { approve: async () => ({ approved: true, alwaysAllowPrefix: 'touch' }) }, policy: { bashApproval: 'ask', allowlist: [], writeApproval: 'auto' } });
+    const always = toolContext(root, {
+      approver: { approve: async () => ({ approved: true, alwaysAllowPrefix: 'touch' }) },
+      policy: { bashApproval: 'ask', allowlist: [], writeApproval: 'auto' },
+    });
     await runTool('execute_bash', { command: 'touch x' }, always);
     assert.deepEqual(always.sessionAllowlist, ['touch']);
 
-    const denied = await runTool('execute_bash', { command: 'echo x' }, toolContext(root, { policy: { bashApproval: 'deny', allowlist: ['echo'], writeApproval: 'auto' } }));
+    const denied = await runTool(
+      'execute_bash',
+      { command: 'echo x' },
+      toolContext(root, { policy: { bashApproval: 'deny', allowlist: ['echo'], writeApproval: 'auto' } }),
+    );
     assert.match(denied.output, /switched off/);
   });
 
@@ -68,7 +89,17 @@ describe('tools', () => {
     fs.symlinkSync(path.join(root, '.git', 'hooks'), path.join(root, 'hooks'));
     const approver = new RecordingApprover(false);
     const ctx = toolContext(root, { approver });
-    for (const p of ['.env', '.env.production', '.vscode/settings.json', 'team.code-workspace', '.github/workflows/ci.yml', '.rozet.yaml', '.rozetignore', '.GIT/config', 'hooks/pre-commit']) {
+    for (const p of [
+      '.env',
+      '.env.production',
+      '.vscode/settings.json',
+      'team.code-workspace',
+      '.github/workflows/ci.yml',
+      '.rozet.yaml',
+      '.rozetignore',
+      '.GIT/config',
+      'hooks/pre-commit',
+    ]) {
       const result = await runTool('write_file', { path: p, content: 'x' }, ctx);
       assert.equal(result.ok, false, p);
     }

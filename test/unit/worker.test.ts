@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelError, type ChatModel } from '../../src/core/chat';
-import type { Task } from '../../src/core/plan';
-import { TOOL_SPECS } from '../../src/core/tools';
-import { parseTextToolCalls, runWorker, type WorkerOptions } from '../../src/core/worker';
+import { ModelError, type ChatModel } from '../../src/core/model/chat';
+import type { Task } from '../../src/core/plan/plan';
+import { TOOL_SPECS } from '../../src/core/tools/tools';
+import { parseTextToolCalls, runWorker, type WorkerOptions } from '../../src/core/run/worker';
 import { ScriptedChatModel } from '../support/scripted-chat-model';
 import { removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 
-const TASK: Task = { id: 't1', title: 'Write hello', description: 'Create hello.txt saying hi', dependsOn: [], files: ['hello.txt'] };
+const TASK: Task = {
+  id: 't1',
+  title: 'Write hello',
+  description: 'Create hello.txt saying hi',
+  dependsOn: [],
+  files: ['hello.txt'],
+};
 
 describe('worker', () => {
   let root: string;
@@ -18,7 +24,17 @@ describe('worker', () => {
   afterEach(() => removeDir(root));
 
   const run = (model: ChatModel, extra: Partial<WorkerOptions> = {}) =>
-    runWorker({ task: TASK, model, dependencies: [], tools: toolContext(root), maxSteps: 8, idleTimeoutMs: 2000, memoryMaxTokens: 6000, retry: { baseDelayMs: 5, maxAttempts: 3 }, ...extra });
+    runWorker({
+      task: TASK,
+      model,
+      dependencies: [],
+      tools: toolContext(root),
+      maxSteps: 8,
+      idleTimeoutMs: 2000,
+      memoryMaxTokens: 6000,
+      retry: { baseDelayMs: 5, maxAttempts: 3 },
+      ...extra,
+    });
 
   it('runs native tool calls until the model answers, recording every call', async () => {
     const model = new ScriptedChatModel([
@@ -31,9 +47,18 @@ describe('worker', () => {
     assert.equal(result.result, 'Created hello.txt.');
     assert.equal(fs.readFileSync(path.join(root, 'hello.txt'), 'utf8'), 'hi\n');
     assert.deepEqual(result.filesChanged, ['hello.txt']);
-    assert.deepEqual(result.toolCalls.map((r) => [r.name, r.ok, r.resultBytes > 0]), [['write_file', true, true], ['read_file', true, true]]);
+    assert.deepEqual(
+      result.toolCalls.map((r) => [r.name, r.ok, r.resultBytes > 0]),
+      [
+        ['write_file', true, true],
+        ['read_file', true, true],
+      ],
+    );
     assert.deepEqual(result.toolCalls[1].args, { path: 'hello.txt' });
-    assert.deepEqual(model.requests[0].tools?.map((t) => t.name), TOOL_SPECS.map((t) => t.name));
+    assert.deepEqual(
+      model.requests[0].tools?.map((t) => t.name),
+      TOOL_SPECS.map((t) => t.name),
+    );
     const third = model.requests[2].messages;
     assert.equal(third[0].role, 'system');
     assert.match(third[0].content, new RegExp(root));
@@ -46,7 +71,9 @@ describe('worker', () => {
   it('speaks the text protocol to a model without native tools: tool/args, name/arguments, parameters, fenced or bare', async () => {
     const model = new ScriptedChatModel(
       [
-        { content: 'I will create it.\n```json\n{"tool": "write_file", "args": {"path": "a.txt", "content": "A"}}\n```' },
+        {
+          content: 'I will create it.\n```json\n{"tool": "write_file", "args": {"path": "a.txt", "content": "A"}}\n```',
+        },
         { content: '<think>next</think>{"name": "write_file", "arguments": {"path": "b.txt", "content": "B",}}' },
         { content: 'Now: {"name": "write_file", "parameters": "{\\"path\\": \\"c.txt\\", \\"content\\": \\"C\\"}"}' },
         { content: 'All three files are written.' },
@@ -56,7 +83,8 @@ describe('worker', () => {
     );
     const result = await run(model);
     assert.equal(result.status, 'succeeded', result.error);
-    for (const f of ['a', 'b', 'c']) assert.equal(fs.readFileSync(path.join(root, `${f}.txt`), 'utf8'), f.toUpperCase());
+    for (const f of ['a', 'b', 'c'])
+      assert.equal(fs.readFileSync(path.join(root, `${f}.txt`), 'utf8'), f.toUpperCase());
     assert.equal(model.requests[0].tools, undefined);
     assert.match(model.requests[0].messages[0].content, /"tool": "read_file"/);
     const last = model.requests[3].messages;
@@ -66,8 +94,14 @@ describe('worker', () => {
   it('does not mistake ordinary JSON in a final answer for a tool call', () => {
     assert.deepEqual(parseTextToolCalls('Done. package.json now has {"name": "rozet", "version": "1.0.0"}'), []);
     assert.deepEqual(parseTextToolCalls('no json here'), []);
-    assert.equal(parseTextToolCalls('[{"tool":"read_file","args":{"path":"a"}},{"tool":"list_files","args":{}}]').length, 2);
-    assert.equal(parseTextToolCalls('{"function": {"name": "read_file", "arguments": "{\\"path\\": \\"x\\"}"}}')[0].arguments, '{"path":"x"}');
+    assert.equal(
+      parseTextToolCalls('[{"tool":"read_file","args":{"path":"a"}},{"tool":"list_files","args":{}}]').length,
+      2,
+    );
+    assert.equal(
+      parseTextToolCalls('{"function": {"name": "read_file", "arguments": "{\\"path\\": \\"x\\"}"}}')[0].arguments,
+      '{"path":"x"}',
+    );
   });
 
   it('returns unknown tools, bad argument types and broken JSON to the model as tool errors', async () => {
@@ -80,7 +114,10 @@ describe('worker', () => {
     ]);
     const result = await run(model);
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(result.toolCalls.map((r) => r.ok), [false, false, false, false]);
+    assert.deepEqual(
+      result.toolCalls.map((r) => r.ok),
+      [false, false, false, false],
+    );
     const tools = model.requests[4].messages.filter((m) => m.role === 'tool').map((m) => m.content);
     assert.match(tools[0], /Unknown tool "delete_everything"/);
     assert.match(tools[1], /Invalid arguments for list_files: recursive/);
@@ -90,7 +127,9 @@ describe('worker', () => {
 
   it('fails at the step cap with that reason', async () => {
     let i = 0;
-    const model = new ScriptedChatModel(() => ({ toolCalls: [{ name: 'list_files', arguments: { path: '.', recursive: i++ % 2 === 0 } }] }));
+    const model = new ScriptedChatModel(() => ({
+      toolCalls: [{ name: 'list_files', arguments: { path: '.', recursive: i++ % 2 === 0 } }],
+    }));
     const result = await run(model, { maxSteps: 4 });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /Stopped after 4 model turns .*rozet.worker.maxSteps/);
@@ -102,12 +141,19 @@ describe('worker', () => {
     const result = await run(model, { maxSteps: 20 });
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /kept repeating the same tool call \(list_files/);
-    assert.deepEqual(result.toolCalls.map((r) => r.ok), [true, true, false, false]);
+    assert.deepEqual(
+      result.toolCalls.map((r) => r.ok),
+      [true, true, false, false],
+    );
     assert.equal(model.callCount, 5);
   });
 
   it('nudges after an empty answer and fails after repeated empty answers', async () => {
-    const recovering = new ScriptedChatModel([{ content: '' }, { content: '<think>hmm</think>' }, { content: 'Done.' }]);
+    const recovering = new ScriptedChatModel([
+      { content: '' },
+      { content: '<think>hmm</think>' },
+      { content: 'Done.' },
+    ]);
     assert.equal((await run(recovering)).status, 'succeeded');
     assert.match(recovering.requests[1].messages.at(-1)?.content ?? '', /answer was empty/);
     const mute = new ScriptedChatModel([{ content: '   ' }]);
@@ -118,7 +164,10 @@ describe('worker', () => {
 
   it("applies no write from an answer cut off at the output limit (finish_reason 'length')", async () => {
     const model = new ScriptedChatModel([
-      { toolCalls: [{ name: 'write_file', arguments: { path: 'half.txt', content: 'only the first ha' } }], finishReason: 'length' },
+      {
+        toolCalls: [{ name: 'write_file', arguments: { path: 'half.txt', content: 'only the first ha' } }],
+        finishReason: 'length',
+      },
       { content: 'Sorry, stopping.' },
     ]);
     const result = await run(model);
@@ -146,7 +195,9 @@ describe('worker', () => {
   it('retries a 5xx and fails at once on an auth error', async () => {
     const flaky = new ScriptedChatModel([{ error: new ModelError('server', 'HTTP 503') }, { content: 'ok' }]);
     assert.equal((await run(flaky)).status, 'succeeded');
-    const denied = new ScriptedChatModel([{ error: new ModelError('auth', 'The key was rejected (401). Run "Rozet: Set API Key".') }]);
+    const denied = new ScriptedChatModel([
+      { error: new ModelError('auth', 'The key was rejected (401). Run "Rozet: Set API Key".') },
+    ]);
     const result = await run(denied);
     assert.equal(result.status, 'failed');
     assert.match(result.error ?? '', /401/);
@@ -154,11 +205,22 @@ describe('worker', () => {
   });
 
   it('cancels in the middle of a tool call', async () => {
-    const model = new ScriptedChatModel([{ toolCalls: [{ name: 'execute_bash', arguments: { command: 'sleep 20' } }] }, { content: 'never' }]);
+    const model = new ScriptedChatModel([
+      { toolCalls: [{ name: 'execute_bash', arguments: { command: 'sleep 20' } }] },
+      { content: 'never' },
+    ]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const started = Date.now();
-    const result = await runWorker({ task: TASK, model, dependencies: [], tools: toolContext(root, { signal: controller.signal }), maxSteps: 5, idleTimeoutMs: 2000, memoryMaxTokens: 6000 });
+    const result = await runWorker({
+      task: TASK,
+      model,
+      dependencies: [],
+      tools: toolContext(root, { signal: controller.signal }),
+      maxSteps: 5,
+      idleTimeoutMs: 2000,
+      memoryMaxTokens: 6000,
+    });
     assert.equal(result.status, 'cancelled');
     assert.ok(Date.now() - started < 1000);
     assert.equal(model.callCount, 1);
@@ -173,11 +235,22 @@ describe('worker', () => {
   it('keeps long loops inside the memory budget, the task pinned', async () => {
     fs.writeFileSync(path.join(root, 'big.txt'), 'lorem ipsum '.repeat(400));
     let n = 0;
-    const model = new ScriptedChatModel(() => (n++ < 12 ? { toolCalls: [{ name: 'execute_bash', arguments: { command: `cat big.txt; echo ${n}` } }] } : { content: 'done' }));
+    const model = new ScriptedChatModel(() =>
+      n++ < 12
+        ? { toolCalls: [{ name: 'execute_bash', arguments: { command: `cat big.txt; echo ${n}` } }] }
+        : { content: 'done' },
+    );
     const result = await run(model, { maxSteps: 20, memoryMaxTokens: 1500 });
     assert.equal(result.status, 'succeeded', result.error);
     for (const request of model.requests) {
-      const tokens = request.messages.reduce((s, m) => s + 4 + Math.ceil(m.content.length / 3) + (m.toolCalls ?? []).reduce((t, c) => t + 8 + Math.ceil((c.name.length + c.arguments.length) / 3), 0), 0);
+      const tokens = request.messages.reduce(
+        (s, m) =>
+          s +
+          4 +
+          Math.ceil(m.content.length / 3) +
+          (m.toolCalls ?? []).reduce((t, c) => t + 8 + Math.ceil((c.name.length + c.arguments.length) / 3), 0),
+        0,
+      );
       assert.ok(tokens <= 1500, `request of ${tokens} tokens`);
       assert.match(request.messages[1].content, /Task t1/);
     }

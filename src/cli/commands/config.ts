@@ -4,10 +4,21 @@ import { EXIT, type CliIo, type Output } from '../io';
 import type { CliContext } from '../setup';
 
 export function configCommand(ctx: CliContext, output: Output, io: CliIo, options: { json: boolean }): number {
-  const apiKeys = Object.fromEntries(Object.entries(ctx.apiKeys).map(([provider, found]) => [provider, { source: found.source, variable: found.variable }]));
+  const apiKeys = Object.fromEntries(
+    Object.entries(ctx.apiKeys).map(([provider, found]) => [
+      provider,
+      { source: found.source, variable: found.variable },
+    ]),
+  );
   if (options.json) {
     const problems = [...ctx.fatal, ...ctx.warnings];
-    output.out(JSON.stringify({ workspace: ctx.root, values: ctx.resolved.values, sources: ctx.resolved.sources, problems, apiKeys }, null, 2));
+    output.out(
+      JSON.stringify(
+        { workspace: ctx.root, values: ctx.resolved.values, sources: ctx.resolved.sources, problems, apiKeys },
+        null,
+        2,
+      ),
+    );
   } else {
     // The table lists the resolver's problems; file-level ones (an unreadable file) are added.
     const resolved = { ...ctx.resolved, problems: [...ctx.fatal, ...ctx.warnings] };

@@ -4,7 +4,11 @@ import { formatHealthReport, healthCheck } from '../../providers';
 import { EXIT, type Output } from '../io';
 import type { CliContext } from '../setup';
 
-export async function healthCommand(ctx: CliContext, output: Output, options: { json: boolean; signal: AbortSignal }): Promise<number> {
+export async function healthCommand(
+  ctx: CliContext,
+  output: Output,
+  options: { json: boolean; signal: AbortSignal },
+): Promise<number> {
   const report = await healthCheck(
     ROLES.map((role) => ({ role, spec: ctx.specs[role], keySource: ctx.keySources[role] })),
     { signal: options.signal },

@@ -1,20 +1,29 @@
 // `rozet repl`: one request per line, each planned and run. Later requests see the earlier
 // ones through summary-buffer memory (recent turns verbatim, older ones condensed by the
 // planner model when it answers, else digested), passed to the planner as context.
-import type { RunSummary } from '../../core/events';
-import { SummaryBufferMemory, modelSummariser } from '../../core/memory';
+import type { RunSummary } from '../../core/run/events';
+import { SummaryBufferMemory, modelSummariser } from '../../core/run/memory';
 import { createChatModel } from '../../providers';
 import { EXIT, type CliIo, type Output } from '../io';
 import { Prompter } from '../prompt';
 import { oneLine } from '../format';
-import { runRequest } from '../run-request';
+import { runRequest } from './run';
 import type { CliContext } from '../setup';
 
 const EXIT_WORDS = new Set(['/exit', '/quit', 'exit', 'quit']);
 
-export async function replCommand(ctx: CliContext, output: Output, io: CliIo, options: { yes: boolean; json: boolean }): Promise<number> {
+export async function replCommand(
+  ctx: CliContext,
+  output: Output,
+  io: CliIo,
+  options: { yes: boolean; json: boolean },
+): Promise<number> {
   const prompter = new Prompter(io);
-  const memory = new SummaryBufferMemory({ maxTokens: ctx.resolved.values['rozet.memory.maxTokens'], pinned: [], summarise: summariser(ctx) });
+  const memory = new SummaryBufferMemory({
+    maxTokens: ctx.resolved.values['rozet.memory.maxTokens'],
+    pinned: [],
+    summarise: summariser(ctx),
+  });
   output.err(`Rozet REPL in ${ctx.root}. Type a request and press Enter; /exit or Ctrl-D quits.`);
   try {
     for (;;) {
@@ -30,8 +39,17 @@ export async function replCommand(ctx: CliContext, output: Output, io: CliIo, op
       });
       try {
         const history = await conversation(memory, controller.signal);
-        const result = await runRequest(ctx, request, output, { json: options.json, yes: options.yes, signal: controller.signal, prompter: output.interactive ? prompter : undefined, history });
-        memory.add({ role: 'user', content: request }, { role: 'assistant', content: outcome(result.code, result.summary) });
+        const result = await runRequest(ctx, request, output, {
+          json: options.json,
+          yes: options.yes,
+          signal: controller.signal,
+          prompter: output.interactive ? prompter : undefined,
+          history,
+        });
+        memory.add(
+          { role: 'user', content: request },
+          { role: 'assistant', content: outcome(result.code, result.summary) },
+        );
       } finally {
         off();
       }
@@ -43,7 +61,10 @@ export async function replCommand(ctx: CliContext, output: Output, io: CliIo, op
 
 function summariser(ctx: CliContext) {
   try {
-    return modelSummariser(createChatModel(ctx.specs.orchestrator), { idleTimeoutMs: 30_000, retry: { maxAttempts: 1 } });
+    return modelSummariser(createChatModel(ctx.specs.orchestrator), {
+      idleTimeoutMs: 30_000,
+      retry: { maxAttempts: 1 },
+    });
   } catch {
     // No usable planner model: the memory's deterministic digest does the condensing.
     return undefined;

@@ -58,7 +58,10 @@ export async function editorText(page: Page): Promise<string> {
   await lines.first().waitFor();
   const rendered = await lines.evaluateAll((elements) =>
     elements
-      .map((element) => ({ top: Number.parseFloat((element as HTMLElement).style.top), text: element.textContent ?? '' }))
+      .map((element) => ({
+        top: Number.parseFloat((element as HTMLElement).style.top),
+        text: element.textContent ?? '',
+      }))
       .sort((a, b) => a.top - b.top)
       .map((line) => line.text),
   );

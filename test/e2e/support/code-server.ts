@@ -50,7 +50,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -70,7 +72,8 @@ let exitOnSignals = false;
 function ensureExitOnSignals(): void {
   if (exitOnSignals) return;
   exitOnSignals = true;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => process.exit(128 + constants.signals[signal]));
 }
 
 function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -121,7 +124,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     options.open === 'empty'
       ? { query: { ew: 'true' } }
       : options.open
-        ? { arg: join(sandbox.workspaceDir, options.open.workspaceFile), query: { workspace: join(sandbox.workspaceDir, options.open.workspaceFile) } }
+        ? {
+            arg: join(sandbox.workspaceDir, options.open.workspaceFile),
+            query: { workspace: join(sandbox.workspaceDir, options.open.workspaceFile) },
+          }
         : { arg: sandbox.workspaceDir, query: { folder: sandbox.workspaceDir } };
   const child = spawn(
     install.node,

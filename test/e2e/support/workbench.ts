@@ -34,7 +34,9 @@ export async function quickPickLabels(page: Page, title: string | RegExp): Promi
 /** Clicks the quick pick row whose label is exactly `label`. */
 export async function pickQuickItem(page: Page, title: string | RegExp, label: string): Promise<void> {
   const widget = await waitForQuickInput(page, title);
-  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  const row = widget
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
   await row.first().click();
 }
 
@@ -87,7 +89,9 @@ export async function showActivity(page: Page, name: string): Promise<void> {
 
 /** The explorer row of a top-level file, once shown. */
 export function explorerRow(page: Page, name: string): Locator {
-  return page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+  return page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
 }
 
 /** Rozet's sidebar webview: VS Code's host iframe, then the content frame. */
@@ -131,7 +135,12 @@ export function filesContaining(dir: string, needle: string): { files: number; h
 }
 
 /** Polls `read` until `accept` holds (or throws with the last value seen). */
-export async function eventually<T>(what: string, read: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!accept(last)) {
@@ -161,13 +170,18 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
 
 /** Waits until no toast containing `text` is on screen (e.g. a progress notification closing). */
 export async function waitForNoNotification(page: Page, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
-  await page.locator('.notification-toast', { hasText: text }).first().waitFor({ state: 'detached', timeout: timeoutMs });
+  await page
+    .locator('.notification-toast', { hasText: text })
+    .first()
+    .waitFor({ state: 'detached', timeout: timeoutMs });
 }
 
 /** The Rozet view's HTML, for test-results/ when a test fails (best effort). */
 export async function rozetViewHtml(page: Page): Promise<string> {
   try {
-    return await rozetView(page).locator('body').evaluate((body) => body.outerHTML, undefined, { timeout: 2000 });
+    return await rozetView(page)
+      .locator('body')
+      .evaluate((body) => body.outerHTML, undefined, { timeout: 2000 });
   } catch (error) {
     return `(no Rozet view: ${error instanceof Error ? error.message : String(error)})`;
   }

@@ -19,7 +19,11 @@ const SPINNER = /[\u2800-\u28ff]/g;
 const REPL_PROMPT_LINE = /^>>> .*$/gm;
 
 export function cleanModelText(text: string): string {
-  let out = text.replace(/\uFEFF/g, '').replace(ANSI, '').replace(TEMPLATE_TOKEN, '').replace(SPINNER, '');
+  let out = text
+    .replace(/\uFEFF/g, '')
+    .replace(ANSI, '')
+    .replace(TEMPLATE_TOKEN, '')
+    .replace(SPINNER, '');
   // A terminal shows only what follows the last carriage return of a line (progress redraws).
   out = out
     .replace(/\r\n/g, '\n')
@@ -203,7 +207,11 @@ function plausible(span: string): boolean {
   return span.startsWith('[') || span.includes(':') || /^\{\s*\}$/.test(span);
 }
 
-function parseSpan(span: string, truncated: boolean, repairs: { left: number }): { value: unknown; repaired: boolean } | undefined {
+function parseSpan(
+  span: string,
+  truncated: boolean,
+  repairs: { left: number },
+): { value: unknown; repaired: boolean } | undefined {
   if (!truncated) {
     try {
       return { value: JSON.parse(span), repaired: false };
@@ -243,7 +251,10 @@ export function extractJson<T>(text: string, schema: z.ZodType<T>): ExtractResul
     if (result.success) return { ok: true, value: result.data, repaired: candidate.repaired };
     if (!best || result.error.issues.length < best.issues.length) best = { issues: result.error.issues };
   }
-  const what = candidates.length === 1 ? 'The JSON in the answer does not' : `None of the ${candidates.length} JSON values in the answer does`;
+  const what =
+    candidates.length === 1
+      ? 'The JSON in the answer does not'
+      : `None of the ${candidates.length} JSON values in the answer does`;
   return { ok: false, error: `${what} have the expected shape: ${describeIssues(best?.issues ?? [])}` };
 }
 

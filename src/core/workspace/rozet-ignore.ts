@@ -12,6 +12,7 @@ export function rozetIgnoreCheck(text: string | undefined): ForbiddenCheck {
   if (!text?.trim()) return () => undefined;
   const rules = ignore().add(text);
   return (relative) => {
-    if (relative && rules.ignores(relative)) throw new ToolError(`"${relative}" is listed in ${ROZETIGNORE_FILE}: Rozet's workers may not read or change it.`);
+    if (relative && rules.ignores(relative))
+      throw new ToolError(`"${relative}" is listed in ${ROZETIGNORE_FILE}: Rozet's workers may not read or change it.`);
   };
 }

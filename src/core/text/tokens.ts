@@ -10,7 +10,7 @@
 // - ASCII: one token per 3 characters (real tokenizers average 3.5–4.5);
 // - anything else (CJK, emoji, accented text): one token per character;
 // - 4 tokens of framing per chat message.
-import type { ChatMessage } from './chat';
+import type { ChatMessage } from '../model/chat';
 
 const MESSAGE_OVERHEAD = 4;
 
@@ -26,7 +26,8 @@ export function estimateTokens(text: string): number {
 
 export function estimateMessageTokens(message: ChatMessage): number {
   let n = MESSAGE_OVERHEAD + estimateTokens(message.content);
-  for (const call of message.toolCalls ?? []) n += estimateTokens(call.name) + estimateTokens(call.arguments) + MESSAGE_OVERHEAD;
+  for (const call of message.toolCalls ?? [])
+    n += estimateTokens(call.name) + estimateTokens(call.arguments) + MESSAGE_OVERHEAD;
   return n;
 }
 
@@ -44,5 +45,8 @@ export function truncateToTokens(text: string, maxTokens: number, what = 'text')
   const head = text.slice(0, Math.floor(keep * 0.7));
   const tail = text.slice(text.length - Math.floor(keep * 0.3));
   const omitted = text.length - head.length - tail.length;
-  return { text: `${head}\n[… ${omitted} characters of ${what} omitted to fit the model's context …]\n${tail}`, truncated: true };
+  return {
+    text: `${head}\n[… ${omitted} characters of ${what} omitted to fit the model's context …]\n${tail}`,
+    truncated: true,
+  };
 }

@@ -126,7 +126,13 @@ export class ModelError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection' || this.kind === 'stream_cut';
+    return (
+      this.kind === 'rate_limit' ||
+      this.kind === 'server' ||
+      this.kind === 'timeout' ||
+      this.kind === 'connection' ||
+      this.kind === 'stream_cut'
+    );
   }
 }
 

@@ -12,7 +12,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 120_000,
+};
 
 export interface CallOptions {
   idleTimeoutMs?: number;
@@ -20,7 +25,11 @@ export interface CallOptions {
   onRetry?: (error: ModelError, attempt: number, delayMs: number) => void;
 }
 
-export async function callModel(model: ChatModel, request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
+export async function callModel(
+  model: ChatModel,
+  request: ChatRequest,
+  options: CallOptions = {},
+): Promise<ChatResponse> {
   const policy = { ...DEFAULT_RETRY, ...options.retry };
   for (let attempt = 1; ; attempt++) {
     try {
@@ -38,7 +47,11 @@ export async function callModel(model: ChatModel, request: ChatRequest, options:
   }
 }
 
-async function callWithIdleTimeout(model: ChatModel, request: ChatRequest, idleTimeoutMs: number | undefined): Promise<ChatResponse> {
+async function callWithIdleTimeout(
+  model: ChatModel,
+  request: ChatRequest,
+  idleTimeoutMs: number | undefined,
+): Promise<ChatResponse> {
   if (!idleTimeoutMs || idleTimeoutMs <= 0) return model.chat(request);
   const inner = new AbortController();
   const outer = request.signal;
@@ -77,11 +90,15 @@ async function callWithIdleTimeout(model: ChatModel, request: ChatRequest, idleT
     ]);
   } catch (error) {
     if (idle && !outer?.aborted) {
-      throw new ModelError('timeout', `${model.provider} model "${model.model}" sent nothing for ${Math.round(idleTimeoutMs / 1000)} s. If it is a local model still loading, raise rozet.worker.idleTimeoutSeconds.`, {
-        provider: model.provider,
-        fix: 'settings',
-        cause: error,
-      });
+      throw new ModelError(
+        'timeout',
+        `${model.provider} model "${model.model}" sent nothing for ${Math.round(idleTimeoutMs / 1000)} s. If it is a local model still loading, raise rozet.worker.idleTimeoutSeconds.`,
+        {
+          provider: model.provider,
+          fix: 'settings',
+          cause: error,
+        },
+      );
     }
     throw error;
   } finally {

@@ -4,9 +4,9 @@
 // depends on: unique ids, dependencies that exist, no cycles. Repairs are made only
 // when there is exactly one sensible reading, and each is reported.
 import { z } from 'zod';
-import { extractJson } from './json-extract';
+import { extractJson } from '../text/json-extract';
 import { PlanSchema, type Plan } from './plan';
-import { isRecord } from './is-record';
+import { isRecord } from '../text/is-record';
 
 export interface ParsePlanOptions {
   maxTasks: number;
@@ -35,7 +35,10 @@ export function parsePlan(value: unknown, options: ParsePlanOptions): ParsePlanR
   if (!list) return { ok: false, error: 'The JSON has no list of tasks: expected {"tasks": [...]}.' };
   if (list.length === 0) return { ok: false, error: 'The plan has no tasks; it needs at least one.' };
   if (list.length > options.maxTasks) {
-    return { ok: false, error: `The plan has ${list.length} tasks; at most ${options.maxTasks} are allowed (rozet.planner.maxTasks). Merge small steps into larger tasks.` };
+    return {
+      ok: false,
+      error: `The plan has ${list.length} tasks; at most ${options.maxTasks} are allowed (rozet.planner.maxTasks). Merge small steps into larger tasks.`,
+    };
   }
   const repairs: string[] = [];
   const drafts: DraftTask[] = [];
@@ -49,9 +52,14 @@ export function parsePlan(value: unknown, options: ParsePlanOptions): ParsePlanR
   const resolved = resolveDependencies(assigned.drafts, assigned.byPosition, repairs);
   if (typeof resolved === 'string') return { ok: false, error: resolved };
   const cycle = findCycle(assigned.drafts);
-  if (cycle) return { ok: false, error: `The tasks depend on each other in a cycle: ${cycle.join(' → ')}. Each task must only wait for tasks that can finish first.` };
+  if (cycle)
+    return {
+      ok: false,
+      error: `The tasks depend on each other in a cycle: ${cycle.join(' → ')}. Each task must only wait for tasks that can finish first.`,
+    };
   const parsed = PlanSchema.safeParse({ tasks: assigned.drafts });
-  if (!parsed.success) return { ok: false, error: `The plan is malformed: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
+  if (!parsed.success)
+    return { ok: false, error: `The plan is malformed: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
   return { ok: true, plan: parsed.data, repairs };
 }
 
@@ -65,7 +73,9 @@ export function parsePlanText(text: string, options: ParsePlanOptions): ParsePla
   });
   const extracted = extractJson(text, schema);
   if (!extracted.ok) return { ok: false, error: extracted.error };
-  const repairs = extracted.repaired ? ['The JSON was malformed or cut off and has been repaired.', ...extracted.value.repairs] : extracted.value.repairs;
+  const repairs = extracted.repaired
+    ? ['The JSON was malformed or cut off and has been repaired.', ...extracted.value.repairs]
+    : extracted.value.repairs;
   return { ok: true, plan: extracted.value.plan, repairs };
 }
 
@@ -113,7 +123,10 @@ function toDraft(item: unknown): DraftTask | undefined {
  * guess). Returns the kept tasks and each original position's final id, for
  * dependencies written as positions.
  */
-function assignIds(all: DraftTask[], repairs: string[]): { drafts: DraftTask[]; byPosition: Map<string, string> } | string {
+function assignIds(
+  all: DraftTask[],
+  repairs: string[],
+): { drafts: DraftTask[]; byPosition: Map<string, string> } | string {
   const used = new Set(all.map((d) => d.id).filter((id): id is string => id !== undefined));
   const fresh = () => {
     let n = 1;
@@ -157,7 +170,12 @@ function assignIds(all: DraftTask[], repairs: string[]): { drafts: DraftTask[]; 
 }
 
 function sameTask(a: DraftTask, b: DraftTask): boolean {
-  return a.title === b.title && a.description === b.description && a.files.join('\n') === b.files.join('\n') && a.dependsOn.join('\n') === b.dependsOn.join('\n');
+  return (
+    a.title === b.title &&
+    a.description === b.description &&
+    a.files.join('\n') === b.files.join('\n') &&
+    a.dependsOn.join('\n') === b.dependsOn.join('\n')
+  );
 }
 
 function resolveDependencies(drafts: DraftTask[], byPosition: Map<string, string>, repairs: string[]): true | string {
@@ -168,7 +186,8 @@ function resolveDependencies(drafts: DraftTask[], byPosition: Map<string, string
       let target: string | undefined = dep;
       if (!ids.has(dep)) {
         target = matchUnknown(dep, drafts, byPosition);
-        if (target === undefined) return `Task ${draft.id} ("${draft.title}") depends on "${dep}", which is not a task in the plan.`;
+        if (target === undefined)
+          return `Task ${draft.id} ("${draft.title}") depends on "${dep}", which is not a task in the plan.`;
         repairs.push(`Task ${draft.id} depended on "${dep}", read as task ${target}.`);
       }
       if (target === draft.id) {

@@ -2,12 +2,12 @@
 // repaired, an invalid one gets one more ask quoting what was wrong, and when the model
 // is missing, unreachable or still unusable the heuristic planner takes over and the
 // user is told why. Only cancellation is not covered by a fallback: the user asked to stop.
-import { ModelError, isAbortError, type ChatMessage, type ChatModel } from './chat';
+import { ModelError, isAbortError, type ChatMessage, type ChatModel } from '../model/chat';
 import { fallbackPlan } from './fallback-planner';
-import { callModel, type RetryPolicy } from './model-call';
+import { callModel, type RetryPolicy } from '../model/model-call';
 import type { PlanResult } from './plan';
 import { parsePlanText } from './plan-parse';
-import { estimateTokens, truncateToTokens } from './tokens';
+import { estimateTokens, truncateToTokens } from '../text/tokens';
 
 export interface PlanContext {
   selection?: { path: string; startLine: number; endLine: number; text: string };
@@ -37,13 +37,16 @@ export class PlanRequestError extends Error {
   override readonly name = 'PlanRequestError';
 }
 
-const PLAN_SHAPE = '{"tasks":[{"id":"t1","title":"Short imperative title","description":"What to do, in enough detail to do it without seeing the other tasks","dependsOn":[],"files":["path/relative/to/workspace.ext"]}]}';
+const PLAN_SHAPE =
+  '{"tasks":[{"id":"t1","title":"Short imperative title","description":"What to do, in enough detail to do it without seeing the other tasks","dependsOn":[],"files":["path/relative/to/workspace.ext"]}]}';
 const FALLBACK_SUFFIX = 'Rozet made a simple plan from the wording of your request instead; review it before running.';
 const MAX_LISTED_FILES = 200;
 
 export async function planTask(request: string, context: PlanContext, options: PlannerOptions): Promise<PlanResult> {
   if (!request.trim()) {
-    throw new PlanRequestError('The request is empty. Describe what you want done, e.g. "add a --verbose flag to the CLI and tests for it".');
+    throw new PlanRequestError(
+      'The request is empty. Describe what you want done, e.g. "add a --verbose flag to the CLI and tests for it".',
+    );
   }
   const { model } = options;
   const fallback = (reason: string, notes: string[] = []): PlanResult => ({
@@ -53,7 +56,9 @@ export async function planTask(request: string, context: PlanContext, options: P
     notes,
   });
   if (!model) {
-    return fallback(`No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`);
+    return fallback(
+      `No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`,
+    );
   }
 
   const budget = promptBudget(options.contextTokens ?? model.capabilities.contextTokens, options.maxTasks);
@@ -72,17 +77,27 @@ export async function planTask(request: string, context: PlanContext, options: P
     const error = explain(parsed.error, first.finishReason);
     messages.push(
       { role: 'assistant', content: truncateToTokens(first.content, budget.retryTokens, 'your previous answer').text },
-      { role: 'user', content: `Your answer could not be used: ${error}\nAnswer again with only the JSON object, exactly in this shape:\n${PLAN_SHAPE}` },
+      {
+        role: 'user',
+        content: `Your answer could not be used: ${error}\nAnswer again with only the JSON object, exactly in this shape:\n${PLAN_SHAPE}`,
+      },
     );
     const second = await ask(model, messages, options, budget.outputTokens);
     const retried = parsePlanText(second.content, { maxTasks: options.maxTasks });
     if (retried.ok) return { plan: retried.plan, source: 'llm', notes: [...prompt.notes, ...retried.repairs] };
-    return fallback(`The planner model's answer could not be used, even when asked again: ${explain(retried.error, second.finishReason)} ${FALLBACK_SUFFIX}`, prompt.notes);
+    return fallback(
+      `The planner model's answer could not be used, even when asked again: ${explain(retried.error, second.finishReason)} ${FALLBACK_SUFFIX}`,
+      prompt.notes,
+    );
   } catch (error) {
-    if (options.signal?.aborted || isAbortError(error)) throw new ModelError('cancelled', 'Planning was cancelled.', { provider: model.provider, cause: error });
+    if (options.signal?.aborted || isAbortError(error))
+      throw new ModelError('cancelled', 'Planning was cancelled.', { provider: model.provider, cause: error });
     const message = error instanceof Error ? error.message : String(error);
     options.onModelError?.(error);
-    return fallback(`The planner model (${model.provider} "${model.model}") failed: ${message} ${FALLBACK_SUFFIX}`, prompt.notes);
+    return fallback(
+      `The planner model (${model.provider} "${model.model}") failed: ${message} ${FALLBACK_SUFFIX}`,
+      prompt.notes,
+    );
   }
 }
 
@@ -100,12 +115,15 @@ async function ask(model: ChatModel, messages: ChatMessage[], options: PlannerOp
     { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry },
   );
   // A provider that finished despite an abort must not turn a cancel into a plan.
-  if (options.signal?.aborted) throw new ModelError('cancelled', 'Planning was cancelled.', { provider: model.provider });
+  if (options.signal?.aborted)
+    throw new ModelError('cancelled', 'Planning was cancelled.', { provider: model.provider });
   return response;
 }
 
 function explain(error: string, finishReason: string): string {
-  return finishReason === 'length' ? `${error} (The answer was cut off at the output limit: use fewer, shorter tasks.)` : error;
+  return finishReason === 'length'
+    ? `${error} (The answer was cut off at the output limit: use fewer, shorter tasks.)`
+    : error;
 }
 
 /**
@@ -113,7 +131,10 @@ function explain(error: string, finishReason: string): string {
  * long), and a second ask repeats the first answer, so both are set aside before the
  * prompt gets the rest.
  */
-function promptBudget(contextTokens: number, maxTasks: number): { promptTokens: number; outputTokens: number; retryTokens: number } {
+function promptBudget(
+  contextTokens: number,
+  maxTasks: number,
+): { promptTokens: number; outputTokens: number; retryTokens: number } {
   const outputTokens = Math.max(256, Math.min(8192, 150 * maxTasks, Math.floor(contextTokens / 4)));
   const retryTokens = Math.max(128, Math.min(2048, Math.floor(contextTokens / 8)));
   return { promptTokens: Math.max(256, contextTokens - outputTokens - retryTokens - 300), outputTokens, retryTokens };
@@ -122,11 +143,11 @@ function promptBudget(contextTokens: number, maxTasks: number): { promptTokens: 
 export function buildPlannerSystemPrompt(maxTasks: number): string {
   return [
     'You are the planner of Rozet, a coding assistant that carries out a request with several worker agents working in parallel in the same workspace.',
-    'Split the user\'s request into tasks. Answer with one JSON object and nothing else: no prose, no markdown fences. The exact shape:',
+    "Split the user's request into tasks. Answer with one JSON object and nothing else: no prose, no markdown fences. The exact shape:",
     PLAN_SHAPE,
     'Rules:',
     '- ids are "t1", "t2", … and unique.',
-    '- dependsOn lists the ids of tasks that must finish before this one starts. Tasks that do not depend on each other run at the same time, so add a dependency only when a task needs another task\'s result. No cycles.',
+    "- dependsOn lists the ids of tasks that must finish before this one starts. Tasks that do not depend on each other run at the same time, so add a dependency only when a task needs another task's result. No cycles.",
     '- files lists the workspace-relative paths the task will create or change; tasks sharing a file never run at the same time.',
     '- Each worker sees only its own task: the description must say everything it needs (names, behaviour, where the code goes).',
     `- Use as few tasks as the work needs (one for a small change), at most ${maxTasks}.`,
@@ -135,7 +156,11 @@ export function buildPlannerSystemPrompt(maxTasks: number): string {
 }
 
 /** The user turn: request, selection, active file and a bounded workspace summary, trimmed to `maxTokens`. */
-export function buildPlannerPrompt(request: string, context: PlanContext, maxTokens: number): { text: string; notes: string[] } {
+export function buildPlannerPrompt(
+  request: string,
+  context: PlanContext,
+  maxTokens: number,
+): { text: string; notes: string[] } {
   const notes: string[] = [];
   let available = Math.max(64, maxTokens);
   const take = (text: string, cap: number, what: string, note: string): string => {
@@ -146,16 +171,31 @@ export function buildPlannerPrompt(request: string, context: PlanContext, maxTok
   };
 
   const parts: string[] = [];
-  const req = take(request.trim(), available * 0.6, 'the request', "Your request was too long for the planner model's context and was shortened in the middle; the planner saw its beginning and end.");
+  const req = take(
+    request.trim(),
+    available * 0.6,
+    'the request',
+    "Your request was too long for the planner model's context and was shortened in the middle; the planner saw its beginning and end.",
+  );
   parts.push(`Request:\n${req}`);
   if (context.selection) {
     const { path, startLine, endLine, text } = context.selection;
-    const sel = take(text, available * 0.75, 'the selection', `The selected text (${path}) was shortened to fit the planner model's context.`);
+    const sel = take(
+      text,
+      available * 0.75,
+      'the selection',
+      `The selected text (${path}) was shortened to fit the planner model's context.`,
+    );
     parts.push(`Selected code in ${path}, lines ${startLine}–${endLine}:\n${sel}`);
   }
   if (context.activeFile) parts.push(`Active file: ${context.activeFile}`);
   if (context.workspaceDescription) {
-    const desc = take(context.workspaceDescription, available / 3, 'the workspace description', "The workspace description was shortened to fit the planner model's context.");
+    const desc = take(
+      context.workspaceDescription,
+      available / 3,
+      'the workspace description',
+      "The workspace description was shortened to fit the planner model's context.",
+    );
     parts.push(`About the workspace:\n${desc}`);
   }
   if (context.workspaceFiles?.length) parts.push(fileSummary(context.workspaceFiles, Math.min(available, 2000)));

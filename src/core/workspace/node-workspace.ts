@@ -15,10 +15,18 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { ModelError } from './chat';
+import { ModelError } from '../model/chat';
 import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from './rozet-ignore';
 import { confineToRoot, isOutside, normaliseRelative, type Confined } from './path-confinement';
-import { ToolError, type ListEntry, type ListResult, type ReadResult, type StatResult, type Workspace, type WriteResult } from './workspace';
+import {
+  ToolError,
+  type ListEntry,
+  type ListResult,
+  type ReadResult,
+  type StatResult,
+  type Workspace,
+  type WriteResult,
+} from './workspace';
 
 export interface NodeWorkspaceOptions {
   /** Bytes returned by one read; larger files are cut and flagged `truncated`. */
@@ -80,7 +88,10 @@ export class NodeWorkspace implements Workspace {
     if (existing?.isDirectory()) throw new ToolError(`${path} is a directory.`);
     // The atomic rename would replace a read-only file (only the folder's permission
     // counts), and root ignores permission bits: honour the file's own mode explicitly.
-    if (existing && (existing.mode & 0o222) === 0) throw new ToolError(`${relative} is read-only, so nothing was written. Ask the user to make it writable (chmod u+w) if it should change.`);
+    if (existing && (existing.mode & 0o222) === 0)
+      throw new ToolError(
+        `${relative} is read-only, so nothing was written. Ask the user to make it writable (chmod u+w) if it should change.`,
+      );
     let bytes: Buffer;
     if (existing) {
       const old = await fsp.readFile(real);
@@ -93,7 +104,10 @@ export class NodeWorkspace implements Workspace {
       bytes = Buffer.from(content, 'utf8');
       await fsp.mkdir(nodePath.dirname(real), { recursive: true });
     }
-    const temp = nodePath.join(nodePath.dirname(real), `.${nodePath.basename(real)}.rozet-${randomBytes(6).toString('hex')}.tmp`);
+    const temp = nodePath.join(
+      nodePath.dirname(real),
+      `.${nodePath.basename(real)}.rozet-${randomBytes(6).toString('hex')}.tmp`,
+    );
     try {
       await fsp.writeFile(temp, bytes, { flag: 'wx', mode: existing ? existing.mode & 0o7777 : 0o644 });
       throwIfAborted(signal);
@@ -101,7 +115,9 @@ export class NodeWorkspace implements Workspace {
     } catch (error) {
       await fsp.rm(temp, { force: true });
       if (error instanceof ModelError || error instanceof ToolError) throw error;
-      throw new ToolError(`Could not write ${relative}${writeFailureHint((error as NodeJS.ErrnoException).code)}; the file was left as it was. (${(error as Error).message})`);
+      throw new ToolError(
+        `Could not write ${relative}${writeFailureHint((error as NodeJS.ErrnoException).code)}; the file was left as it was. (${(error as Error).message})`,
+      );
     }
     return { created: !existing, bytes: bytes.length };
   }
@@ -115,13 +131,23 @@ export class NodeWorkspace implements Workspace {
     const entries: ListEntry[] = [];
     // Breadth first, never following symlinked directories: terminates on link loops and
     // lists the shallow, most useful entries first when the cap cuts the listing.
-    const queue: Array<{ dir: string; relative: string; ignores: Array<{ base: string; rules: Ignore }> }> = [{ dir: start.real, relative: start.relative, ignores }];
+    const queue: Array<{ dir: string; relative: string; ignores: Array<{ base: string; rules: Ignore }> }> = [
+      { dir: start.real, relative: start.relative, ignores },
+    ];
     while (queue.length) {
       throwIfAborted(signal);
       const { dir, relative, ignores: active } = queue.shift()!;
       const dirents = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
       const own = dirents.find((d) => d.name === '.gitignore' && d.isFile());
-      const scoped = own ? [...active, { base: relative, rules: ignore().add(await fsp.readFile(nodePath.join(dir, '.gitignore'), 'utf8').catch(() => '')) }] : active;
+      const scoped = own
+        ? [
+            ...active,
+            {
+              base: relative,
+              rules: ignore().add(await fsp.readFile(nodePath.join(dir, '.gitignore'), 'utf8').catch(() => '')),
+            },
+          ]
+        : active;
       dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const dirent of dirents) {
         const childRelative = relative ? `${relative}/${dirent.name}` : dirent.name;
@@ -131,7 +157,8 @@ export class NodeWorkspace implements Workspace {
         if (isIgnored(scoped, childRelative, type === 'dir')) continue;
         if (entries.length >= this.maxListEntries) return { entries, truncated: true };
         entries.push({ path: childRelative, type });
-        if (recursive && type === 'dir' && !dirent.isSymbolicLink()) queue.push({ dir: nodePath.join(dir, dirent.name), relative: childRelative, ignores: scoped });
+        if (recursive && type === 'dir' && !dirent.isSymbolicLink())
+          queue.push({ dir: nodePath.join(dir, dirent.name), relative: childRelative, ignores: scoped });
       }
     }
     return { entries, truncated: false };
@@ -147,7 +174,8 @@ export class NodeWorkspace implements Workspace {
   private resolve(input: string): Confined {
     const relative = normaliseRelative(input, this.root);
     for (const segment of relative.split('/')) {
-      if (segment.length > MAX_SEGMENT_CHARS) throw new ToolError(`A path segment is longer than ${MAX_SEGMENT_CHARS} characters.`);
+      if (segment.length > MAX_SEGMENT_CHARS)
+        throw new ToolError(`A path segment is longer than ${MAX_SEGMENT_CHARS} characters.`);
     }
     const confined = confineToRoot(this.root, relative, input);
     this.forbidden(confined.relative);
@@ -201,12 +229,12 @@ function detectCaseInsensitive(root: string): boolean {
   }
 }
 
-
 async function statOrUndefined(path: string): Promise<fs.Stats | undefined> {
   try {
     return await fsp.stat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw new ToolError(`Cannot read ${path}: ${(error as Error).message}`);
   }
 }
@@ -243,7 +271,10 @@ function decode(bytes: Buffer, truncated: boolean): { text: string; encoding: En
   try {
     // A cut read may end inside a multi-byte character: only complete files must be valid,
     // and streaming mode leaves a trailing partial character out instead of showing U+FFFD.
-    return { text: new TextDecoder('utf-8', { fatal: !truncated }).decode(bytes, { stream: truncated }), encoding: 'utf8' };
+    return {
+      text: new TextDecoder('utf-8', { fatal: !truncated }).decode(bytes, { stream: truncated }),
+      encoding: 'utf8',
+    };
   } catch {
     return { text: bytes.toString('latin1'), encoding: 'latin1' };
   }
@@ -262,7 +293,10 @@ function encode(text: string, encoding: Encoding, relative: string): Buffer {
     case 'latin1':
       // The file is in a legacy single-byte (or unknown) encoding and is kept byte for
       // byte; a character that encoding cannot hold would silently become "?".
-      if (/[^\u0000-\u00ff]/.test(text)) throw new ToolError(`${relative} is not UTF-8; the new content has characters its encoding cannot hold, so nothing was written.`);
+      if (/[^\u0000-\u00ff]/.test(text))
+        throw new ToolError(
+          `${relative} is not UTF-8; the new content has characters its encoding cannot hold, so nothing was written.`,
+        );
       return Buffer.from(text, 'latin1');
   }
 }

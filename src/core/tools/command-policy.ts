@@ -47,21 +47,34 @@ const INJECTION: Record<string, RegExp> = {
 };
 
 export function decideCommand(command: string, policy: CommandPolicy): CommandDecision {
-  if (policy.mode === 'deny') return { action: 'deny', reason: 'Commands are switched off (rozet.bash.approval = deny).' };
+  if (policy.mode === 'deny')
+    return { action: 'deny', reason: 'Commands are switched off (rozet.bash.approval = deny).' };
   if (!command.trim()) return { action: 'deny', reason: 'The command is empty.' };
-  if (mentionsProtectedPath(command)) return { action: 'ask', reason: 'The command names a protected path (.vscode, .git, .github/workflows, .env, Rozet settings).' };
+  if (mentionsProtectedPath(command))
+    return {
+      action: 'ask',
+      reason: 'The command names a protected path (.vscode, .git, .github/workflows, .env, Rozet settings).',
+    };
   if (policy.mode === 'auto') return { action: 'run', reason: 'rozet.bash.approval = auto' };
 
   const session = policy.sessionAllowlist ?? [];
   const configured = policy.mode === 'allowlist' ? policy.allowlist : [];
   const prefixes = parseAllowlist(configured);
-  if (!prefixes) return { action: 'ask', reason: 'rozet.bash.allowlist is malformed (it must be a list of plain command prefixes), so every command asks.' };
+  if (!prefixes)
+    return {
+      action: 'ask',
+      reason: 'rozet.bash.allowlist is malformed (it must be a list of plain command prefixes), so every command asks.',
+    };
   const sessionPrefixes = parseAllowlist(session) ?? [];
   const all = [...prefixes, ...sessionPrefixes];
-  if (all.length === 0) return { action: 'ask', reason: policy.mode === 'ask' ? 'rozet.bash.approval = ask' : 'The allowlist is empty.' };
+  if (all.length === 0)
+    return { action: 'ask', reason: policy.mode === 'ask' ? 'rozet.bash.approval = ask' : 'The allowlist is empty.' };
 
   if (SHELL_SYNTAX.test(command)) {
-    return { action: 'ask', reason: 'The command chains, redirects, quotes or substitutes, which an allowlisted prefix never covers.' };
+    return {
+      action: 'ask',
+      reason: 'The command chains, redirects, quotes or substitutes, which an allowlisted prefix never covers.',
+    };
   }
   const words = command.trim().split(/[ \t]+/);
   const match = all.find((prefix) => prefix.every((word, i) => words[i] === word));

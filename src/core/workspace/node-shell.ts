@@ -36,13 +36,17 @@ export class NodeShell implements Shell {
         return;
       }
       const windows = process.platform === 'win32';
-      const child = spawn(windows ? (process.env.ComSpec ?? 'cmd.exe') : '/bin/sh', windows ? ['/d', '/s', '/c', command] : ['-c', command], {
-        cwd,
-        env: this.env,
-        detached: !windows,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
+      const child = spawn(
+        windows ? (process.env.ComSpec ?? 'cmd.exe') : '/bin/sh',
+        windows ? ['/d', '/s', '/c', command] : ['-c', command],
+        {
+          cwd,
+          env: this.env,
+          detached: !windows,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          windowsHide: true,
+        },
+      );
       let timedOut = false;
       let cancelled = false;
       let exitCode: number | null = null;
@@ -88,7 +92,8 @@ export class NodeShell implements Shell {
 function killTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
-    if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
+    if (process.platform === 'win32')
+      spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' });
     else process.kill(-child.pid, 'SIGKILL');
   } catch {
     // The group is already gone.

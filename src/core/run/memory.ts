@@ -7,13 +7,18 @@
 // Messages are added in groups that are kept or condensed together: an assistant turn
 // and the tool results answering it form one group, because providers reject a tool
 // result whose call is gone. Token counts are the documented estimate of tokens.ts.
-import { isAbortError, type ChatMessage, type ChatModel } from './chat';
-import { cleanModelText } from './json-extract';
-import { callModel, type CallOptions } from './model-call';
-import { estimateMessagesTokens, estimateTokens, truncateToTokens } from './tokens';
+import { isAbortError, type ChatMessage, type ChatModel } from '../model/chat';
+import { cleanModelText } from '../text/json-extract';
+import { callModel, type CallOptions } from '../model/model-call';
+import { estimateMessagesTokens, estimateTokens, truncateToTokens } from '../text/tokens';
 
 /** Condenses `messages` (oldest first) together with the previous summary into a new one. */
-export type Summariser = (messages: ChatMessage[], previous: string | undefined, maxTokens: number, signal?: AbortSignal) => Promise<string>;
+export type Summariser = (
+  messages: ChatMessage[],
+  previous: string | undefined,
+  maxTokens: number,
+  signal?: AbortSignal,
+) => Promise<string>;
 
 export interface SummaryBufferOptions {
   /** Budget for everything `messages()` returns. */
@@ -78,7 +83,9 @@ export class SummaryBufferMemory {
   }
 
   private assemble(): ChatMessage[] {
-    const summary: ChatMessage[] = this.summaryText ? [{ role: 'user', content: SUMMARY_HEADER + this.summaryText }] : [];
+    const summary: ChatMessage[] = this.summaryText
+      ? [{ role: 'user', content: SUMMARY_HEADER + this.summaryText }]
+      : [];
     return [...this.options.pinned, ...summary, ...this.groups.flat()];
   }
 
@@ -127,7 +134,10 @@ export function modelSummariser(model: ChatModel, options: CallOptions & { maxIn
             role: 'system',
             content: `You condense the history of a coding agent's work so it can continue. Keep facts it needs: files read and changed, commands run and their outcome, errors, decisions, what remains. Plain text, at most ${Math.max(50, Math.floor(maxTokens * 2))} words.`,
           },
-          { role: 'user', content: `${previous ? `Summary so far:\n${previous}\n\n` : ''}New messages:\n${transcript}\n\nWrite the updated summary.` },
+          {
+            role: 'user',
+            content: `${previous ? `Summary so far:\n${previous}\n\n` : ''}New messages:\n${transcript}\n\nWrite the updated summary.`,
+          },
         ],
         temperature: 0,
         signal,

@@ -15,15 +15,15 @@
 //
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
 import { randomUUID } from 'node:crypto';
-import { isAbortError, type ChatModel, type TokenUsage } from './chat';
+import { isAbortError, type ChatModel, type TokenUsage } from '../model/chat';
 import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
 import { FileLeases, FileLocks } from './file-locks';
 import { modelSummariser } from './memory';
-import type { RetryPolicy } from './model-call';
-import type { Plan, PlanSource, Task } from './plan';
-import type { ToolPolicy } from './tools';
+import type { RetryPolicy } from '../model/model-call';
+import type { Plan, PlanSource, Task } from '../plan/plan';
+import type { ToolPolicy } from '../tools/tools';
 import { runWorker } from './worker';
-import type { Approver, Shell, Workspace } from './workspace';
+import type { Approver, Shell, Workspace } from '../workspace/workspace';
 
 export interface RunLimits {
   /** rozet.maxParallelWorkers */
@@ -101,7 +101,16 @@ export class Coordinator {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     if (options.onEvent) this.listeners.add(options.onEvent);
     for (const task of options.plan.tasks) {
-      this.outcomes.set(task.id, { id: task.id, title: task.title, status: 'pending', filesChanged: [], commandsRun: [], toolCalls: [], usage: { promptTokens: 0, completionTokens: 0 }, attempts: 0 });
+      this.outcomes.set(task.id, {
+        id: task.id,
+        title: task.title,
+        status: 'pending',
+        filesChanged: [],
+        commandsRun: [],
+        toolCalls: [],
+        usage: { promptTokens: 0, completionTokens: 0 },
+        attempts: 0,
+      });
     }
   }
 
@@ -135,13 +144,18 @@ export class Coordinator {
     if (this.controller) throw new Error('Wait for the run to finish (or cancel it) before retrying a task.');
     const outcome = this.outcomes.get(id);
     if (!outcome) throw new Error(`There is no task "${id}" in this plan.`);
-    if (outcome.status !== 'failed' && outcome.status !== 'cancelled') throw new Error(`Task ${id} is ${outcome.status}; only failed or cancelled tasks can be retried.`);
+    if (outcome.status !== 'failed' && outcome.status !== 'cancelled')
+      throw new Error(`Task ${id} is ${outcome.status}; only failed or cancelled tasks can be retried.`);
     const reset = new Set([id]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const task of this.options.plan.tasks) {
         const status = this.outcomes.get(task.id)!.status;
-        if (!reset.has(task.id) && (status === 'skipped' || status === 'cancelled') && task.dependsOn.some((d) => reset.has(d))) {
+        if (
+          !reset.has(task.id) &&
+          (status === 'skipped' || status === 'cancelled') &&
+          task.dependsOn.some((d) => reset.has(d))
+        ) {
           reset.add(task.id);
           grew = true;
         }
@@ -163,7 +177,11 @@ export class Coordinator {
       usage.promptTokens += t.usage.promptTokens;
       usage.completionTokens += t.usage.completionTokens;
     }
-    const outcome = tasks.some((t) => t.status === 'cancelled') ? 'cancelled' : tasks.every((t) => t.status === 'succeeded') ? 'succeeded' : 'failed';
+    const outcome = tasks.some((t) => t.status === 'cancelled')
+      ? 'cancelled'
+      : tasks.every((t) => t.status === 'succeeded')
+        ? 'succeeded'
+        : 'failed';
     return {
       outcome,
       tasks,
@@ -199,7 +217,8 @@ export class Coordinator {
       const pump = () => {
         if (finished) return;
         if (controller.signal.aborted) {
-          for (const o of this.outcomes.values()) if (o.status === 'pending' || o.status === 'queued') this.settle(o, 'cancelled');
+          for (const o of this.outcomes.values())
+            if (o.status === 'pending' || o.status === 'queued') this.settle(o, 'cancelled');
           if (this.running.size === 0) finish();
           return;
         }
@@ -234,12 +253,14 @@ export class Coordinator {
   }
 
   private skipBlocked(): void {
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const task of this.options.plan.tasks) {
         const o = this.outcomes.get(task.id)!;
         if (o.status !== 'pending') continue;
-        const blocker = task.dependsOn.map((d) => this.outcomes.get(d)).find((d) => d && (d.status === 'failed' || d.status === 'skipped' || d.status === 'cancelled'));
+        const blocker = task.dependsOn
+          .map((d) => this.outcomes.get(d))
+          .find((d) => d && (d.status === 'failed' || d.status === 'skipped' || d.status === 'cancelled'));
         if (!blocker) continue;
         const why = blocker.status === 'failed' ? `failed: ${firstLine(blocker.error)}` : `was ${blocker.status}`;
         o.result = `Skipped because dependency ${blocker.id} (${blocker.title}) ${why}`;
@@ -288,7 +309,9 @@ export class Coordinator {
     outcome.endedAt = undefined;
     this.emit({ type: 'task.started', taskId: task.id, model: model.model, attempt: outcome.attempts });
 
-    const dependencies = task.dependsOn.map((d) => this.outcomes.get(d)!).map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
+    const dependencies = task.dependsOn
+      .map((d) => this.outcomes.get(d)!)
+      .map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
     const summaries = this.options.summaries ?? 'model';
     runWorker({
       task,
@@ -311,14 +334,19 @@ export class Coordinator {
       memoryMaxTokens: this.limits.memoryMaxTokens,
       retry: this.limits.retry,
       temperature: this.limits.temperature,
-      summarise: summaries === 'model' ? modelSummariser(model, { idleTimeoutMs: this.limits.idleTimeoutMs, retry: this.limits.retry }) : undefined,
-      onDelta: (text, reasoning) => this.emit({ type: 'task.delta', taskId: task.id, text, ...(reasoning ? { reasoning } : {}) }),
+      summarise:
+        summaries === 'model'
+          ? modelSummariser(model, { idleTimeoutMs: this.limits.idleTimeoutMs, retry: this.limits.retry })
+          : undefined,
+      onDelta: (text, reasoning) =>
+        this.emit({ type: 'task.delta', taskId: task.id, text, ...(reasoning ? { reasoning } : {}) }),
       onToolCall: (callId, name, args) => this.emit({ type: 'task.toolCall', taskId: task.id, callId, name, args }),
       onToolResult: (record) => {
         outcome.toolCalls.push(record);
         this.emit({ type: 'task.toolResult', taskId: task.id, record });
       },
-      onRetry: (error, attempt, delayMs) => this.emit({ type: 'task.retrying', taskId: task.id, attempt, delayMs, reason: error.message }),
+      onRetry: (error, attempt, delayMs) =>
+        this.emit({ type: 'task.retrying', taskId: task.id, attempt, delayMs, reason: error.message }),
     })
       .then(
         (result) => {

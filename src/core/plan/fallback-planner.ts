@@ -31,12 +31,20 @@ const THEN_WORDS = /^(?:and\s+)?(?:then|after\s+that|afterwards|afterward|next|f
 const THEN_SPLIT = /,?\s*\b(?:and\s+then|then|after\s+that|afterwards|and\s+finally|finally)\b,?\s+/i;
 const LIST_ITEM = /^\s*(?:\d+[.)]|[-*•+]|\[[ x]\])\s+(.*)$/i;
 const FILE_EXTENSIONS =
-  'ts tsx js jsx mjs cjs json jsonc md mdx py rs go java kt kts c h cc cpp hpp cs rb php swift scala yaml yml toml ini cfg conf txt html htm css scss sass less sh bash zsh ps1 sql vue svelte xml gradle lock env proto graphql dart lua r ex exs erl hs ml clj'.split(' ');
-const FILE_NAME = new RegExp(`(?<![\\w/.-])(?:[\\w.-]+/)*[\\w-][\\w.-]*\\.(?:${FILE_EXTENSIONS.join('|')})(?![\\w-])|\\b(?:Makefile|Dockerfile|Justfile|Rakefile|Gemfile|Procfile)\\b|(?<![\\w/])\\.(?:gitignore|env|editorconfig|npmrc|prettierrc)\\b`, 'g');
-const TEST_CLAUSE = /^(?:(?:write|add|create|update|extend|fix|run|improve)\s+(?:\S+\s+){0,2}?)?(?:unit\s+|integration\s+|e2e\s+|end-to-end\s+)?(?:tests?|specs?)\b|^test\b/i;
-const WITH_TESTS = /\s*,?\s+(?:with|including|plus|and|\+)\s+(?:some\s+)?(?:unit\s+|integration\s+)?tests?(?:\s+for\s+(?:it|them|this|that))?\s*$/i;
+  'ts tsx js jsx mjs cjs json jsonc md mdx py rs go java kt kts c h cc cpp hpp cs rb php swift scala yaml yml toml ini cfg conf txt html htm css scss sass less sh bash zsh ps1 sql vue svelte xml gradle lock env proto graphql dart lua r ex exs erl hs ml clj'.split(
+    ' ',
+  );
+const FILE_NAME = new RegExp(
+  `(?<![\\w/.-])(?:[\\w.-]+/)*[\\w-][\\w.-]*\\.(?:${FILE_EXTENSIONS.join('|')})(?![\\w-])|\\b(?:Makefile|Dockerfile|Justfile|Rakefile|Gemfile|Procfile)\\b|(?<![\\w/])\\.(?:gitignore|env|editorconfig|npmrc|prettierrc)\\b`,
+  'g',
+);
+const TEST_CLAUSE =
+  /^(?:(?:write|add|create|update|extend|fix|run|improve)\s+(?:\S+\s+){0,2}?)?(?:unit\s+|integration\s+|e2e\s+|end-to-end\s+)?(?:tests?|specs?)\b|^test\b/i;
+const WITH_TESTS =
+  /\s*,?\s+(?:with|including|plus|and|\+)\s+(?:some\s+)?(?:unit\s+|integration\s+)?tests?(?:\s+for\s+(?:it|them|this|that))?\s*$/i;
 // "Fix the parser and the lexer", "Add a flag and tests for it": a second object of the same verb.
-const BORROWS_VERB = /^(?:the|a|an|its|their|all|any|each|new|this|that|these|those|tests?|docs|documentation|specs?|types|examples?)\b/i;
+const BORROWS_VERB =
+  /^(?:the|a|an|its|their|all|any|each|new|this|that|these|those|tests?|docs|documentation|specs?|types|examples?)\b/i;
 const MENTIONS_TESTS = /\b(?:tests?|testing|specs?|unit[- ]tests?)\b/i;
 
 export function fallbackPlan(request: string, context: PlanContext = {}, options: FallbackOptions = {}): Plan {
@@ -47,7 +55,8 @@ export function fallbackPlan(request: string, context: PlanContext = {}, options
   // "Add X with tests": the tests become their own task after the code.
   const wantsTests = MENTIONS_TESTS.test(request) && !units.some((u) => u.isTest);
   for (const unit of units) unit.title = unit.title.replace(WITH_TESTS, '') || unit.title;
-  if (!units.some((u) => u.files.length) && context.selection) for (const u of units) u.files = [context.selection.path];
+  if (!units.some((u) => u.files.length) && context.selection)
+    for (const u of units) u.files = [context.selection.path];
 
   // Within maxTasks the work itself comes first, then the added test task, then verification.
   const addTests = wantsTests && maxTasks >= 2;
@@ -163,13 +172,24 @@ function splitClauses(text: string): string[] {
 
 /** A clause listing several files ("update a.ts, b.ts and c.ts to …") becomes one clause per file. */
 function splitFiles(clause: string, workspaceFiles: readonly string[]): Array<{ title: string; files: string[] }> {
-  const mentions = [...clause.matchAll(FILE_NAME)].map((m) => ({ name: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+  const mentions = [...clause.matchAll(FILE_NAME)].map((m) => ({
+    name: m[0],
+    start: m.index ?? 0,
+    end: (m.index ?? 0) + m[0].length,
+  }));
   const files = [...new Set(mentions.map((m) => resolveFile(m.name, workspaceFiles)))];
   const first = mentions[0];
   const last = mentions[mentions.length - 1];
-  const isList = mentions.length >= 2 && mentions.every((m, i) => i === 0 || /^\s*(?:,|and|&|or|,\s*and)?\s*$/i.test(clause.slice(mentions[i - 1]?.end ?? 0, m.start)));
+  const isList =
+    mentions.length >= 2 &&
+    mentions.every(
+      (m, i) => i === 0 || /^\s*(?:,|and|&|or|,\s*and)?\s*$/i.test(clause.slice(mentions[i - 1]?.end ?? 0, m.start)),
+    );
   if (!isList || !first || !last || files.length < 2) return [{ title: clause, files }];
-  return files.map((file) => ({ title: `${clause.slice(0, first.start)}${file}${clause.slice(last.end)}`, files: [file] }));
+  return files.map((file) => ({
+    title: `${clause.slice(0, first.start)}${file}${clause.slice(last.end)}`,
+    files: [file],
+  }));
 }
 
 /** A bare name the user typed, as the workspace path it uniquely matches. */
@@ -225,14 +245,23 @@ function mergeOverflow(units: Unit[], room: number): Unit[] {
   return kept;
 }
 
-function newUnit(title: string, files: string[], sequential: boolean, segment: number, isTest = TEST_CLAUSE.test(title.trim())): Unit {
+function newUnit(
+  title: string,
+  files: string[],
+  sequential: boolean,
+  segment: number,
+  isTest = TEST_CLAUSE.test(title.trim()),
+): Unit {
   return { title, files, sequential, segment, deps: [], isTest };
 }
 
 function describe(unit: Unit, summary: string, context: PlanContext): string {
   const parts = [`${titleCase(unit.title)}.`, `This is part of the request: "${clip(summary, 500)}".`];
   if (unit.files.length) parts.push(`Files: ${unit.files.join(', ')}.`);
-  if (context.selection) parts.push(`The request refers to the selected code in ${context.selection.path}, lines ${context.selection.startLine}–${context.selection.endLine}.`);
+  if (context.selection)
+    parts.push(
+      `The request refers to the selected code in ${context.selection.path}, lines ${context.selection.startLine}–${context.selection.endLine}.`,
+    );
   else if (context.activeFile) parts.push(`The user was looking at ${context.activeFile}.`);
   return parts.join(' ');
 }

@@ -1,21 +1,21 @@
 // One request, planned and run: `rozet run` and each line of `rozet repl`. The worker
 // model is probed first, so an unreachable server or a missing key stops everything before
 // a plan is paid for, with what to start or set.
-import { runLimitsFromConfig, toolPolicyFromConfig } from '../config';
-import { isAbortError } from '../core/chat';
-import { Coordinator } from '../core/coordinator';
-import type { RunSummary } from '../core/events';
-import { NodeShell } from '../core/node-shell';
-import { NodeWorkspace } from '../core/node-workspace';
-import type { PlanResult } from '../core/plan';
-import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../providers';
-import { CliApprover } from './approver';
-import { planLines } from './format';
-import { EXIT, type Output } from './io';
-import { makePlan } from './planning';
-import { createPrinter } from './printers';
-import type { Prompter } from './prompt';
-import type { CliContext } from './setup';
+import { runLimitsFromConfig, toolPolicyFromConfig } from '../../config';
+import { isAbortError } from '../../core/model/chat';
+import { Coordinator } from '../../core/run/coordinator';
+import type { RunSummary } from '../../core/run/events';
+import { NodeShell } from '../../core/workspace/node-shell';
+import { NodeWorkspace } from '../../core/workspace/node-workspace';
+import type { PlanResult } from '../../core/plan/plan';
+import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../../providers';
+import { CliApprover } from '../approver';
+import { planLines } from '../format';
+import { EXIT, type Output } from '../io';
+import { makePlan } from '../planning';
+import { createPrinter } from '../printers';
+import type { Prompter } from '../prompt';
+import type { CliContext } from '../setup';
 
 const PROBE_TIMEOUT_MS = 5000;
 
@@ -33,7 +33,12 @@ export interface RunRequestResult {
   summary?: RunSummary;
 }
 
-export async function runRequest(ctx: CliContext, request: string, output: Output, options: RunRequestOptions): Promise<RunRequestResult> {
+export async function runRequest(
+  ctx: CliContext,
+  request: string,
+  output: Output,
+  options: RunRequestOptions,
+): Promise<RunRequestResult> {
   const worker = ctx.specs.worker;
   try {
     createChatModel(worker);
@@ -42,10 +47,15 @@ export async function runRequest(ctx: CliContext, request: string, output: Outpu
     output.err(`rozet: ${error.message}`);
     return { code: EXIT.usage };
   }
-  const blocked = await checkReachable({ role: 'worker', spec: worker }, { signal: options.signal, timeoutMs: PROBE_TIMEOUT_MS });
+  const blocked = await checkReachable(
+    { role: 'worker', spec: worker },
+    { signal: options.signal, timeoutMs: PROBE_TIMEOUT_MS },
+  );
   if (options.signal.aborted) return { code: EXIT.cancelled };
   if (blocked) {
-    output.err(`rozet: cannot run: the worker model (${PROVIDERS[worker.provider].displayName} "${worker.model}") is not usable. ${blocked.message}`);
+    output.err(
+      `rozet: cannot run: the worker model (${PROVIDERS[worker.provider].displayName} "${worker.model}") is not usable. ${blocked.message}`,
+    );
     if (blocked.fix) output.err(`  fix: ${blocked.fix}`);
     output.err('Nothing was run. `rozet health` checks every setting.');
     return { code: EXIT.noModel };
@@ -53,7 +63,10 @@ export async function runRequest(ctx: CliContext, request: string, output: Outpu
 
   let planned: PlanResult;
   try {
-    if (!options.json) output.err(`Planning with ${PROVIDERS[ctx.specs.orchestrator.provider].displayName} "${ctx.specs.orchestrator.model}"…`);
+    if (!options.json)
+      output.err(
+        `Planning with ${PROVIDERS[ctx.specs.orchestrator.provider].displayName} "${ctx.specs.orchestrator.model}"…`,
+      );
     planned = await makePlan(ctx, request, { signal: options.signal, history: options.history });
   } catch (error) {
     if (isAbortError(error) || options.signal.aborted) return { code: EXIT.cancelled };
@@ -78,7 +91,10 @@ export async function runRequest(ctx: CliContext, request: string, output: Outpu
   });
   try {
     const summary = await coordinator.run(options.signal);
-    return { code: summary.outcome === 'succeeded' ? EXIT.ok : summary.outcome === 'cancelled' ? EXIT.cancelled : EXIT.failed, summary };
+    return {
+      code: summary.outcome === 'succeeded' ? EXIT.ok : summary.outcome === 'cancelled' ? EXIT.cancelled : EXIT.failed,
+      summary,
+    };
   } finally {
     printer.close();
   }

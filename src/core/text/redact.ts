@@ -21,7 +21,10 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     for (const key of this.known) out = out.split(key).join('[redacted]');
-    for (const shape of KEY_SHAPES) out = out.replace(shape, (_match, bearer?: string) => (typeof bearer === 'string' ? `${bearer} [redacted]` : '[redacted]'));
+    for (const shape of KEY_SHAPES)
+      out = out.replace(shape, (_match, bearer?: string) =>
+        typeof bearer === 'string' ? `${bearer} [redacted]` : '[redacted]',
+      );
     return out;
   }
 

@@ -13,7 +13,7 @@
 //    worker writing an undeclared file never deadlocks against another task's lease; such
 //    writes are still serialised per path by FileLocks.
 import { Mutex } from 'async-mutex';
-import { ModelError } from './chat';
+import { ModelError } from '../model/chat';
 
 export type Release = () => void;
 

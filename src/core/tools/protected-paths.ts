@@ -32,8 +32,18 @@ export function isProtectedPath(...paths: string[]): boolean {
 }
 
 /** Top-level names a shell glob in a command could expand to (`.vs*`, `.[v]scode`, `.e*`). */
-const GLOB_TARGETS = ['.vscode', '.git', '.github', '.env', '.rozet.yaml', '.rozet.yml', '.rozetignore', 'x.code-workspace'];
-const PROTECTED_WORD = /(^|[\s"'=/\\(<>|;&`])(\.vscode|\.git|\.github[\\/]+workflows|\.rozet\.ya?ml|\.rozetignore|\.env[^\s"';|&]*|[^\s"';|&]*\.code-workspace)($|[\s"'/\\);|&<>`])/i;
+const GLOB_TARGETS = [
+  '.vscode',
+  '.git',
+  '.github',
+  '.env',
+  '.rozet.yaml',
+  '.rozet.yml',
+  '.rozetignore',
+  'x.code-workspace',
+];
+const PROTECTED_WORD =
+  /(^|[\s"'=/\\(<>|;&`])(\.vscode|\.git|\.github[\\/]+workflows|\.rozet\.ya?ml|\.rozetignore|\.env[^\s"';|&]*|[^\s"';|&]*\.code-workspace)($|[\s"'/\\);|&<>`])/i;
 // `git config …` (and `git -c … config`) writes .git/config, e.g. core.hooksPath.
 const GIT_CONFIG = /(^|[\s;&|(`])git(\s+-\S+)*\s+config\b/i;
 
@@ -67,8 +77,5 @@ function globReachesProtected(word: string): boolean {
 }
 
 function normaliseRelative(path: string): string {
-  return posix
-    .normalize(path.replace(/\\/g, '/'))
-    .replace(/^\/+/, '')
-    .replace(/\/$/, '');
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\/+/, '').replace(/\/$/, '');
 }

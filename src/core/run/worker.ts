@@ -9,15 +9,22 @@
 // refused and then ends the task; empty answers are nudged a few times and then end it;
 // the step cap ends it as failed. An answer cut at the output limit (finish_reason
 // `length`) applies none of its tool calls, so no write is made from half its arguments.
-import { isAbortError, type ChatMessage, type ChatModel, type ModelError, type ToolCall, type TokenUsage } from './chat';
+import {
+  isAbortError,
+  type ChatMessage,
+  type ChatModel,
+  type ModelError,
+  type ToolCall,
+  type TokenUsage,
+} from '../model/chat';
 import type { ToolCallRecord } from './events';
-import { cleanModelText, extractJsonValues } from './json-extract';
+import { cleanModelText, extractJsonValues } from '../text/json-extract';
 import { SummaryBufferMemory, type Summariser } from './memory';
-import { callModel, type RetryPolicy } from './model-call';
-import type { Task } from './plan';
-import { estimateTokens, truncateToTokens } from './tokens';
-import { isToolName, runTool, TOOL_SPECS, type ToolContext } from './tools';
-import { isRecord } from './is-record';
+import { callModel, type RetryPolicy } from '../model/model-call';
+import type { Task } from '../plan/plan';
+import { estimateTokens, truncateToTokens } from '../text/tokens';
+import { isToolName, runTool, TOOL_SPECS, type ToolContext } from '../tools/tools';
+import { isRecord } from '../text/is-record';
 
 export interface DependencyResult {
   id: string;
@@ -89,7 +96,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   const toolTokens = native ? estimateTokens(JSON.stringify(TOOL_SPECS)) : 0;
   const outputReserve = Math.min(4096, Math.floor(model.capabilities.contextTokens / 4));
   const memory = new SummaryBufferMemory({
-    maxTokens: Math.max(512, Math.min(options.memoryMaxTokens, model.capabilities.contextTokens - outputReserve - toolTokens)),
+    maxTokens: Math.max(
+      512,
+      Math.min(options.memoryMaxTokens, model.capabilities.contextTokens - outputReserve - toolTokens),
+    ),
     pinned: [
       { role: 'system', content: systemPrompt(tools.workspace.description, native) },
       { role: 'user', content: taskPrompt(task, options.dependencies) },
@@ -123,7 +133,17 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       const calls = nativeCalls ? response.toolCalls : parseTextToolCalls(response.content, step);
 
       if (response.finishReason === 'length') {
-        for (const call of calls) records.push(record(call, parseArgs(call.arguments).value, false, 'Not applied: the answer was cut off at the output limit.', 0, Date.now()));
+        for (const call of calls)
+          records.push(
+            record(
+              call,
+              parseArgs(call.arguments).value,
+              false,
+              'Not applied: the answer was cut off at the output limit.',
+              0,
+              Date.now(),
+            ),
+          );
         memory.add(
           { role: 'assistant', content: response.content || '(answer cut off)' },
           {
@@ -139,8 +159,16 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       if (calls.length === 0) {
         const answer = cleanModelText(response.content);
         if (answer) return done('succeeded', answer);
-        if (++emptyAnswers >= MAX_EMPTY_ANSWERS) return done('failed', `The model (${model.model}) answered with empty content ${emptyAnswers} times in a row.`);
-        memory.add({ role: 'user', content: 'Your answer was empty. Call a tool to make progress, or, if the task is done, say in a few sentences what you did.' });
+        if (++emptyAnswers >= MAX_EMPTY_ANSWERS)
+          return done(
+            'failed',
+            `The model (${model.model}) answered with empty content ${emptyAnswers} times in a row.`,
+          );
+        memory.add({
+          role: 'user',
+          content:
+            'Your answer was empty. Call a tool to make progress, or, if the task is done, say in a few sentences what you did.',
+        });
         continue;
       }
       emptyAnswers = 0;
@@ -160,7 +188,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           ok = false;
           output = `Not run: this answer made ${calls.length} tool calls and at most ${MAX_CALLS_PER_ANSWER} tool calls in one answer are run. Make the remaining calls in your next answers.`;
         } else if (repeats >= REPEAT_FAIL) {
-          return done('failed', `The model kept repeating the same tool call (${call.name} with identical arguments, ${repeats} times in a row).`);
+          return done(
+            'failed',
+            `The model kept repeating the same tool call (${call.name} with identical arguments, ${repeats} times in a row).`,
+          );
         } else if (repeats >= REPEAT_REFUSE) {
           ok = false;
           output = `You have called ${call.name} with identical arguments ${repeats} times in a row; the result will not change. Do something different, or give your final answer.`;
@@ -178,11 +209,23 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         records.push(entry);
         options.onToolResult?.(entry);
         const shown = truncateToTokens(output, options.maxToolResultTokens ?? 6000, 'tool output').text;
-        results.push(nativeCalls ? { role: 'tool', toolCallId: call.id, name: call.name, content: shown } : { role: 'user', content: `Result of ${call.name}${ok ? '' : ' (error)'}:\n${shown}` });
+        results.push(
+          nativeCalls
+            ? { role: 'tool', toolCallId: call.id, name: call.name, content: shown }
+            : { role: 'user', content: `Result of ${call.name}${ok ? '' : ' (error)'}:\n${shown}` },
+        );
       }
-      memory.add(nativeCalls ? { role: 'assistant', content: response.content, toolCalls: calls } : { role: 'assistant', content: response.content }, ...results);
+      memory.add(
+        nativeCalls
+          ? { role: 'assistant', content: response.content, toolCalls: calls }
+          : { role: 'assistant', content: response.content },
+        ...results,
+      );
     }
-    return done('failed', `Stopped after ${options.maxSteps} model turns without a final answer (rozet.worker.maxSteps).`);
+    return done(
+      'failed',
+      `Stopped after ${options.maxSteps} model turns without a final answer (rozet.worker.maxSteps).`,
+    );
   } catch (error) {
     if (signal?.aborted || isAbortError(error)) return done('cancelled', 'Cancelled.');
     return done('failed', error instanceof Error ? error.message : String(error));
@@ -199,7 +242,8 @@ export function parseTextToolCalls(text: string, step = 0): ToolCall[] {
   for (const value of extractJsonValues(text)) {
     const items = Array.isArray(value) ? value : [value];
     const calls = items.map(asToolCall).filter((c): c is { name: string; args: unknown } => c !== undefined);
-    if (calls.length && calls.length === items.length) return calls.map((c, i) => ({ id: `text_${step}_${i}`, name: c.name, arguments: JSON.stringify(c.args) }));
+    if (calls.length && calls.length === items.length)
+      return calls.map((c, i) => ({ id: `text_${step}_${i}`, name: c.name, arguments: JSON.stringify(c.args) }));
   }
   return [];
 }
@@ -207,9 +251,13 @@ export function parseTextToolCalls(text: string, step = 0): ToolCall[] {
 function asToolCall(value: unknown): { name: string; args: unknown } | undefined {
   if (!isRecord(value)) return undefined;
   const fn = isRecord(value.function) ? value.function : undefined;
-  const name = [value.tool, value.name, value.tool_name, fn?.name].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const name = [value.tool, value.name, value.tool_name, fn?.name].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   if (!name) return undefined;
-  const rawArgs = [value.args, value.arguments, value.parameters, value.input, fn?.arguments].find((v) => v !== undefined);
+  const rawArgs = [value.args, value.arguments, value.parameters, value.input, fn?.arguments].find(
+    (v) => v !== undefined,
+  );
   // `{"name": …}` alone is too common in ordinary JSON to be read as a call.
   if (rawArgs === undefined && value.tool === undefined && !isToolName(name)) return undefined;
   if (typeof rawArgs === 'string') {
@@ -227,11 +275,16 @@ function parseArgs(text: string): { value: unknown; error?: string } {
   } catch {
     // Sloppy JSON from small models (trailing commas, single quotes) is repaired, not refused.
     value = extractJsonValues(text).find(isRecord);
-    if (value === undefined) return { value: text, error: 'The tool arguments are not a JSON object. Send them as {"name": value, …}.' };
+    if (value === undefined)
+      return { value: text, error: 'The tool arguments are not a JSON object. Send them as {"name": value, …}.' };
   }
   // Events, signatures and the UI serialise the arguments recursively: a hostile
   // `{"a":{"a":…` thousands deep would overflow the stack there.
-  if (nestingDepth(value, MAX_ARGS_DEPTH) > MAX_ARGS_DEPTH) return { value: '(arguments nested too deeply)', error: `The tool arguments are nested more than ${MAX_ARGS_DEPTH} levels deep; send a flat JSON object.` };
+  if (nestingDepth(value, MAX_ARGS_DEPTH) > MAX_ARGS_DEPTH)
+    return {
+      value: '(arguments nested too deeply)',
+      error: `The tool arguments are nested more than ${MAX_ARGS_DEPTH} levels deep; send a flat JSON object.`,
+    };
   return { value };
 }
 
@@ -249,7 +302,14 @@ function nestingDepth(value: unknown, limit: number): number {
   return deepest;
 }
 
-function record(call: ToolCall, args: unknown, ok: boolean, output: string, durationMs: number, startedAt: number): ToolCallRecord {
+function record(
+  call: ToolCall,
+  args: unknown,
+  ok: boolean,
+  output: string,
+  durationMs: number,
+  startedAt: number,
+): ToolCallRecord {
   const flat = output.replace(/\s+/g, ' ').trim();
   return {
     id: call.id,
@@ -288,7 +348,9 @@ function taskPrompt(task: Task, dependencies: DependencyResult[]): string {
   if (dependencies.length) {
     parts.push(
       'Results of the tasks this one depends on:\n' +
-        dependencies.map((d) => `- ${d.id} (${d.title}): ${truncateToTokens(d.result, DEPENDENCY_RESULT_TOKENS, 'result').text}`).join('\n'),
+        dependencies
+          .map((d) => `- ${d.id} (${d.title}): ${truncateToTokens(d.result, DEPENDENCY_RESULT_TOKENS, 'result').text}`)
+          .join('\n'),
     );
   }
   return parts.join('\n\n');

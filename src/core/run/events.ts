@@ -1,7 +1,7 @@
 // One typed event stream for a run. The webview, the output channel, progress
 // notifications and the CLI printer all consume exactly these events.
-import type { Plan, PlanResult } from './plan';
-import type { TokenUsage } from './chat';
+import type { Plan, PlanResult } from '../plan/plan';
+import type { TokenUsage } from '../model/chat';
 
 export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
