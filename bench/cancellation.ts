@@ -10,7 +10,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/model/cha
 import { Coordinator } from '../src/core/run/coordinator';
 import { NodeShell } from '../src/core/workspace/node-shell';
 import { NodeWorkspace } from '../src/core/workspace/node-workspace';
-import { createChatModel } from '../src/providers';
+import { ModelPools } from '../src/providers';
 import { startModelServer } from '../test/support/model-server';
 import { isAlive } from '../test/support/processes';
 import { APPROVE_ALL, percentile, round } from './support';
@@ -76,7 +76,12 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
       const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-cancel-')));
       try {
         const model = new TrackedModel(
-          createChatModel({ provider: 'openaiCompatible', model: 'm', baseUrl: `${server.url}/v1`, parallelSlots: 8 }),
+          new ModelPools().get({
+            provider: 'openaiCompatible',
+            model: 'm',
+            baseUrl: `${server.url}/v1`,
+            parallelRequests: 8,
+          }),
         );
         const tasks = ['Stream task a', 'Stream task b', 'Command task c', 'Command task d'].map((title, i) => ({
           id: `t${i}`,

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Coordinator } from '../src/core/run/coordinator';
 import { NodeShell } from '../src/core/workspace/node-shell';
 import { NodeWorkspace } from '../src/core/workspace/node-workspace';
-import { createChatModel } from '../src/providers';
+import { ModelPools } from '../src/providers';
 import { startModelServer, type Reply } from '../test/support/model-server';
 import { APPROVE_ALL, round } from './support';
 
@@ -40,11 +40,11 @@ export async function benchRateLimitStorm(): Promise<Record<string, unknown>> {
   });
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-storm-')));
   try {
-    const model = createChatModel({
+    const model = new ModelPools().get({
       provider: 'openaiCompatible',
       model: 'm',
       baseUrl: `${server.url}/v1`,
-      parallelSlots: 4,
+      parallelRequests: 4,
     });
     const tasks = Array.from({ length: TASKS }, (_, i) => ({
       id: `t${i}`,

@@ -1,6 +1,7 @@
 // Run events → the terminal. Three shapes of the same stream: a live task tree redrawn in
 // place (stdout is a terminal), plain lines (a pipe or a log), or one JSON event per line
 // (--json, for scripts). The summary goes last in the first two.
+import { describeEndpoint, describeSlots } from '../core/model/capacity';
 import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
 import type { Plan } from '../core/plan/plan';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
@@ -33,6 +34,7 @@ class JsonPrinter implements RunPrinter {
 class PlainPrinter implements RunPrinter {
   private readonly titles = new Map<string, string>();
   private readonly started = new Map<string, number>();
+  private capacity = '';
 
   constructor(private readonly output: Output) {}
 
@@ -60,6 +62,16 @@ class PlainPrinter implements RunPrinter {
       case 'task.retrying':
         line(e.taskId, describeRetry(e));
         break;
+      case 'task.waiting':
+        line(e.taskId, `waiting: ${oneLine(e.reason)}`);
+        break;
+      case 'capacity': {
+        // Slots found and endpoints set aside or back; requests coming and going are not news.
+        const text = e.endpoints.map(describeSlots).join('; ');
+        if (text !== this.capacity) this.output.out(`Model slots: ${text}`);
+        this.capacity = text;
+        break;
+      }
       case 'task.succeeded':
         line(e.taskId, `succeeded in ${took(e.taskId)}`);
         break;
@@ -121,6 +133,8 @@ const FRAME_MS = 100;
 
 class LivePrinter implements RunPrinter {
   private rows: Row[] = [];
+  /** One line per model endpoint: "qwen2.5-coder 2/4 @ 127.0.0.1:11434 (found)". */
+  private capacity: string[] = [];
   private drawn = 0;
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -136,6 +150,10 @@ class LivePrinter implements RunPrinter {
       this.draw();
       return;
     }
+    if (e.type === 'capacity') {
+      this.capacity = e.endpoints.map(describeEndpoint);
+      return;
+    }
     if (e.type === 'plan.finished') {
       this.close();
       this.draw();
@@ -148,6 +166,9 @@ class LivePrinter implements RunPrinter {
     switch (e.type) {
       case 'task.queued':
         row.status = 'queued';
+        break;
+      case 'task.waiting':
+        row.activity = `waiting: ${oneLine(e.reason)}`;
         break;
       case 'task.started':
         Object.assign(row, {
@@ -218,9 +239,14 @@ class LivePrinter implements RunPrinter {
       const text = `${head}  ${row.status}${time}${row.activity ? ` · ${row.activity}` : ''}`.slice(0, width);
       return this.paint(text, head.length, row.status);
     });
+    for (const line of this.capacity) lines.push(this.dim(`  ${line}`.slice(0, width)));
     this.erase();
     this.output.raw(lines.map((l) => `${l}\n`).join(''));
     this.drawn = lines.length;
+  }
+
+  private dim(text: string): string {
+    return this.output.color ? `\x1b[2m${text}\x1b[0m` : text;
   }
 
   private paint(text: string, headLength: number, status: TaskStatus): string {

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   baseUrlNeedsConfirmation,
+  endpointsNeedConfirmation,
   envName,
   keySourceLabel,
   readWorkspaceConfigFiles,
@@ -17,7 +18,7 @@ import {
   type Role,
 } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
-import { modelSpecForRole, type ModelSpec } from '../providers';
+import { ModelPools, modelSpecForRole, type ModelSpec } from '../providers';
 import { UsageError, type CliArgs } from './args';
 import type { CliIo, Output } from './io';
 import type { Prompter } from './prompt';
@@ -36,6 +37,8 @@ export interface CliContext {
   fatal: ConfigProblem[];
   /** Everything else: reported, and the next source down was used. */
   warnings: ConfigProblem[];
+  /** Worker models over their endpoints, shared by every run of this process (the REPL's too). */
+  pools: ModelPools;
 }
 
 export async function loadContext(args: CliArgs, io: CliIo, output: Output): Promise<CliContext> {
@@ -64,6 +67,9 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
   for (const role of ROLES) {
     const found = apiKeys[resolved.values[`rozet.${role}.provider`]];
     specs[role] = modelSpecForRole(resolved.values, role, found.key);
+    // Environment keys are not bound to a URL: every endpoint of the worker may get it,
+    // unless the workspace chose the endpoints (confirmWorkspaceBaseUrls).
+    specs[role].endpoints = specs[role].endpoints?.map((e) => ({ ...e, apiKey: found.key }));
     keySources[role] = keySourceLabel(found);
   }
 
@@ -75,6 +81,7 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
     apiKeys,
     specs,
     keySources,
+    pools: new ModelPools(),
     fatal: problems.filter(isFatal),
     warnings: problems.filter((p) => !isFatal(p)),
   };
@@ -111,5 +118,19 @@ export async function confirmWorkspaceBaseUrls(
     options.output.err(
       `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ${envName(`rozet.${role}.baseUrl`)}).`,
     );
+  }
+  const endpoints = ctx.specs.worker.endpoints ?? [];
+  const provider = ctx.resolved.values['rozet.worker.provider'];
+  if (endpoints.some((e) => e.apiKey) && endpointsNeedConfirmation(ctx.resolved) && !options.yes) {
+    const where = `rozet.worker.endpoints from ${ctx.resolved.sources['rozet.worker.endpoints']} (${endpoints.map((e) => e.baseUrl).join(', ')})`;
+    const answer = options.prompter
+      ? await options.prompter.ask(`The workspace sets ${where}. Send your ${provider} API key there? [y/N]: `)
+      : undefined;
+    if (!answer?.trim().toLowerCase().startsWith('y')) {
+      ctx.specs.worker.endpoints = endpoints.map((e) => ({ baseUrl: e.baseUrl }));
+      options.output.err(
+        `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the list yourself (${envName('rozet.worker.endpoints')}).`,
+      );
+    }
   }
 }

@@ -23,6 +23,10 @@ const FALSE = new Set(['false', '0', 'no']);
 export function parseTextValue(key: SettingKey, raw: string): TextParse {
   const text = raw.trim();
   const shape = settingShape(key);
+  if (shape.anyOf) {
+    // "auto" or a number: digits are the number, anything else stays text for the schema to judge.
+    return { ok: true, value: /^\d+$/.test(text) ? Number(text) : text };
+  }
   switch (shape.type) {
     case 'number':
     case 'integer': {

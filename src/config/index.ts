@@ -15,6 +15,7 @@ export { readWorkspaceConfigFiles, type WorkspaceConfigFiles } from './files';
 export type { ConfigProblem, ValueSource } from './problems';
 export {
   baseUrlNeedsConfirmation,
+  endpointsNeedConfirmation,
   resolveConfig,
   ROLES,
   type ExplicitScope,

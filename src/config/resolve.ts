@@ -220,3 +220,9 @@ export function baseUrlNeedsConfirmation(resolved: ResolvedConfig, role: Role): 
   const key = `rozet.${role}.baseUrl` as const;
   return resolved.values[key] !== '' && WORKSPACE_SOURCES.includes(resolved.sources[key]);
 }
+
+/** The same rule for rozet.worker.endpoints: a list the workspace chose gets no key unasked. */
+export function endpointsNeedConfirmation(resolved: ResolvedConfig): boolean {
+  const key = 'rozet.worker.endpoints';
+  return resolved.values[key].length > 0 && WORKSPACE_SOURCES.includes(resolved.sources[key]);
+}

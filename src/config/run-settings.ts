@@ -9,6 +9,7 @@ export function runLimitsFromConfig(values: RozetConfig): Partial<RunLimits> {
     maxParallelWorkers: values['rozet.maxParallelWorkers'],
     maxSteps: values['rozet.worker.maxSteps'],
     idleTimeoutMs: values['rozet.worker.idleTimeoutSeconds'] * 1000,
+    firstTokenTimeoutMs: values['rozet.worker.firstTokenTimeoutSeconds'] * 1000,
     bashTimeoutMs: values['rozet.bash.timeoutSeconds'] * 1000,
     memoryMaxTokens: values['rozet.memory.maxTokens'],
     temperature: values['rozet.temperature'],

@@ -5,7 +5,7 @@
 // duration syntax, non-empty allowlist entries), that strictness is deliberate.
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
-import { baseUrlIssue } from './base-url';
+import { baseUrlIssue, normaliseBaseUrl } from './base-url';
 
 const provider = (fallback: ProviderName) => z.enum(PROVIDER_NAMES).default(fallback);
 
@@ -33,6 +33,32 @@ const KEEP_ALIVE = /^(-?\d+(\.\d+)?|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 
 // An empty allowlist entry would be a prefix of every command and approve them all,
 // so entries must be non-empty; an invalid list as a whole falls back (fails closed).
+// More servers of the worker model: each a full URL, none twice (a server listed twice
+// would get twice its share of requests).
+const endpointUrls = z
+  .array(
+    z
+      .string()
+      .trim()
+      .superRefine((value, ctx) => {
+        const issue = value === '' ? 'an endpoint cannot be empty' : baseUrlIssue(value);
+        if (issue) ctx.addIssue({ code: 'custom', message: issue });
+      }),
+  )
+  .superRefine((urls, ctx) => {
+    const seen = new Set<string>();
+    urls.forEach((url, index) => {
+      const key = normaliseBaseUrl(url);
+      if (key === undefined) return;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `${url} is listed twice` });
+      seen.add(key);
+    });
+  })
+  .default([]);
+
+// "auto" finds how many requests a server takes; a number is obeyed as given.
+const parallelRequests = z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto');
+
 const commandPrefixes = z.array(z.string().trim().min(1, 'an allowlist entry cannot be empty')).default([]);
 
 export const settingSchemas = {
@@ -43,6 +69,9 @@ export const settingSchemas = {
   'rozet.worker.model': modelId('qwen2.5-coder:14b-instruct'),
   'rozet.worker.baseUrl': baseUrl,
   'rozet.worker.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
+  'rozet.worker.firstTokenTimeoutSeconds': z.number().min(5).max(86400).default(600),
+  'rozet.worker.parallelRequests': parallelRequests,
+  'rozet.worker.endpoints': endpointUrls,
   'rozet.worker.maxSteps': z.number().int().min(1).max(200).default(25),
   'rozet.temperature': z.number().min(0).max(2).default(0),
   'rozet.maxParallelWorkers': z.number().int().min(1).max(16).default(2),
@@ -90,7 +119,9 @@ export function isPowerSetting(key: SettingKey): boolean {
 
 /** The shape of one setting as JSON Schema, derived from zod so messages never drift. */
 export interface SettingShape {
-  type: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  /** Absent for a union (rozet.worker.parallelRequests), which lists its branches in anyOf. */
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  anyOf?: Array<{ type: 'string' | 'integer'; const?: string; minimum?: number; maximum?: number }>;
   default: unknown;
   enum?: string[];
   minimum?: number;
@@ -117,6 +148,13 @@ export function defaultValue<K extends SettingKey>(key: K): RozetConfig[K] {
 export function describeAllowed(key: SettingKey): string {
   const s = settingShape(key);
   if (s.enum) return `one of: ${s.enum.join(', ')}`;
+  if (s.anyOf) {
+    return s.anyOf
+      .map((b) => (b.const !== undefined ? `"${b.const}"` : `a whole number from ${b.minimum} to ${b.maximum}`))
+      .join(' or ');
+  }
+  if (key === 'rozet.worker.endpoints')
+    return 'a list of distinct http:// or https:// URLs (JSON array or comma-separated)';
   switch (s.type) {
     case 'boolean':
       return 'true or false';

@@ -258,7 +258,7 @@ export class Controller implements vscode.Disposable {
       plan,
       runId,
       planSource: source,
-      resolveModel: taskModelResolver(workerSpec),
+      resolveModel: taskModelResolver(workerSpec, this.service.pools),
       workspace,
       shell,
       approver: this.approver,

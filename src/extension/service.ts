@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import {
   baseUrlNeedsConfirmation,
   effectiveBaseUrl,
+  endpointsNeedConfirmation,
   keyAllowedFor,
   keySourceLabel,
   plannerSettingsFromConfig,
@@ -22,6 +23,7 @@ import {
   createRoleModel,
   filterModels,
   healthCheck,
+  ModelPools,
   modelSpecForRole,
   PROVIDERS,
   ProviderConfigError,
@@ -35,6 +37,8 @@ import { readHostConfig, type HostConfig } from './settings';
 export class RozetService {
   /** Base URLs the user agreed to send a key to in this window: `${provider} ${url}`. */
   private readonly confirmedUrls = new Set<string>();
+  /** Worker models over their endpoints; what is found about a server's slots lasts the window. */
+  readonly pools = new ModelPools();
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -54,19 +58,28 @@ export class RozetService {
     const values = host.resolved.values;
     const provider = values[`rozet.${role}.provider`];
     const url = effectiveBaseUrl(provider, values[`rozet.${role}.baseUrl`]) ?? '';
+    return this.keyForUrl(host, provider, url, baseUrlNeedsConfirmation(host.resolved, role), interactive);
+  }
+
+  private async keyForUrl(
+    host: HostConfig,
+    provider: ProviderName,
+    url: string,
+    workspaceUrl: boolean,
+    interactive: boolean,
+  ): Promise<string | undefined> {
     const stored = await this.keys.get(provider);
     const resolved = resolveApiKey(provider, { secret: stored?.key, env: process.env, dotenvText: host.dotenvText });
     if (!resolved.key) return undefined;
     this.redactor.addSecret(resolved.key);
     const boundElsewhere = resolved.source === 'secret storage' && stored && !keyAllowedFor(stored.baseUrl, url);
-    const workspaceUrl = baseUrlNeedsConfirmation(host.resolved, role);
     if (!boundElsewhere && !workspaceUrl) return resolved.key;
     if (this.confirmedUrls.has(`${provider} ${url}`)) return resolved.key;
     if (!interactive) return undefined;
     const name = PROVIDERS[provider].displayName;
     const why = boundElsewhere
       ? `Your ${name} key was stored for ${stored?.baseUrl || 'another address'}`
-      : `This workspace sets the ${name} base URL`;
+      : `This workspace sets the ${name} address ${url}`;
     const pick = await vscode.window.showWarningMessage(
       `${why}. Send the key to ${url}?`,
       { modal: true, detail: 'Only agree if you trust this server: it will receive your API key.' },
@@ -81,7 +94,18 @@ export class RozetService {
   }
 
   async specFor(host: HostConfig, role: Role, interactive = true): Promise<ModelSpec> {
-    return modelSpecForRole(host.resolved.values, role, await this.apiKeyFor(host, role, interactive));
+    const spec = modelSpecForRole(host.resolved.values, role, await this.apiKeyFor(host, role, interactive));
+    if (spec.endpoints?.length) {
+      // Each endpoint follows the base URL's rule on its own: bound keys, workspace choices.
+      const workspaceChosen = endpointsNeedConfirmation(host.resolved);
+      const endpoints: NonNullable<ModelSpec['endpoints']> = [];
+      for (const endpoint of spec.endpoints) {
+        const apiKey = await this.keyForUrl(host, spec.provider, endpoint.baseUrl, workspaceChosen, interactive);
+        endpoints.push({ baseUrl: endpoint.baseUrl, apiKey });
+      }
+      spec.endpoints = endpoints;
+    }
+    return spec;
   }
 
   async modelFor(host: HostConfig, role: Role): Promise<ChatModel> {

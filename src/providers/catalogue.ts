@@ -17,6 +17,8 @@ export interface ProviderInfo {
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
   /** Where the user tops up credits, for the 402 message. */
   creditsUrl?: string;
+  /** Usually a server of the user's own (one GPU, one machine): its parallel slots are found, not assumed. */
+  local: boolean;
   defaults: ModelCapabilities;
 }
 
@@ -38,6 +40,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     jsonMode: true,
     maxTokensParam: 'max_completion_tokens',
     creditsUrl: 'https://platform.openai.com/settings/organization/billing',
+    local: false,
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 128_000 },
   },
   openrouter: {
@@ -48,6 +51,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     jsonMode: true,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://openrouter.ai/settings/credits',
+    local: false,
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 128_000 },
   },
   gemini: {
@@ -58,6 +62,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     jsonMode: true,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://aistudio.google.com/',
+    local: false,
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 1_000_000 },
   },
   anthropic: {
@@ -68,6 +73,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     jsonMode: false,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://console.anthropic.com/settings/billing',
+    local: false,
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 200_000 },
   },
   ollama: {
@@ -76,7 +82,8 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     keyRequired: false,
     jsonMode: true,
     maxTokensParam: 'max_tokens',
-    // A default Ollama serves one request per model at a time (OLLAMA_NUM_PARALLEL).
+    local: true,
+    // What Ollama serves at once (OLLAMA_NUM_PARALLEL) is found while running; 1 until then.
     defaults: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 16_384 },
   },
   openaiCompatible: {
@@ -85,7 +92,8 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     keyRequired: false,
     jsonMode: false,
     maxTokensParam: 'max_tokens',
-    // LM Studio, llama.cpp and vLLM are usually one local GPU.
+    local: true,
+    // LM Studio, llama.cpp and vLLM: what they serve at once is asked or found while running.
     defaults: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 8192 },
   },
 };
@@ -107,8 +115,6 @@ const OLLAMA_NO_TOOLS = /^(gemma[23]?[:\-]|gemma$|llava|codellama|phi3?[:\-]|dee
 export interface CapabilityOptions {
   /** Ollama's num_ctx actually sent, which is the context the model gets. */
   numCtx?: number;
-  /** What the server was set up to serve at once (e.g. OLLAMA_NUM_PARALLEL). */
-  parallelSlots?: number;
 }
 
 export function capabilitiesFor(
@@ -125,7 +131,6 @@ export function capabilitiesFor(
     const known = CONTEXT_BY_MODEL.find(([pattern]) => pattern.test(bare));
     if (known) caps.contextTokens = known[1];
   }
-  if (options.parallelSlots && options.parallelSlots > 0) caps.parallelSlots = Math.floor(options.parallelSlots);
   return caps;
 }
 

@@ -12,8 +12,10 @@ export interface ModelSpec {
   baseUrl?: string;
   apiKey?: string;
   ollama?: { numCtx: number; keepAlive: string };
-  /** Requests the server serves at once (e.g. OLLAMA_NUM_PARALLEL); defaults per provider. */
-  parallelSlots?: number;
+  /** rozet.worker.parallelRequests: requests one endpoint serves at once for this model, or 'auto'. */
+  parallelRequests?: number | 'auto';
+  /** rozet.worker.endpoints: more base URLs serving the same model, each with the key it may get. */
+  endpoints?: Array<{ baseUrl: string; apiKey?: string }>;
   /** Sent to OpenRouter as X-Title, which its dashboard shows. */
   appName?: string;
   /** false: ask for whole answers (for servers or proxies that break SSE). Default true. */
@@ -51,11 +53,11 @@ export function createChatModel(spec: ModelSpec): ListingChatModel {
   const apiKey = spec.apiKey?.trim() || undefined;
   if (provider === 'ollama') {
     const { numCtx, keepAlive } = spec.ollama ?? DEFAULT_OLLAMA;
-    const capabilities = capabilitiesFor(provider, model, { numCtx, parallelSlots: spec.parallelSlots });
+    const capabilities = capabilitiesFor(provider, model, { numCtx });
     if (spec.streaming === false) capabilities.streaming = false;
     return new OllamaChatModel({ model, baseUrl, numCtx, keepAlive, capabilities, fetch: spec.fetch });
   }
-  const capabilities = capabilitiesFor(provider, model, { parallelSlots: spec.parallelSlots });
+  const capabilities = capabilitiesFor(provider, model);
   if (spec.streaming === false) capabilities.streaming = false;
   const headers =
     provider === 'openrouter' ? { 'HTTP-Referer': OPENROUTER_REFERER, 'X-Title': spec.appName ?? 'Rozet' } : undefined;

@@ -19,6 +19,8 @@ export {
   type ListedModel,
   type CapabilityOptions,
 } from './catalogue';
+export { ModelPools } from './pools';
+export { slotDiscovery, type SlotDiscovery } from './slot-discovery';
 export { mapHttpFailure, mapTransportError, parseRetryAfter, type HttpFailure, type ErrorContext } from './errors';
 export {
   createRoleModel,

@@ -6,6 +6,7 @@ import type { ChatModel } from '../core/model/chat';
 import type { Task } from '../core/plan/plan';
 import type { Role, RozetConfig } from '../config';
 import { createChatModel, type ListingChatModel, type ModelSpec } from './factory';
+import type { ModelPools } from './pools';
 
 export type ModelRole = Role;
 
@@ -17,6 +18,8 @@ export type RoleModelSettings = Pick<
   | `rozet.${ModelRole}.baseUrl`
   | 'rozet.ollama.numCtx'
   | 'rozet.ollama.keepAlive'
+  | 'rozet.worker.parallelRequests'
+  | 'rozet.worker.endpoints'
 >;
 
 export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ModelSpec {
@@ -28,6 +31,13 @@ export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, a
     baseUrl: baseUrl || undefined,
     apiKey,
     ollama: { numCtx: settings['rozet.ollama.numCtx'], keepAlive: settings['rozet.ollama.keepAlive'] },
+    // Endpoints get no key here: the host decides which of them may receive one.
+    ...(role === 'worker'
+      ? {
+          parallelRequests: settings['rozet.worker.parallelRequests'],
+          endpoints: settings['rozet.worker.endpoints'].map((url) => ({ baseUrl: url })),
+        }
+      : {}),
   };
 }
 
@@ -37,19 +47,10 @@ export function createRoleModel(settings: RoleModelSettings, role: ModelRole, ap
 }
 
 /**
- * The Coordinator's `resolveModel`: a task's own `model` runs on the worker's provider,
- * else rozet.worker.model. One ChatModel per model id, so a provider's parallel slots
- * are counted per model as the coordinator expects.
+ * The Coordinator's `resolveModel`: a task's own `model` runs on the worker's provider and
+ * endpoints, else rozet.worker.model. Each model is a pooled one from `pools`, so slots
+ * found on a server are counted per model and remembered across runs.
  */
-export function taskModelResolver(workerSpec: ModelSpec): (task: Task) => ChatModel {
-  const cache = new Map<string, ChatModel>();
-  return (task) => {
-    const model = task.model?.trim() || workerSpec.model;
-    let chat = cache.get(model);
-    if (!chat) {
-      chat = createChatModel({ ...workerSpec, model });
-      cache.set(model, chat);
-    }
-    return chat;
-  };
+export function taskModelResolver(workerSpec: ModelSpec, pools: ModelPools): (task: Task) => ChatModel {
+  return (task) => pools.get({ ...workerSpec, model: task.model?.trim() || workerSpec.model });
 }

@@ -6,6 +6,7 @@
 // version skew after an update degrades to ignored messages, never a blank panel.
 import { z } from 'zod';
 import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/run/events';
+import type { EndpointStatus } from '../core/model/capacity';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import { PROVIDER_NAMES } from '../core/model/chat';
 
@@ -74,6 +75,16 @@ const RunSummaryShape: z.ZodType<RunSummary> = z.object({
   wallMs: z.number(),
 });
 
+const EndpointStatusShape: z.ZodType<EndpointStatus> = z.object({
+  model: z.string(),
+  endpoint: z.string(),
+  url: z.string(),
+  inFlight: z.number(),
+  slots: z.number(),
+  source: z.enum(['configured', 'provider', 'reported', 'learning', 'learned']),
+  down: z.object({ reason: z.string(), retryAt: z.number() }).optional(),
+});
+
 const base = { runId: z.string(), at: z.number() };
 export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
   z.object({
@@ -83,6 +94,8 @@ export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
     source: z.enum(['llm', 'fallback']).optional(),
   }),
   z.object({ ...base, type: z.literal('task.queued'), taskId: z.string() }),
+  z.object({ ...base, type: z.literal('task.waiting'), taskId: z.string(), reason: z.string() }),
+  z.object({ ...base, type: z.literal('capacity'), endpoints: z.array(EndpointStatusShape) }),
   z.object({ ...base, type: z.literal('task.started'), taskId: z.string(), model: z.string(), attempt: z.number() }),
   z.object({
     ...base,

@@ -2,6 +2,7 @@
 // the store records *what* changed so the renderers can patch only that, instead of
 // re-rendering the panel per token.
 import { z } from 'zod';
+import type { EndpointStatus } from '../core/model/capacity';
 import type { RetryEvent, RunEvent, RunSummary, TaskStatus, ToolCallRecord } from '../core/run/events';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import {
@@ -55,6 +56,8 @@ export interface RunView {
   order: string[];
   tasks: Map<string, TaskView>;
   summary?: RunSummary;
+  /** Requests in flight and slots per model endpoint (capacity events). */
+  capacity?: EndpointStatus[];
 }
 
 export interface PlanDraft extends ShownPlan {
@@ -369,6 +372,11 @@ export class Store {
         task.filesChanged = [...new Set([...task.filesChanged, ...outcome.filesChanged])];
         this.changes.patchedTasks.add(task.id);
       }
+      this.changes.run = true;
+      return;
+    }
+    if (event.type === 'capacity') {
+      run.capacity = event.endpoints;
       this.changes.run = true;
       return;
     }

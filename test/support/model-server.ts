@@ -26,8 +26,13 @@
 //   "chat":   [Reply, …],                        // FIFO queue for both chat routes
 //   "routes": {"ollama.chat": [Reply, …]},       // FIFO queue for one route
 //   "agent":  [AgentRule, …],                    // answers by what the request says (below)
-//   "default": Reply                             // when nothing else answers
+//   "default": Reply,                            // when nothing else answers
+//   "slots": 2,          // chat requests served at once; the rest wait unanswered in the
+//                        // server's queue until a slot frees, as a local server does
+//   "slotsReported": true,  // GET /props answers {"total_slots": N}, as llama.cpp server does
+//   "queueAfterHeaders": true  // a waiting request gets its 200 and headers at once (vLLM-like)
 // }
+// GET /__rozet/stats answers the slot counts (most serving, most waiting, served).
 // Reply — "kind" picks the shape:
 //   {"kind": "text", "text": "Hello", "reasoning"?: "…", "textFile"?: "messy-qwen-toolcall-1.txt",
 //    "finishReason"?: "stop" | "length" | …, "usage"?: {"prompt": 10, "completion": 5}}
@@ -63,8 +68,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { ServerSlots, type SlotStats } from './server-slots';
 
-export type Route = 'openai.chat' | 'openai.models' | 'ollama.chat' | 'ollama.tags' | 'ollama.show' | 'ollama.version';
+export type Route =
+  'openai.chat' | 'openai.models' | 'ollama.chat' | 'ollama.tags' | 'ollama.show' | 'ollama.version' | 'llamacpp.props';
 
 export interface StreamShape {
   chunks?: number;
@@ -120,6 +127,9 @@ export interface Scenario {
   routes?: Partial<Record<Route, Reply[]>>;
   agent?: AgentRule[];
   default?: Reply;
+  slots?: number;
+  slotsReported?: boolean;
+  queueAfterHeaders?: boolean;
 }
 
 export interface RecordedRequest {
@@ -152,6 +162,8 @@ export interface ModelServer {
   handle(route: Route, handler: Handler | undefined): void;
   /** Replace the scenario: models, queues, agent rules and default. */
   load(scenario: Scenario): void;
+  /** Slot counts since the last load (or reset); undefined without `slots`. */
+  slotStats(): SlotStats | undefined;
   close(): Promise<void>;
 }
 
@@ -163,8 +175,10 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const handlers = new Map<Route, Handler>();
   let scenario: Required<Pick<Scenario, 'models' | 'chat' | 'agent'>> & Scenario;
   let routeQueues: Map<Route, Reply[]>;
+  let slots: ServerSlots | undefined;
   const load = (s: Scenario) => {
     scenario = { ...s, models: s.models ?? ['scripted-model'], chat: [...(s.chat ?? [])], agent: s.agent ?? [] };
+    slots = s.slots ? new ServerSlots(s.slots) : undefined;
     routeQueues = new Map(
       Object.entries(s.routes ?? {}).map(([route, replies]) => [route as Route, [...(replies ?? [])]]),
     );
@@ -202,6 +216,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/__rozet/requests') return sendJson(res, 200, requests);
+    if (path === '/__rozet/stats') return sendJson(res, 200, slots?.snapshot() ?? {});
     if (path === '/__rozet/script' && req.method === 'POST') {
       const body: unknown = JSON.parse(raw || '[]');
       if (Array.isArray(body)) scenario.chat.push(...(body as Reply[]));
@@ -222,7 +237,22 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('404 page not found');
     }
+    if (route === 'llamacpp.props') {
+      if (scenario.slotsReported && slots) return sendJson(res, 200, { total_slots: scenario.slots });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('404 page not found');
+    }
     const reply = await pick(route, recorded);
+    if (reply && slots && (route === 'openai.chat' || route === 'ollama.chat')) {
+      const held = slots;
+      if (scenario.queueAfterHeaders) {
+        res.writeHead(200, { 'content-type': route === 'ollama.chat' ? 'application/x-ndjson' : 'text/event-stream' });
+        res.flushHeaders();
+      }
+      const free = await held.take();
+      res.on('close', free);
+      return send(res, reply, route, recorded.body);
+    }
     if (reply) return send(res, reply, route, recorded.body);
     switch (route) {
       case 'openai.models':
@@ -254,12 +284,15 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       return void res.end(text);
     }
     const wire = reply.kind === 'fixture' ? fixtureWire(fixturesDir, reply) : render(reply, route, body, fixturesDir);
-    res.writeHead(wire.status, {
-      'content-type': wire.contentType,
-      'cache-control': 'no-cache',
-      ...(reply.kind === 'fixture' ? reply.headers : {}),
-    });
-    res.flushHeaders();
+    // A server that queues after answering (vLLM-like) has sent its headers already.
+    if (!res.headersSent) {
+      res.writeHead(wire.status, {
+        'content-type': wire.contentType,
+        'cache-control': 'no-cache',
+        ...(reply.kind === 'fixture' ? reply.headers : {}),
+      });
+      res.flushHeaders();
+    }
     let closed = false;
     res.on('close', () => (closed = true));
     await sleep(reply.firstTokenDelayMs ?? 0);
@@ -300,6 +333,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     scriptRoute: (route, ...replies) => void routeQueues.set(route, [...(routeQueues.get(route) ?? []), ...replies]),
     handle: (route, handler) => void (handler ? handlers.set(route, handler) : handlers.delete(route)),
     load,
+    slotStats: () => slots?.snapshot(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const entry of timers) {
@@ -320,6 +354,7 @@ function routeOf(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/api/tags') return 'ollama.tags';
   if (method === 'POST' && path === '/api/show') return 'ollama.show';
   if (method === 'GET' && path === '/api/version') return 'ollama.version';
+  if (method === 'GET' && path === '/props') return 'llamacpp.props';
   return undefined;
 }
 

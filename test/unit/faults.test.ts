@@ -14,7 +14,7 @@ import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
 import type { Plan } from '../../src/core/plan/plan';
 import { planTask } from '../../src/core/plan/planner';
 import { runTool } from '../../src/core/tools/tools';
-import { createChatModel } from '../../src/providers';
+import { createChatModel, ModelPools } from '../../src/providers';
 import { startModelServer, type ModelServer, type Reply } from '../support/model-server';
 import { AUTO_POLICY, RecordingApprover, removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { goneWithin } from '../support/processes';
@@ -28,12 +28,12 @@ const OK: Reply = { kind: 'text', text: 'fine' };
 function modelFor(provider: Provider, server: ModelServer | string): ChatModel {
   const url = typeof server === 'string' ? server : server.url;
   return provider === 'openai'
-    ? createChatModel({
+    ? new ModelPools().get({
         provider: 'openaiCompatible',
         model: 'm',
         baseUrl: `${url}/v1`,
         apiKey: 'sk-faults-0123456789abcdefghij',
-        parallelSlots: 4,
+        parallelRequests: 4,
       })
     : createChatModel({ provider: 'ollama', model: 'm', baseUrl: url });
 }

@@ -121,7 +121,7 @@ describe('planner: fallback reasons', () => {
     const started = Date.now();
     const result = await planTask(REQUEST, {}, { ...base, model, idleTimeoutMs: 40 });
     assert.equal(result.source, 'fallback');
-    assert.match(result.reason ?? '', /sent nothing for/);
+    assert.match(result.reason ?? '', /sent no first token for/);
     assert.ok(Date.now() - started < 1000);
   });
 

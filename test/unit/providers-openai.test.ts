@@ -270,7 +270,6 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
       parallelSlots: 8,
       contextTokens: 400_000,
     });
-    assert.equal(model({ parallelSlots: 3 }).capabilities.parallelSlots, 3);
     assert.equal(
       createChatModel({ provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'k' }).capabilities.contextTokens,
       200_000,

@@ -181,7 +181,7 @@ describe('worker', () => {
     const stalled = new ScriptedChatModel([{ delayMs: 400, content: 'late' }]);
     const failed = await run(stalled, { idleTimeoutMs: 80, retry: { maxAttempts: 2, baseDelayMs: 5 } });
     assert.equal(failed.status, 'failed');
-    assert.match(failed.error ?? '', /sent nothing for/);
+    assert.match(failed.error ?? '', /sent no first token for/);
     assert.equal(stalled.callCount, 2, 'retried once before failing');
 
     const slow = new ScriptedChatModel([{ content: 'x'.repeat(20), fragments: 10, fragmentDelayMs: 50 }]);

@@ -81,7 +81,7 @@ export async function runRequest(
   const coordinator = new Coordinator({
     plan: planned.plan,
     planSource: planned.source,
-    resolveModel: taskModelResolver(worker),
+    resolveModel: taskModelResolver(worker, ctx.pools),
     workspace: new NodeWorkspace(ctx.root),
     shell: new NodeShell(ctx.root),
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),

@@ -2,6 +2,8 @@
 // through it, so the coordinator, worker and planner run the same against Ollama,
 // OpenAI-compatible servers and the scripted models of the tests.
 
+import type { SlotGate } from './capacity';
+
 // A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
 export const PROVIDER_NAMES = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -76,7 +78,7 @@ export interface ModelCapabilities {
   /** The provider/model accepts `tools` and answers with structured tool calls. */
   nativeTools: boolean;
   streaming: boolean;
-  /** Most requests the server serves at once (a default local Ollama: 1). */
+  /** Most requests the provider serves at once when nothing better is known (cloud APIs: their cap). */
   parallelSlots: number;
   /** Context window in tokens, as far as it is known. */
   contextTokens: number;
@@ -87,6 +89,11 @@ export interface ChatModel {
   readonly model: string;
   readonly capabilities: ModelCapabilities;
   chat(request: ChatRequest): Promise<ChatResponse>;
+  /**
+   * Present on a model served by a pool of endpoints with limited slots: callModel takes
+   * a slot before sending (that wait is not timed) and sends to the slot's endpoint.
+   */
+  readonly gate?: SlotGate;
 }
 
 export type ModelErrorKind =

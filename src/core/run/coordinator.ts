@@ -1,10 +1,11 @@
 // Runs a validated Plan: every task whose dependencies succeeded starts, up to
-// `maxParallelWorkers` at once and never more per model than its `parallelSlots` (a local
-// Ollama with one slot is not flooded). Tasks whose declared `files` overlap never run
-// at the same time: a task holds a lease on its declared files for its whole run
-// (FileLeases); every write, declared or not, also takes its path's lock (FileLocks).
-// A failed task skips its dependents with the reason; independent branches go on.
-// Used by the extension and the CLI alike, so it knows nothing of UI.
+// `maxParallelWorkers` at once and never more per model than its endpoints take (a model
+// with a gate: the pool's capacity, found or configured; otherwise the provider's
+// `parallelSlots`). Tasks whose declared `files` overlap never run at the same time (a
+// lease per task on its declared files); every write takes its path's lock (FileLocks)
+// and is checked against who owns the file (FileOwnership). A queued task that cannot
+// start says why (task.waiting). A failed task skips its dependents with the reason;
+// independent branches go on. Used by the extension and the CLI alike: it knows no UI.
 //
 //   const c = new Coordinator({ plan, resolveModel, workspace, shell, approver,
 //     policy: { bashApproval, allowlist, writeApproval }, limits: { maxParallelWorkers, … },
@@ -15,47 +16,18 @@
 //
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
 import { randomUUID } from 'node:crypto';
-import { isAbortError, type ChatModel, type TokenUsage } from '../model/chat';
-import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
-import { FileLeases, FileLocks } from './file-locks';
-import { modelSummariser } from './memory';
-import type { RetryPolicy } from '../model/model-call';
+import { describeEndpoint, type SlotGate } from '../model/capacity';
+import { isAbortError, type ChatModel } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import type { ToolPolicy } from '../tools/tools';
-import { runWorker } from './worker';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
+import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
+import { FileLeases, FileLocks } from './file-locks';
+import { FileOwnership } from './file-ownership';
+import { TaskBook } from './task-book';
+import { DEFAULT_LIMITS, launchTask, type EventInit, type RunLimits, type RunShared } from './task-launch';
 
-export interface RunLimits {
-  /** rozet.maxParallelWorkers */
-  maxParallelWorkers: number;
-  /** rozet.worker.maxSteps: model turns per task attempt. */
-  maxSteps: number;
-  /** rozet.worker.idleTimeoutSeconds × 1000: silence, not total time. */
-  idleTimeoutMs: number;
-  /** rozet.bash.timeoutSeconds × 1000 */
-  bashTimeoutMs: number;
-  /** rozet.memory.maxTokens: budget of one worker request's messages. */
-  memoryMaxTokens: number;
-  /** Command output kept (head and tail) per execute_bash. */
-  maxOutputBytes: number;
-  /** Retries of timeouts, 5xx and dropped connections before a task fails. */
-  retry: Partial<RetryPolicy>;
-  temperature: number;
-  /** How long a cancelled run waits for workers that ignore the signal before it gives up on them. */
-  cancelGraceMs: number;
-}
-
-export const DEFAULT_LIMITS: RunLimits = {
-  maxParallelWorkers: 2,
-  maxSteps: 25,
-  idleTimeoutMs: 120_000,
-  bashTimeoutMs: 300_000,
-  memoryMaxTokens: 6000,
-  maxOutputBytes: 64 * 1024,
-  retry: {},
-  temperature: 0,
-  cancelGraceMs: 700,
-};
+export { DEFAULT_LIMITS, type RunLimits } from './task-launch';
 
 export interface CoordinatorOptions {
   plan: Plan;
@@ -74,12 +46,8 @@ export interface CoordinatorOptions {
   summaries?: 'model' | 'digest';
 }
 
-/** An event without the fields the coordinator stamps; distributes over the union. */
-type EventInit = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'at'> : never) : never;
-
 interface Slot {
-  model?: ChatModel;
-  leaseKeys: string[];
+  model: ChatModel;
   controller: AbortController;
 }
 
@@ -87,12 +55,16 @@ export class Coordinator {
   readonly runId: string;
   private readonly limits: RunLimits;
   private readonly listeners = new Set<RunEventListener>();
-  private readonly outcomes = new Map<string, TaskOutcome>();
+  private readonly book: TaskBook;
   private readonly running = new Map<string, Slot>();
-  private readonly locks = new FileLocks();
+  private readonly models = new Map<string, ChatModel>();
+  private readonly waiting = new Map<string, string>();
   private readonly leases = new FileLeases();
-  private readonly sessionAllowlist: string[] = [];
+  private readonly gates = new Map<SlotGate, () => void>();
+  private readonly shared: RunShared;
   private controller: AbortController | undefined;
+  private pumpNow: (() => void) | undefined;
+  private lastCapacity = '';
   private wallMs = 0;
   private settledCount = 0;
 
@@ -100,18 +72,27 @@ export class Coordinator {
     this.runId = options.runId ?? randomUUID();
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     if (options.onEvent) this.listeners.add(options.onEvent);
-    for (const task of options.plan.tasks) {
-      this.outcomes.set(task.id, {
-        id: task.id,
-        title: task.title,
-        status: 'pending',
-        filesChanged: [],
-        commandsRun: [],
-        toolCalls: [],
-        usage: { promptTokens: 0, completionTokens: 0 },
-        attempts: 0,
-      });
-    }
+    this.book = new TaskBook(options.plan);
+    const ownership = new FileOwnership({
+      plan: options.plan,
+      keyOf: (path) => this.lockKey(path),
+      phaseOf: (id) => {
+        const status = this.book.outcomes.get(id)?.status;
+        return status === 'running' ? 'running' : status === 'pending' || status === 'queued' ? 'waiting' : 'done';
+      },
+    });
+    this.shared = {
+      workspace: options.workspace,
+      shell: options.shell,
+      approver: options.approver,
+      policy: options.policy,
+      locks: new FileLocks(),
+      ownership,
+      sessionAllowlist: [],
+      limits: this.limits,
+      summaries: options.summaries ?? 'model',
+      emit: (event) => this.emit(event),
+    };
   }
 
   /** Subscribes to the event stream; returns the unsubscribe function. */
@@ -121,7 +102,7 @@ export class Coordinator {
   }
 
   get tasks(): readonly TaskOutcome[] {
-    return [...this.outcomes.values()];
+    return [...this.book.outcomes.values()];
   }
 
   get isRunning(): boolean {
@@ -142,54 +123,12 @@ export class Coordinator {
   /** Runs a failed or cancelled task again, with the dependents it caused to be skipped or cancelled. */
   async retryTask(id: string, signal?: AbortSignal): Promise<RunSummary> {
     if (this.controller) throw new Error('Wait for the run to finish (or cancel it) before retrying a task.');
-    const outcome = this.outcomes.get(id);
-    if (!outcome) throw new Error(`There is no task "${id}" in this plan.`);
-    if (outcome.status !== 'failed' && outcome.status !== 'cancelled')
-      throw new Error(`Task ${id} is ${outcome.status}; only failed or cancelled tasks can be retried.`);
-    const reset = new Set([id]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const task of this.options.plan.tasks) {
-        const status = this.outcomes.get(task.id)!.status;
-        if (
-          !reset.has(task.id) &&
-          (status === 'skipped' || status === 'cancelled') &&
-          task.dependsOn.some((d) => reset.has(d))
-        ) {
-          reset.add(task.id);
-          grew = true;
-        }
-      }
-    }
-    for (const taskId of reset) {
-      const o = this.outcomes.get(taskId)!;
-      o.status = 'pending';
-      o.result = undefined;
-      o.error = undefined;
-    }
+    this.book.resetForRetry(id);
     return this.execute(signal);
   }
 
   summary(): RunSummary {
-    const tasks = this.tasks.map((t) => ({ ...t }));
-    const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
-    for (const t of tasks) {
-      usage.promptTokens += t.usage.promptTokens;
-      usage.completionTokens += t.usage.completionTokens;
-    }
-    const outcome = tasks.some((t) => t.status === 'cancelled')
-      ? 'cancelled'
-      : tasks.every((t) => t.status === 'succeeded')
-        ? 'succeeded'
-        : 'failed';
-    return {
-      outcome,
-      tasks,
-      filesChanged: [...new Set(tasks.flatMap((t) => t.filesChanged))],
-      commandsRun: tasks.flatMap((t) => t.commandsRun),
-      usage,
-      wallMs: this.wallMs,
-    };
+    return this.book.summary(this.wallMs);
   }
 
   private execute(signal?: AbortSignal): Promise<RunSummary> {
@@ -208,6 +147,9 @@ export class Coordinator {
         if (grace) clearTimeout(grace);
         signal?.removeEventListener('abort', onAbort);
         controller.signal.removeEventListener('abort', onCancel);
+        for (const unsubscribe of this.gates.values()) unsubscribe();
+        this.gates.clear();
+        this.pumpNow = undefined;
         this.controller = undefined;
         this.wallMs += performance.now() - started;
         const summary = this.summary();
@@ -217,7 +159,7 @@ export class Coordinator {
       const pump = () => {
         if (finished) return;
         if (controller.signal.aborted) {
-          for (const o of this.outcomes.values())
+          for (const o of this.book.outcomes.values())
             if (o.status === 'pending' || o.status === 'queued') this.settle(o, 'cancelled');
           if (this.running.size === 0) finish();
           return;
@@ -229,12 +171,17 @@ export class Coordinator {
           this.skipBlocked();
           this.queueReady();
           for (const task of this.options.plan.tasks) {
-            if (this.running.size >= Math.max(1, this.limits.maxParallelWorkers)) break;
-            if (this.outcomes.get(task.id)!.status === 'queued') this.tryStart(task, controller.signal, pump);
+            if (this.book.get(task.id).status !== 'queued') continue;
+            const full = this.running.size >= Math.max(1, this.limits.maxParallelWorkers);
+            const reason = full
+              ? `waiting for a worker: all ${this.limits.maxParallelWorkers} are busy (rozet.maxParallelWorkers)`
+              : this.tryStart(task, controller.signal, pump);
+            if (reason) this.setWaiting(task.id, reason);
           }
         } while (this.settledCount !== settledBefore);
         if (this.running.size === 0) finish();
       };
+      this.pumpNow = pump;
       // Workers honour the signal; one that does not (a provider ignoring it) is given up
       // on after the grace period so cancel always returns promptly.
       const onCancel = () => {
@@ -242,7 +189,7 @@ export class Coordinator {
         grace = setTimeout(() => {
           for (const [id, slot] of this.running) {
             this.release(id, slot);
-            this.settle(this.outcomes.get(id)!, 'cancelled');
+            this.settle(this.book.get(id), 'cancelled');
           }
           finish();
         }, this.limits.cancelGraceMs);
@@ -253,55 +200,49 @@ export class Coordinator {
   }
 
   private skipBlocked(): void {
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const task of this.options.plan.tasks) {
-        const o = this.outcomes.get(task.id)!;
-        if (o.status !== 'pending') continue;
-        const blocker = task.dependsOn
-          .map((d) => this.outcomes.get(d))
-          .find((d) => d && (d.status === 'failed' || d.status === 'skipped' || d.status === 'cancelled'));
-        if (!blocker) continue;
-        const why = blocker.status === 'failed' ? `failed: ${firstLine(blocker.error)}` : `was ${blocker.status}`;
-        o.result = `Skipped because dependency ${blocker.id} (${blocker.title}) ${why}`;
-        this.settle(o, 'skipped');
-        changed = true;
+    for (let blocked = this.book.blocked(); blocked.length; blocked = this.book.blocked()) {
+      for (const { outcome, reason } of blocked) {
+        outcome.result = reason;
+        this.settle(outcome, 'skipped');
       }
     }
   }
 
   private queueReady(): void {
-    for (const task of this.options.plan.tasks) {
-      const o = this.outcomes.get(task.id)!;
-      if (o.status === 'pending' && task.dependsOn.every((d) => this.outcomes.get(d)?.status === 'succeeded')) {
-        o.status = 'queued';
-        this.emit({ type: 'task.queued', taskId: task.id });
-      }
+    for (const outcome of this.book.ready()) {
+      outcome.status = 'queued';
+      this.emit({ type: 'task.queued', taskId: outcome.id });
     }
   }
 
-  private tryStart(task: Task, runSignal: AbortSignal, pump: () => void): void {
-    const outcome = this.outcomes.get(task.id)!;
+  /** Starts the task, or says why it cannot start yet (undefined: started, or failed to). */
+  private tryStart(task: Task, runSignal: AbortSignal, pump: () => void): string | undefined {
+    const outcome = this.book.get(task.id);
     let model: ChatModel;
     try {
-      model = this.options.resolveModel(task);
+      model = this.modelOf(task);
     } catch (error) {
       outcome.attempts++;
       outcome.error = `No model for this task: ${error instanceof Error ? error.message : String(error)}`;
       this.settle(outcome, 'failed');
-      return;
+      return undefined;
     }
-    const slotKey = modelKey(model);
-    const inUse = [...this.running.values()].filter((s) => s.model && modelKey(s.model) === slotKey).length;
-    if (inUse >= Math.max(1, model.capabilities.parallelSlots)) return;
-    const leaseKeys = task.files.map((f) => this.leaseKey(f));
-    if (!this.leases.tryLease(task.id, leaseKeys)) return;
+    const busy = this.slotsBusy(model);
+    if (busy) return busy;
+    const leaseKeys = task.files.map((f) => this.lockKey(f) ?? normalisedPath(f));
+    const conflict = this.leases.conflict(task.id, leaseKeys);
+    if (conflict) {
+      const file = task.files[leaseKeys.indexOf(conflict.key)] ?? conflict.key;
+      return `${file} is held by ${conflict.holder}, which is running`;
+    }
+    this.leases.tryLease(task.id, leaseKeys);
 
     const controller = new AbortController();
     const onRunAbort = () => controller.abort();
     runSignal.addEventListener('abort', onRunAbort, { once: true });
-    const slot: Slot = { model, leaseKeys, controller };
+    const slot: Slot = { model, controller };
     this.running.set(task.id, slot);
+    this.waiting.delete(task.id);
     outcome.status = 'running';
     outcome.attempts++;
     outcome.model = model.model;
@@ -310,44 +251,9 @@ export class Coordinator {
     this.emit({ type: 'task.started', taskId: task.id, model: model.model, attempt: outcome.attempts });
 
     const dependencies = task.dependsOn
-      .map((d) => this.outcomes.get(d)!)
+      .map((d) => this.book.get(d))
       .map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
-    const summaries = this.options.summaries ?? 'model';
-    runWorker({
-      task,
-      model,
-      dependencies,
-      tools: {
-        taskId: task.id,
-        workspace: this.options.workspace,
-        shell: this.options.shell,
-        approver: this.options.approver,
-        locks: this.locks,
-        policy: this.options.policy,
-        sessionAllowlist: this.sessionAllowlist,
-        bashTimeoutMs: this.limits.bashTimeoutMs,
-        maxOutputBytes: this.limits.maxOutputBytes,
-        signal: controller.signal,
-      },
-      maxSteps: this.limits.maxSteps,
-      idleTimeoutMs: this.limits.idleTimeoutMs,
-      memoryMaxTokens: this.limits.memoryMaxTokens,
-      retry: this.limits.retry,
-      temperature: this.limits.temperature,
-      summarise:
-        summaries === 'model'
-          ? modelSummariser(model, { idleTimeoutMs: this.limits.idleTimeoutMs, retry: this.limits.retry })
-          : undefined,
-      onDelta: (text, reasoning) =>
-        this.emit({ type: 'task.delta', taskId: task.id, text, ...(reasoning ? { reasoning } : {}) }),
-      onToolCall: (callId, name, args) => this.emit({ type: 'task.toolCall', taskId: task.id, callId, name, args }),
-      onToolResult: (record) => {
-        outcome.toolCalls.push(record);
-        this.emit({ type: 'task.toolResult', taskId: task.id, record });
-      },
-      onRetry: (error, attempt, delayMs) =>
-        this.emit({ type: 'task.retrying', taskId: task.id, attempt, delayMs, reason: error.message }),
-    })
+    launchTask(this.shared, task, model, outcome, dependencies, controller.signal)
       .then(
         (result) => {
           // A worker given up on after cancel may still return later: its task is settled.
@@ -372,17 +278,67 @@ export class Coordinator {
         runSignal.removeEventListener('abort', onRunAbort);
         pump();
       });
+    return undefined;
+  }
+
+  /** The model of a task, resolved once; a pooled model's changes are watched while the run goes. */
+  private modelOf(task: Task): ChatModel {
+    let model = this.models.get(task.id);
+    if (!model) {
+      model = this.options.resolveModel(task);
+      this.models.set(task.id, model);
+    }
+    const gate = model.gate;
+    if (gate && !this.gates.has(gate)) {
+      this.gates.set(
+        gate,
+        gate.onChange(() => {
+          this.reportCapacity();
+          this.pumpNow?.();
+        }),
+      );
+      this.reportCapacity();
+    }
+    return model;
+  }
+
+  /** Why no further task can use this model now, or undefined when one can. */
+  private slotsBusy(model: ChatModel): string | undefined {
+    const gate = model.gate;
+    const sameModel = [...this.running.values()].filter((s) =>
+      gate ? s.model.gate === gate : !s.model.gate && modelKey(s.model) === modelKey(model),
+    ).length;
+    const capacity = gate ? gate.capacity() : Math.max(1, model.capabilities.parallelSlots);
+    if (sameModel < capacity) return undefined;
+    const where = gate ? gate.status().map(describeEndpoint).join('; ') : `${model.model} ${sameModel}/${capacity}`;
+    return `no free model slot (${where})`;
+  }
+
+  private reportCapacity(): void {
+    const endpoints = [...this.gates.keys()].flatMap((gate) => gate.status());
+    const key = JSON.stringify(endpoints);
+    if (key === this.lastCapacity) return;
+    this.lastCapacity = key;
+    this.emit({ type: 'capacity', endpoints });
+  }
+
+  private setWaiting(taskId: string, reason: string): void {
+    if (this.waiting.get(taskId) === reason) return;
+    this.waiting.set(taskId, reason);
+    this.emit({ type: 'task.waiting', taskId, reason });
   }
 
   private release(id: string, slot: Slot): void {
     slot.controller.abort();
     this.running.delete(id);
     this.leases.release(id);
+    this.shared.ownership.release(id);
   }
 
   private settle(outcome: TaskOutcome, status: 'succeeded' | 'failed' | 'skipped' | 'cancelled'): void {
     outcome.status = status;
     outcome.endedAt = Date.now();
+    this.waiting.delete(outcome.id);
     this.settledCount++;
     const taskId = outcome.id;
     if (status === 'succeeded') this.emit({ type: 'task.succeeded', taskId, result: outcome.result ?? '' });
@@ -391,12 +347,12 @@ export class Coordinator {
     else this.emit({ type: 'task.cancelled', taskId });
   }
 
-  /** A declared file's lease key: the workspace's lock key, or a normalised form when it does not resolve. */
-  private leaseKey(file: string): string {
+  /** A path's lock key, or undefined when it does not resolve inside the workspace. */
+  private lockKey(file: string): string | undefined {
     try {
       return this.options.workspace.lockKey(file);
     } catch {
-      return file.replace(/\\/g, '/').replace(/^\.\//, '').toLowerCase();
+      return undefined;
     }
   }
 
@@ -416,6 +372,7 @@ function modelKey(model: ChatModel): string {
   return `${model.provider}:${model.model}`;
 }
 
-function firstLine(text: string | undefined): string {
-  return (text ?? 'unknown error').split('\n')[0];
+/** The lease key of a declared file that does not resolve: the same path written another way still matches. */
+function normalisedPath(file: string): string {
+  return file.replace(/\\/g, '/').replace(/^\.\//, '').toLowerCase();
 }

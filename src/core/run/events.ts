@@ -2,6 +2,7 @@
 // notifications and the CLI printer all consume exactly these events.
 import type { Plan, PlanResult } from '../plan/plan';
 import type { TokenUsage } from '../model/chat';
+import type { EndpointStatus } from '../model/capacity';
 
 export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
@@ -52,6 +53,11 @@ interface Base {
 export type RunEvent =
   | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
   | (Base & { type: 'task.queued'; taskId: string })
+  // A queued task that cannot start yet, and why ("b.py is held by t2", "no free model
+  // slot …"); sent again only when the reason changes.
+  | (Base & { type: 'task.waiting'; taskId: string; reason: string })
+  // Requests in flight and slots per model and endpoint, whenever they change.
+  | (Base & { type: 'capacity'; endpoints: EndpointStatus[] })
   | (Base & { type: 'task.started'; taskId: string; model: string; attempt: number })
   | (Base & { type: 'task.delta'; taskId: string; text: string; reasoning?: boolean })
   | (Base & { type: 'task.toolCall'; taskId: string; callId: string; name: string; args: unknown })

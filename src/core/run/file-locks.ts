@@ -10,8 +10,8 @@
 // 2. FileLeases — a task's declared `files` are leased for the task's whole run: the
 //    coordinator does not start a task while another running task holds a lease on one of
 //    its declared files. Leases are a scheduling rule, not a mutex a worker waits on, so a
-//    worker writing an undeclared file never deadlocks against another task's lease; such
-//    writes are still serialised per path by FileLocks.
+//    worker never deadlocks against another task's lease. Who may write what is a third
+//    rule, checked on every write (FileOwnership in file-ownership.ts).
 import { Mutex } from 'async-mutex';
 import { ModelError } from '../model/chat';
 
@@ -96,9 +96,18 @@ export class FileLeases {
 
   /** Takes every key for `owner`, or none of them when one is held by someone else. */
   tryLease(owner: string, keys: readonly string[]): boolean {
-    if (keys.some((key) => this.held.has(key) && this.held.get(key) !== owner)) return false;
+    if (this.conflict(owner, keys)) return false;
     for (const key of keys) this.held.set(key, owner);
     return true;
+  }
+
+  /** The first of `keys` held by someone other than `owner`, with its holder. */
+  conflict(owner: string, keys: readonly string[]): { key: string; holder: string } | undefined {
+    for (const key of keys) {
+      const holder = this.held.get(key);
+      if (holder !== undefined && holder !== owner) return { key, holder };
+    }
+    return undefined;
   }
 
   release(owner: string): void {

@@ -41,6 +41,8 @@ export interface WorkerOptions {
   tools: ToolContext;
   maxSteps: number;
   idleTimeoutMs: number;
+  /** From sending a request to its first token (a cold load, a server's queue). */
+  firstTokenTimeoutMs?: number;
   /** Budget of one request's messages (further capped by the model's context). */
   memoryMaxTokens: number;
   retry?: Partial<RetryPolicy>;
@@ -125,7 +127,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
             if (delta.reasoning) options.onDelta?.(delta.reasoning, true);
           },
         },
-        { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry, onRetry: options.onRetry },
+        {
+          idleTimeoutMs: options.idleTimeoutMs,
+          firstTokenTimeoutMs: options.firstTokenTimeoutMs,
+          retry: options.retry,
+          onRetry: options.onRetry,
+          affinity: task.id,
+        },
       );
       usage.promptTokens += response.usage?.promptTokens ?? 0;
       usage.completionTokens += response.usage?.completionTokens ?? 0;

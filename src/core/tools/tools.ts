@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
 import { decideCommand, parseAllowlist, type BashApproval } from './command-policy';
 import type { FileLocks } from '../run/file-locks';
+import type { FileOwnership, ReadVersions } from '../run/file-ownership';
 import { describeIssues } from '../text/json-extract';
 import { isProtectedPath } from './protected-paths';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
@@ -31,6 +32,10 @@ export interface ToolContext {
   bashTimeoutMs: number;
   maxOutputBytes: number;
   signal?: AbortSignal;
+  /** Who may write which file in this run (absent for a lone tool call outside a run). */
+  ownership?: FileOwnership;
+  /** What this task last read or wrote of each file. */
+  versions?: ReadVersions;
 }
 
 export interface ToolResult {
@@ -111,6 +116,7 @@ export async function runTool(name: string, args: unknown, ctx: ToolContext): Pr
 
 async function readFile(args: z.infer<typeof ARGS.read_file>, ctx: ToolContext): Promise<ToolResult> {
   const result = await ctx.workspace.read(args.path, ctx.signal);
+  ctx.versions?.remember(ctx.workspace.lockKey(args.path), result.content);
   const note = result.truncated
     ? `\n[… file truncated: only its start is shown; use execute_bash (e.g. sed -n) for other parts …]`
     : '';
@@ -119,28 +125,38 @@ async function readFile(args: z.infer<typeof ARGS.read_file>, ctx: ToolContext):
 
 async function writeFile(args: z.infer<typeof ARGS.write_file>, ctx: ToolContext): Promise<ToolResult> {
   const key = ctx.workspace.lockKey(args.path);
+  checkOwner(args.path, key, ctx);
   await approveWrite(args.path, key, ctx);
-  const result = await ctx.locks.withLocks(
+  return ctx.locks.withLocks(
     [key],
-    () => ctx.workspace.write(args.path, args.content, ctx.signal),
+    async () => {
+      // Checked again under the lock: another task may have claimed the file meanwhile.
+      checkOwner(args.path, key, ctx);
+      checkFresh(args.path, key, await currentText(args.path, ctx), ctx);
+      const result = await ctx.workspace.write(args.path, args.content, ctx.signal);
+      await wrote(args.path, key, ctx);
+      return {
+        ok: true,
+        output: `${result.created ? 'Created' : 'Wrote'} ${args.path} (${result.bytes} bytes).`,
+        fileChanged: args.path,
+      };
+    },
     ctx.signal,
   );
-  return {
-    ok: true,
-    output: `${result.created ? 'Created' : 'Wrote'} ${args.path} (${result.bytes} bytes).`,
-    fileChanged: args.path,
-  };
 }
 
 async function replaceInFile(args: z.infer<typeof ARGS.replace_in_file>, ctx: ToolContext): Promise<ToolResult> {
   const key = ctx.workspace.lockKey(args.path);
+  checkOwner(args.path, key, ctx);
   await approveWrite(args.path, key, ctx);
   // The lock spans read and write: a concurrent edit can neither slip in between nor be lost.
   return ctx.locks.withLocks(
     [key],
     async () => {
+      checkOwner(args.path, key, ctx);
       const current = await ctx.workspace.read(args.path, ctx.signal);
       if (current.truncated) throw new ToolError(`${args.path} is too large to edit in place; nothing was changed.`);
+      checkFresh(args.path, key, current.content, ctx);
       let { old_string: find, new_string: replacement } = args;
       if (!current.content.includes(find) && current.content.includes('\r\n')) {
         find = find.replace(/\r?\n/g, '\r\n');
@@ -159,6 +175,7 @@ async function replaceInFile(args: z.infer<typeof ARGS.replace_in_file>, ctx: To
         ? current.content.split(find).join(replacement)
         : current.content.replace(find, () => replacement);
       await ctx.workspace.write(args.path, next, ctx.signal);
+      await wrote(args.path, key, ctx);
       return {
         ok: true,
         output: `Replaced ${args.replace_all ? count : 1} occurrence(s) in ${args.path}.`,
@@ -167,6 +184,48 @@ async function replaceInFile(args: z.infer<typeof ARGS.replace_in_file>, ctx: To
     },
     ctx.signal,
   );
+}
+
+function checkOwner(path: string, key: string, ctx: ToolContext): void {
+  const refusal = ctx.ownership?.refusal(ctx.taskId, key, path);
+  if (refusal) throw new ToolError(refusal);
+}
+
+/** The file's text now, or undefined when there is none to protect (new, binary). */
+async function currentText(path: string, ctx: ToolContext): Promise<string | undefined> {
+  if (!ctx.versions) return undefined;
+  try {
+    return (await ctx.workspace.read(path, ctx.signal)).content;
+  } catch (error) {
+    if (error instanceof ToolError) return undefined;
+    throw error;
+  }
+}
+
+/** Refuses a write based on text older than the file's (see FileOwnership). */
+function checkFresh(path: string, key: string, current: string | undefined, ctx: ToolContext): void {
+  if (current === undefined || !ctx.versions) return;
+  const same = ctx.versions.matches(key, current);
+  const by = ctx.ownership?.writtenBy(key, ctx.versions.startedAt, ctx.taskId);
+  const who = by && ctx.ownership ? ctx.ownership.name(by) : undefined;
+  if (same === false) {
+    throw new ToolError(
+      `${path} changed since this task read it${who ? ` (${who} wrote it)` : ''}. Nothing was written: read it again with read_file and make your change on the current text.`,
+    );
+  }
+  if (same === undefined && who) {
+    throw new ToolError(
+      `${path} was written by ${who} after this task started, and this task has not read it. Nothing was written: read it with read_file first, then make your change on the current text.`,
+    );
+  }
+}
+
+async function wrote(path: string, key: string, ctx: ToolContext): Promise<void> {
+  ctx.ownership?.wrote(ctx.taskId, key);
+  // What the file holds now (line endings and encoding kept by the workspace), so the
+  // task's next edit of it is not mistaken for one based on old text.
+  const text = await currentText(path, ctx);
+  if (text !== undefined) ctx.versions?.remember(key, text);
 }
 
 async function executeBash(args: z.infer<typeof ARGS.execute_bash>, ctx: ToolContext): Promise<ToolResult> {
