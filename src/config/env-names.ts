@@ -24,8 +24,9 @@ export function parseTextValue(key: SettingKey, raw: string): TextParse {
   const text = raw.trim();
   const shape = settingShape(key);
   if (shape.anyOf) {
-    // "auto" or a number: digits are the number, anything else stays text for the schema to judge.
-    return { ok: true, value: /^\d+$/.test(text) ? Number(text) : text };
+    // "auto" or a number: a number is the number, anything else stays text for the schema to judge.
+    if (/^[+-]?\d+(\.\d+)?$/.test(text)) return { ok: true, value: Number(text) };
+    return { ok: true, value: text.toLowerCase() === 'auto' ? 'auto' : text };
   }
   switch (shape.type) {
     case 'number':

@@ -57,7 +57,9 @@ const endpointUrls = z
   .default([]);
 
 // "auto" finds how many requests a server takes; a number is obeyed as given.
-const parallelRequests = z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto');
+const parallelRequests = z
+  .union([z.literal('auto'), z.number().int().min(1).max(64)], { error: 'neither "auto" nor a whole number' })
+  .default('auto');
 
 const commandPrefixes = z.array(z.string().trim().min(1, 'an allowlist entry cannot be empty')).default([]);
 

@@ -51,6 +51,8 @@
 //   "headersDelayMs": 0    before the status line (a model still loading)
 //   "firstTokenDelayMs": 0 after the headers, before the first event
 //   "comments": 0          ": OPENROUTER PROCESSING" lines before the first event (SSE)
+//   "emptyChunks": {"count": 5, "everyMs": 100}   chunks with no text, reasoning or tool
+//                          call (a delta of {} / an empty NDJSON message) before the answer
 //   "stall": {"afterChunks": 2, "ms": 5000}   silence mid-stream, then it carries on
 //   "cutAfterChunks": 2    destroy the socket after that many events (a cut stream)
 //   "streamError": {"afterChunks": 2, "message": "Provider returned error", "code": 502}
@@ -79,6 +81,7 @@ export interface StreamShape {
   headersDelayMs?: number;
   firstTokenDelayMs?: number;
   comments?: number;
+  emptyChunks?: { count: number; everyMs: number };
   stall?: { afterChunks: number; ms: number };
   cutAfterChunks?: number;
   streamError?: { afterChunks: number; message: string; code?: number };
@@ -297,6 +300,13 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     res.on('close', () => (closed = true));
     await sleep(reply.firstTokenDelayMs ?? 0);
     const sse = wire.contentType === 'text/event-stream';
+    for (let i = 0; i < (reply.emptyChunks?.count ?? 0) && !closed; i++) {
+      const empty = sse
+        ? `data: ${JSON.stringify({ id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 0, model: 'scripted', choices: [{ index: 0, delta: {}, finish_reason: null }] })}\n\n`
+        : `${JSON.stringify({ model: 'scripted', created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: false })}\n`;
+      await new Promise<void>((resolve) => res.write(empty, () => resolve()));
+      await sleep(reply.emptyChunks!.everyMs);
+    }
     const events = [
       ...(sse ? Array.from({ length: reply.comments ?? 0 }, () => ': OPENROUTER PROCESSING\n\n') : []),
       ...wire.events,

@@ -46,6 +46,8 @@ describe('adversarial: model output', function () {
       tools: ctx,
       maxSteps: 6,
       idleTimeoutMs: 5000,
+      // Rendering and parsing 10 MB is slow on a busy machine; the first token is not what is tested.
+      firstTokenTimeoutMs: 60_000,
       memoryMaxTokens: 6000,
       retry: { maxAttempts: 1 },
       ...overrides,

@@ -11,14 +11,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/cli';
-import type { CliIo } from '../../src/cli/io';
 import type { RunEvent } from '../../src/core/run/events';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
+import { cli, REPO } from '../support/cli-harness';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const KEY = 'sk-cli-test-key-0123456789abcdefghijkl';
 
 const HELLO = { id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] };
@@ -78,40 +75,6 @@ const SCENARIO: Scenario = {
     { hasTools: false, plan: { tasks: [HELLO] } },
   ],
 };
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(stream: PassThrough): () => string {
-  const parts: Buffer[] = [];
-  stream.on('data', (c: Buffer) => parts.push(c));
-  return () => Buffer.concat(parts).toString('utf8');
-}
-
-/** runCli in-process: no terminal, the given environment only (never the real one's keys). */
-async function cli(args: string[], env: Record<string, string>, stdinText = ''): Promise<Result> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const handlers = new Set<() => void>();
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env,
-    cwd: REPO,
-    interrupt: () => handlers.forEach((h) => h()),
-    onInterrupt: (h) => (handlers.add(h), () => handlers.delete(h)),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout: out(), stderr: err() };
-}
 
 function serverEnv(url: string): Record<string, string> {
   return {

@@ -53,6 +53,7 @@ interface Fault {
   /** Error kind seen by onRetry, when the fault is retried. */
   retriedAs?: ModelErrorKind;
   idleTimeoutMs?: number;
+  firstTokenTimeoutMs?: number;
   minMs?: number;
 }
 
@@ -170,17 +171,18 @@ const FAULTS: Fault[] = [
     idleTimeoutMs: 250,
   },
   {
-    name: 'headers late past the idle timeout',
+    name: 'headers late past the first-token timeout',
     replies: [{ kind: 'text', text: 'x', headersDelayMs: 3000 }, OK],
     requests: 2,
     retriedAs: 'timeout',
-    idleTimeoutMs: 250,
+    firstTokenTimeoutMs: 250,
   },
   {
-    name: 'first token late but within the idle timeout',
+    name: 'first token late but within the first-token timeout, past the idle timeout',
     replies: [{ kind: 'text', text: 'fine', firstTokenDelayMs: 400 }],
     requests: 1,
-    idleTimeoutMs: 800,
+    idleTimeoutMs: 200,
+    firstTokenTimeoutMs: 1500,
     minMs: 400,
   },
   {
@@ -212,6 +214,7 @@ describe('faults: model calls through the real providers', function () {
           { messages: [{ role: 'user', content: 'hi' }] },
           {
             idleTimeoutMs: fault.idleTimeoutMs ?? 5000,
+            firstTokenTimeoutMs: fault.firstTokenTimeoutMs ?? 5000,
             retry: FAST_RETRY,
             onRetry: (error) => retried.push(error.kind),
           },

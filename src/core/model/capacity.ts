@@ -4,10 +4,11 @@
 // An endpoint's limit is configured (a number is obeyed as given), the provider's own
 // (cloud APIs), reported by the server (llama.cpp's /props), or learned. Learning rests
 // on one observation: a request the server serves at once starts streaming while the
-// others still stream; a request the server queues starts only when another finishes.
-// So the pool lets one request more than it knows the server takes (the probe); when
-// the probe streams beside all the others, the known limit grows; when it had to wait
-// for one to finish, the limit is found. At most that one probe ever waits in the
+// others still stream; a request the server queues starts only when another finishes,
+// well after the time a first token usually takes. So the pool lets one request more
+// than it knows the server takes (the probe); when the probe streams beside all the
+// others, the known limit grows; when it had to wait for one to finish and was late,
+// the limit is found (a probe that is neither says nothing, and the next one is asked). At most that one probe ever waits in the
 // server's own queue (a queued request can make Ollama reload a model), and a found
 // limit is probed again now and then, with growing pauses, in case the server changed.
 //
@@ -79,6 +80,7 @@ export interface PoolTiming {
 interface Request {
   probe: boolean;
   streaming: boolean;
+  sentAt: number;
 }
 
 interface Endpoint {
@@ -88,6 +90,8 @@ interface Endpoint {
   source: SlotSource;
   requests: Set<Request>;
   streaming: number;
+  /** Recent times to a first token; their minimum is the least a request takes with a slot free. */
+  firstTokenMs: number[];
   /** Learned limits are probed again from this time on. */
   probeAt: number;
   probePauseMs: number;
@@ -131,6 +135,7 @@ export class ModelPool implements SlotGate {
         source: fixed ? (spec.limitSource ?? 'configured') : 'learning',
         requests: new Set(),
         streaming: 0,
+        firstTokenMs: [],
         probeAt: 0,
         probePauseMs: this.timing.reprobeMs,
       };
@@ -173,8 +178,8 @@ export class ModelPool implements SlotGate {
     const { signal, affinity } = options;
     if (signal?.aborted) throw cancelled();
     await this.discoverAll(signal);
-    const endpoint = this.pick(affinity) ?? (await this.wait(affinity, signal));
-    return this.lease(endpoint, affinity);
+    const endpoint = this.pick(affinity);
+    return endpoint ? this.lease(endpoint, affinity) : this.wait(affinity, signal);
   }
 
   private async discoverAll(signal?: AbortSignal): Promise<void> {
@@ -228,14 +233,17 @@ export class ModelPool implements SlotGate {
     return free.sort((a, b) => b.known - b.requests.size - (a.known - a.requests.size))[0];
   }
 
-  private wait(affinity: string | undefined, signal: AbortSignal | undefined): Promise<Endpoint> {
-    return new Promise<Endpoint>((resolve, reject) => {
+  private wait(affinity: string | undefined, signal: AbortSignal | undefined): Promise<SlotLease> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<SlotLease>((resolve, reject) => {
       const waiter: Waiter = {
         affinity,
         signal,
+        // The slot is taken when granted, not when the waiter wakes: the next waiter in the
+        // same loop must see it taken.
         grant: (endpoint) => {
           signal?.removeEventListener('abort', onAbort);
-          resolve(endpoint);
+          resolve(this.lease(endpoint, affinity));
         },
         fail: reject,
       };
@@ -251,7 +259,11 @@ export class ModelPool implements SlotGate {
   }
 
   private lease(endpoint: Endpoint, affinity?: string): SlotLease {
-    const request: Request = { probe: endpoint.requests.size >= endpoint.known, streaming: false };
+    const request: Request = {
+      probe: endpoint.requests.size >= endpoint.known,
+      streaming: false,
+      sentAt: this.now(),
+    };
     endpoint.requests.add(request);
     if (affinity) this.lastEndpoint.set(affinity, endpoint);
     this.changed();
@@ -281,14 +293,20 @@ export class ModelPool implements SlotGate {
   /** What the first token of a request tells about the endpoint's parallelism. */
   private observe(endpoint: Endpoint, request: Request): void {
     if (endpoint.source !== 'learning' && endpoint.source !== 'learned') return;
+    const waited = this.now() - request.sentAt;
+    // Every first token takes at least the server's own time to start an answer, so the
+    // least of the recent ones is the time a request with a free slot takes.
+    const least = endpoint.firstTokenMs.length ? Math.min(...endpoint.firstTokenMs) : undefined;
+    endpoint.firstTokenMs.push(waited);
+    if (endpoint.firstTokenMs.length > 32) endpoint.firstTokenMs.shift();
     if (endpoint.streaming > endpoint.known) {
       endpoint.known = endpoint.streaming;
       endpoint.source = 'learning';
       endpoint.probePauseMs = this.timing.reprobeMs;
       this.changed();
       this.grantWaiters();
-    } else if (request.probe) {
-      // It could only start once another request had finished: the server queued it.
+    } else if (request.probe && least !== undefined && waited > 2 * least + 20) {
+      // It started only once another request had finished, and late: the server queued it.
       endpoint.source = 'learned';
       endpoint.probeAt = this.now() + endpoint.probePauseMs;
       endpoint.probePauseMs = Math.min(this.timing.reprobeMaxMs, endpoint.probePauseMs * 2);

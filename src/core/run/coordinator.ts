@@ -227,14 +227,15 @@ export class Coordinator {
       this.settle(outcome, 'failed');
       return undefined;
     }
-    const busy = this.slotsBusy(model);
-    if (busy) return busy;
+    // A file held by another task keeps this one waiting whatever the slots say: named first.
     const leaseKeys = task.files.map((f) => this.lockKey(f) ?? normalisedPath(f));
     const conflict = this.leases.conflict(task.id, leaseKeys);
     if (conflict) {
       const file = task.files[leaseKeys.indexOf(conflict.key)] ?? conflict.key;
       return `${file} is held by ${conflict.holder}, which is running`;
     }
+    const busy = this.slotsBusy(model);
+    if (busy) return busy;
     this.leases.tryLease(task.id, leaseKeys);
 
     const controller = new AbortController();
