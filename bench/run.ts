@@ -8,6 +8,7 @@ import { benchActivation } from './activation';
 import { benchCancellation } from './cancellation';
 import { benchJsonRepair } from './json-repair';
 import { benchMemory } from './memory';
+import { benchParallelSlots } from './parallel-slots';
 import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
 import { benchSizes } from './sizes';
@@ -18,6 +19,7 @@ type Bench = () => Promise<Record<string, unknown>>;
 const BENCHES: Array<[string, Bench]> = [
   ['Activation', benchActivation],
   ['Run engine', benchRunEngine],
+  ['Parallel requests on servers with K slots', benchParallelSlots],
   ['Webview', benchWebview],
   ['Bundle and .vsix size', benchSizes],
   ['JSON-repair throughput', benchJsonRepair],
