@@ -59,7 +59,7 @@ for (const provider of ['ollama', 'openaiCompatible'] as const satisfies readonl
     }
 
     it('a server that takes everything: grows to the demand (8 at once) and leaves nothing waiting', async () => {
-      server.load({ slots: 1000, default: STREAM, models: ['m'] });
+      server.load({ slots: 1000, default: { ...STREAM, delayMs: 80 }, models: ['m'] });
       const model = new ModelPools().get({ provider, model: 'm', baseUrl: baseUrl() });
       await load(model, 8, 6);
       const stats = server.slotStats()!;
@@ -141,19 +141,19 @@ describe('capacity: servers that say how many they take, and cloud providers', f
   });
 
   it('the wait for a slot is not counted against the first-token or idle timeout', async () => {
-    server.load({ default: { ...STREAM, delayMs: 60 }, models: ['m'] });
+    server.load({ default: { ...STREAM, delayMs: 150 }, models: ['m'] });
     const model = new ModelPools().get({
       provider: 'openaiCompatible',
       model: 'm',
       baseUrl: `${server.url}/v1`,
       parallelRequests: 1,
     });
-    // Each call streams for ~300 ms; the third waits ~600 ms for its slot, far over 200 ms.
-    const calls = [0, 1, 2].map(() => callModel(model, ask, { idleTimeoutMs: 200, firstTokenTimeoutMs: 200 }));
+    // Each call streams for ~750 ms; the fourth waits over 2 s for its slot, far over 1 s.
+    const calls = [0, 1, 2, 3].map(() => callModel(model, ask, { idleTimeoutMs: 1000, firstTokenTimeoutMs: 1000 }));
     const answers = await Promise.all(calls);
     assert.deepEqual(
       answers.map((a) => a.content),
-      Array(3).fill('one two three four five'),
+      Array(4).fill('one two three four five'),
     );
   });
 });

@@ -165,7 +165,8 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'stall past the idle timeout',
-    replies: [{ kind: 'text', text: 'abcdef', chunks: 3, stall: { afterChunks: 1, ms: 3000 } }, OK],
+    // After the first token: before it, the first-token limit applies instead.
+    replies: [{ kind: 'text', text: 'abcdef', chunks: 3, stall: { afterChunks: 2, ms: 3000 } }, OK],
     requests: 2,
     retriedAs: 'timeout',
     idleTimeoutMs: 250,
@@ -187,10 +188,10 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'slow but steady stream longer than the idle timeout',
-    replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 150 }],
+    replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 200 }],
     requests: 1,
-    idleTimeoutMs: 300,
-    minMs: 300,
+    idleTimeoutMs: 600,
+    minMs: 600,
   },
 ];
 

@@ -215,8 +215,8 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
   });
 
   it('keeps a slow but streaming answer and gives up on a stalled one (idle timeout, not total time)', async () => {
-    server.script({ kind: 'text', text: 'slow but steady wins', chunks: 6, delayMs: 60 });
-    const slow = await callModel(model(), ask, { idleTimeoutMs: 200, retry: { maxAttempts: 1 } });
+    server.script({ kind: 'text', text: 'slow but steady wins', chunks: 6, delayMs: 100 });
+    const slow = await callModel(model(), ask, { idleTimeoutMs: 600, retry: { maxAttempts: 1 } });
     assert.equal(slow.content, 'slow but steady wins');
 
     server.script({
@@ -227,10 +227,10 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
     });
     const started = Date.now();
     await assert.rejects(
-      callModel(model(), ask, { idleTimeoutMs: 200, retry: { maxAttempts: 1 } }),
+      callModel(model(), ask, { idleTimeoutMs: 600, retry: { maxAttempts: 1 } }),
       (e: ModelError) => e.kind === 'timeout' && /sent nothing for/.test(e.message),
     );
-    assert.ok(Date.now() - started < 1000, 'the stall is detected by silence');
+    assert.ok(Date.now() - started < 1800, 'the stall is detected by silence');
   });
 
   it('waits for a late first token when the idle timeout allows it', async () => {
