@@ -188,7 +188,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'slow but steady stream longer than the idle timeout',
-    replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 200 }],
+    replies: [{ kind: 'text', text: 'fine', chunks: 4, delayMs: 150 }],
     requests: 1,
     idleTimeoutMs: 600,
     minMs: 600,
