@@ -3,6 +3,7 @@
 // get the key sent there without the user's say-so.
 import type * as vscode from 'vscode';
 import type { ProviderName } from '../core/model/chat';
+import { errorMessage } from '../core/text/error-message';
 
 interface StoredKey {
   key: string;
@@ -36,7 +37,7 @@ export class ApiKeyStore {
       await this.secrets.store(secretName(provider), JSON.stringify({ key: key.trim(), baseUrl } satisfies StoredKey));
     } catch (error) {
       throw new Error(
-        `VS Code could not store the key in its secret storage (${error instanceof Error ? error.message : String(error)}). ` +
+        `VS Code could not store the key in its secret storage (${errorMessage(error)}). ` +
           `On Linux this usually means no keyring (gnome-keyring/libsecret) is running. Start one, or set the key in the environment instead (e.g. OPENROUTER_API_KEY) before starting VS Code.`,
       );
     }

@@ -24,6 +24,7 @@ import type { Plan, PlanSource, Task } from '../plan/plan';
 import type { ToolPolicy } from '../tools/tools';
 import { runWorker } from './worker';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
+import { errorMessage } from '../text/error-message';
 
 export interface RunLimits {
   /** rozet.maxParallelWorkers */
@@ -287,7 +288,7 @@ export class Coordinator {
       model = this.options.resolveModel(task);
     } catch (error) {
       outcome.attempts++;
-      outcome.error = `No model for this task: ${error instanceof Error ? error.message : String(error)}`;
+      outcome.error = `No model for this task: ${errorMessage(error)}`;
       this.settle(outcome, 'failed');
       return;
     }
@@ -364,7 +365,7 @@ export class Coordinator {
         (error: unknown) => {
           if (this.running.get(task.id) !== slot) return;
           this.release(task.id, slot);
-          outcome.error = error instanceof Error ? error.message : String(error);
+          outcome.error = errorMessage(error);
           this.settle(outcome, isAbortError(error) || runSignal.aborted ? 'cancelled' : 'failed');
         },
       )

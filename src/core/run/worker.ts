@@ -25,6 +25,7 @@ import type { Task } from '../plan/plan';
 import { estimateTokens, truncateToTokens } from '../text/tokens';
 import { isToolName, runTool, TOOL_SPECS, type ToolContext } from '../tools/tools';
 import { isRecord } from '../text/is-record';
+import { errorMessage } from '../text/error-message';
 
 export interface DependencyResult {
   id: string;
@@ -228,7 +229,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     );
   } catch (error) {
     if (signal?.aborted || isAbortError(error)) return done('cancelled', 'Cancelled.');
-    return done('failed', error instanceof Error ? error.message : String(error));
+    return done('failed', errorMessage(error));
   }
 }
 

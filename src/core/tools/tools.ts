@@ -9,6 +9,7 @@ import type { FileLocks } from '../run/file-locks';
 import { describeIssues } from '../text/json-extract';
 import { isProtectedPath } from './protected-paths';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
+import { errorMessage } from '../text/error-message';
 
 export type WriteApproval = 'auto' | 'ask';
 
@@ -105,7 +106,7 @@ export async function runTool(name: string, args: unknown, ctx: ToolContext): Pr
     if (isAbortError(error) || ctx.signal?.aborted)
       throw error instanceof ModelError ? error : new ModelError('cancelled', 'Cancelled.', { cause: error });
     if (error instanceof ToolError) return { ok: false, output: error.message };
-    return { ok: false, output: `${name} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, output: `${name} failed: ${errorMessage(error)}` };
   }
 }
 
