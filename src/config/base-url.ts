@@ -1,5 +1,5 @@
-// Base URLs: validation, provider defaults and the key-binding rule (DESIGN §4: "a stored
-// API key is sent only to the base URL it was stored for").
+// Base URLs: validation, provider defaults and the key-binding rule: a stored API key is
+// sent only to the base URL it was stored for.
 import type { ProviderName } from '../core/model/chat';
 import { PROVIDER_FACTS } from '../core/model/provider-facts';
 

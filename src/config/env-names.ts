@@ -3,7 +3,10 @@
 import { settingShape, type SettingKey } from './schema';
 import { errorMessage } from '../core/text/error-message';
 
-/** `rozet.worker.idleTimeoutSeconds` → `ROZET_WORKER_IDLE_TIMEOUT_SECONDS` (DESIGN §3). */
+/**
+ * `rozet.worker.idleTimeoutSeconds` → `ROZET_WORKER_IDLE_TIMEOUT_SECONDS`: a setting's public
+ * environment name (docs/ARCHITECTURE.md, "Settings").
+ */
 export function envName(key: SettingKey): string {
   const rest = key.replace(/^rozet\./, '');
   return `ROZET_${rest

@@ -1,5 +1,5 @@
 // API keys live in SecretStorage, one per provider, bound to the base URL they were
-// stored for (DESIGN §4): a workspace that points the provider somewhere else does not
+// stored for: a workspace that points the provider somewhere else does not
 // get the key sent there without the user's say-so.
 import type * as vscode from 'vscode';
 import type { ProviderName } from '../core/model/chat';

@@ -1,6 +1,6 @@
-// The command palette surface (ids are public, DESIGN §3). Each handler gathers input
-// the VS Code way (input boxes, quick picks) and hands the work to the controller or
-// the service.
+// The command palette surface; its ids are public
+// (docs/ARCHITECTURE.md, "Commands and views"). Each handler gathers input the VS Code
+// way (input boxes, quick picks) and hands the work to the controller or the service.
 import * as vscode from 'vscode';
 import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';

@@ -1,8 +1,9 @@
 // The agent loop for one task: ask the model, run the tool calls it makes, feed the
 // results back, until it answers without a tool call. Native tool calls are used where
 // the model has them; otherwise (and whenever a model writes them as text anyway) the
-// text protocol of DESIGN §3 — `{"tool": "...", "args": {...}}`, also `name` with
-// `arguments`/`parameters`, fenced or bare — parsed with the core JSON extractor.
+// text protocol (docs/ARCHITECTURE.md, "Tools") — `{"tool": "...", "args": {...}}`, also
+// `name` with `arguments`/`parameters`, fenced or bare — parsed with the core JSON
+// extractor.
 //
 // What can go wrong is bounded and reported, never a crash: unknown tools and bad
 // arguments go back to the model as tool errors; the same call repeated in a row is

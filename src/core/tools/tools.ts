@@ -1,7 +1,8 @@
-// The tools workers call (DESIGN §3): their specs as models see them, their argument
-// schemas (zod, so a wrong type becomes a tool error the model can correct), and their
-// dispatch onto Workspace/Shell with approvals and file locks. A tool never throws at the
-// worker except for cancellation: everything else comes back as `{ ok: false, output }`.
+// The tools workers call (docs/ARCHITECTURE.md, "Tools"): their specs as models see them,
+// their argument schemas (zod, so a wrong type becomes a tool error the model can
+// correct), and their dispatch onto Workspace/Shell with approvals and file locks. A tool
+// never throws at the worker except for cancellation: everything else comes back as
+// `{ ok: false, output }`.
 import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
 import { decideCommand, parseAllowlist, type BashApproval } from './command-policy';
