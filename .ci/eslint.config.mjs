@@ -11,7 +11,8 @@ export default tseslint.config(
     },
   },
   {
-    // The layering rule that matters most (DESIGN §2).
+    // The layering rule that matters most (docs/ARCHITECTURE.md, "Layers"); the rest of the
+    // folder rule is test/unit/layers.test.ts.
     files: ['src/core/**', 'src/providers/**', 'src/config/**', 'src/cli/**', 'src/webview/**'],
     rules: {
       'no-restricted-imports': [

@@ -13,6 +13,7 @@ import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
 import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
+import { errorMessage } from '../src/core/text/error-message';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     } catch (error) {
       failed++;
       console.error(`${name} failed:`, error);
-      lines.push(`## ${name}`, '', `Failed: ${error instanceof Error ? error.message : String(error)}`, '');
+      lines.push(`## ${name}`, '', `Failed: ${errorMessage(error)}`, '');
     }
   }
   fs.writeFileSync(path.join(__dirname, 'results.md'), lines.join('\n'));

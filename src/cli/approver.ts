@@ -1,5 +1,5 @@
 // Approvals in the terminal. With a terminal the user is asked y/n/a(lways) on stderr;
-// without one nobody can answer, so everything that asks is refused (DESIGN §3) unless
+// without one nobody can answer, so everything that asks is refused unless
 // --yes said yes in advance. The refusal tells the model, and the user in the run's
 // output, exactly which switch would allow it.
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isSettingKey, SETTING_KEYS, type ExplicitValue, type SettingKey } from '../config';
 import { closest } from '../config/suggest';
+import { errorMessage } from '../core/text/error-message';
 
 export const COMMANDS = ['plan', 'run', 'health', 'config', 'repl'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -50,7 +51,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // node:util's messages are good ("Unknown option '--x'"); only the stack is unwanted.
-    throw new UsageError(`${(error as Error).message}. Run \`rozet --help\` for the options.`);
+    throw new UsageError(`${errorMessage(error)}. Run \`rozet --help\` for the options.`);
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;

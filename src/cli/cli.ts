@@ -12,6 +12,7 @@ import { EXIT, Output, type CliIo } from './io';
 import { Prompter } from './prompt';
 import { runRequest } from './commands/run';
 import { confirmWorkspaceBaseUrls, loadContext, printProblems } from './setup';
+import { errorMessage } from '../core/text/error-message';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const output = new Output(io);
@@ -24,7 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.usage;
     }
     if (error instanceof ModelError && error.kind === 'cancelled') return EXIT.cancelled;
-    output.err(`rozet: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`rozet: unexpected error: ${errorMessage(error)}`);
     return EXIT.failed;
   }
 }

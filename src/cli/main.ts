@@ -4,6 +4,7 @@
 import { runCli } from './cli';
 import { EXIT } from './io';
 import { useEnvironmentProxy } from './proxy';
+import { errorMessage } from '../core/text/error-message';
 
 const handlers = new Set<() => void>();
 let pressed = 0;
@@ -24,7 +25,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 try {
   useEnvironmentProxy(process.env);
 } catch (error) {
-  process.stderr.write(`rozet: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`rozet: ${errorMessage(error)}\n`);
   process.exit(EXIT.usage);
 }
 

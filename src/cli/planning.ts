@@ -5,12 +5,11 @@ import { plannerSettingsFromConfig } from '../config';
 import type { ChatModel } from '../core/model/chat';
 import { NodeWorkspace } from '../core/workspace/node-workspace';
 import type { PlanResult } from '../core/plan/plan';
-import { planTask, type PlanContext } from '../core/plan/planner';
+import { FALLBACK_SUFFIX, planTask, type PlanContext } from '../core/plan/planner';
 import { checkReachable, createChatModel, ProviderConfigError } from '../providers';
 import type { CliContext } from './setup';
 
 const PROBE_TIMEOUT_MS = 3000;
-const FALLBACK_NOTE = 'Rozet made a simple plan from the wording of your request instead; review it before running.';
 
 export interface PlanningOptions {
   signal?: AbortSignal;
@@ -32,7 +31,7 @@ export async function makePlan(ctx: CliContext, request: string, options: Planni
     onDelta: options.onDelta,
   });
   if (unusable && result.source === 'fallback')
-    return { ...result, reason: `The planner model cannot be used: ${unusable} ${FALLBACK_NOTE}` };
+    return { ...result, reason: `The planner model cannot be used: ${unusable} ${FALLBACK_SUFFIX}` };
   return result;
 }
 

@@ -93,8 +93,8 @@ export function printProblems(problems: readonly ConfigProblem[], output: Output
 }
 
 /**
- * DESIGN §4: a base URL chosen by the workspace (.rozet.yaml) may only receive the user's
- * key once the user agrees — a cloned repository could point it at its own server. A key
+ * A base URL chosen by the workspace (.rozet.yaml) may only receive the user's key once
+ * the user agrees: a cloned repository could point it at its own server. A key
  * from the workspace's own .env is the workspace's to send. Unconfirmed keys are dropped.
  */
 export async function confirmWorkspaceBaseUrls(

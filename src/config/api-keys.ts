@@ -2,7 +2,7 @@
 // the environment, then the workspace .env. The key itself is returned only to the caller
 // that sends requests; everything shown to users uses `source` alone.
 import type { ProviderName } from '../core/model/chat';
-import { PROVIDERS } from '../providers/catalogue';
+import { PROVIDER_FACTS } from '../core/model/provider-facts';
 import { parseDotenv } from './dotenv-source';
 
 // Names users already have set for other tools, tried after the catalogue's own name.
@@ -16,7 +16,7 @@ const MORE_KEY_NAMES: Partial<Record<ProviderName, readonly string[]>> = {
 
 /** Environment (and .env) names holding a provider's key, in the order they are tried. */
 export function apiKeyEnvNames(provider: ProviderName): string[] {
-  const own = PROVIDERS[provider].keyEnv;
+  const own = PROVIDER_FACTS[provider].keyEnv;
   return [...(own ? [own] : []), ...(MORE_KEY_NAMES[provider] ?? [])];
 }
 

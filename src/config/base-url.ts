@@ -1,14 +1,14 @@
-// Base URLs: validation, provider defaults and the key-binding rule (DESIGN §4: "a stored
-// API key is sent only to the base URL it was stored for").
+// Base URLs: validation, provider defaults and the key-binding rule: a stored API key is
+// sent only to the base URL it was stored for.
 import type { ProviderName } from '../core/model/chat';
-import { PROVIDERS } from '../providers/catalogue';
+import { PROVIDER_FACTS } from '../core/model/provider-facts';
 
 /**
  * The URL requests actually go to: the setting, or the provider's own when it is empty.
  * undefined for openaiCompatible without a base URL: there is no server to guess.
  */
 export function effectiveBaseUrl(provider: ProviderName, baseUrl: string): string | undefined {
-  return baseUrl.trim() || PROVIDERS[provider].defaultBaseUrl || undefined;
+  return baseUrl.trim() || PROVIDER_FACTS[provider].defaultBaseUrl || undefined;
 }
 
 /** Why a base URL setting is unusable, or undefined when it is fine ('' = provider default). */

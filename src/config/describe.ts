@@ -1,7 +1,7 @@
 // The "Rozet: Show Configuration" / `rozet config` table: every effective value and where
 // it came from. It receives key *sources* only and never prints a key.
 import type { ProviderName } from '../core/model/chat';
-import { keyHint, PROVIDERS } from '../providers/catalogue';
+import { keyHint, PROVIDER_FACTS } from '../core/model/provider-facts';
 import { keySourceLabel, type ApiKeySource } from './api-keys';
 import { effectiveBaseUrl, redactUrl } from './base-url';
 import { envName } from './env-names';
@@ -62,7 +62,9 @@ function formatValue(resolved: ResolvedConfig, key: SettingKey): string {
 
 function keyStatus(provider: ProviderName, status: { source?: ApiKeySource; variable?: string } | undefined): string {
   if (status?.source) return `set (${keySourceLabel(status)})`;
-  return PROVIDERS[provider].keyRequired ? `not set: ${keyHint(provider)}` : 'not set (optional for this provider)';
+  return PROVIDER_FACTS[provider].keyRequired
+    ? `not set: ${keyHint(provider)}`
+    : 'not set (optional for this provider)';
 }
 
 function proxyRows(env: Record<string, string | undefined>): string[][] {

@@ -2,7 +2,7 @@
 //
 // Decision: ROZET_* lines in .env are NOT applied as settings. A .env file travels with a
 // cloned repository just like .rozet.yaml does, and honouring ROZET_BASH_APPROVAL=auto
-// from it would let the repository raise its own powers (DESIGN §4) through the back
+// from it would let the repository raise its own powers through the back
 // door that .rozet.yaml closes. Settings belong in .rozet.yaml or the user's settings;
 // the user is told when a .env line was ignored.
 import { parse } from 'dotenv';

@@ -1,8 +1,12 @@
 // Environment names for settings and parsing of text values (environment variables and
 // CLI flags arrive as strings; the schema wants numbers, booleans and lists).
 import { settingShape, type SettingKey } from './schema';
+import { errorMessage } from '../core/text/error-message';
 
-/** `rozet.worker.idleTimeoutSeconds` → `ROZET_WORKER_IDLE_TIMEOUT_SECONDS` (DESIGN §3). */
+/**
+ * `rozet.worker.idleTimeoutSeconds` → `ROZET_WORKER_IDLE_TIMEOUT_SECONDS`: a setting's public
+ * environment name (docs/ARCHITECTURE.md, "Settings").
+ */
 export function envName(key: SettingKey): string {
   const rest = key.replace(/^rozet\./, '');
   return `ROZET_${rest
@@ -57,7 +61,7 @@ function parseList(text: string): TextParse {
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
-      return { ok: false, reason: `not a valid JSON array (${(error as Error).message})` };
+      return { ok: false, reason: `not a valid JSON array (${errorMessage(error)})` };
     }
   }
   return {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DOTENV_FILE } from './dotenv-source';
 import type { ConfigProblem } from './problems';
 import { YAML_FILE } from './yaml-source';
+import { errorMessage } from '../core/text/error-message';
 
 // Configuration files are a few hundred bytes; anything huge is a mistake or an attack.
 const MAX_BYTES = 1024 * 1024;
@@ -31,7 +32,7 @@ export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<W
         problem: {
           severity: 'error',
           source: name,
-          message: `${name} could not be read (${(error as Error).message}). It was ignored.`,
+          message: `${name} could not be read (${errorMessage(error)}). It was ignored.`,
         },
       };
     }

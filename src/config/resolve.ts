@@ -1,7 +1,7 @@
 // One place that decides every effective setting and where it came from.
-// Precedence, highest first (DESIGN §3): explicit VS Code setting or CLI flag >
-// ROZET_* environment > workspace .rozet.yaml > default. A value that fails validation
-// is reported and the next source down is used, so one typo never stops Rozet.
+// Precedence, highest first (docs/ARCHITECTURE.md, "Settings"): explicit VS Code setting
+// or CLI flag > ROZET_* environment > workspace .rozet.yaml > default. A value that fails
+// validation is reported and the next source down is used, so one typo never stops Rozet.
 import { dotenvProblems, parseDotenv } from './dotenv-source';
 import { envName, parseTextValue } from './env-names';
 import type { ConfigProblem, ValueSource } from './problems';
@@ -213,8 +213,8 @@ function missingBaseUrl(resolved: ResolvedConfig, role: Role): ConfigProblem[] {
 const WORKSPACE_SOURCES: readonly ValueSource[] = ['workspace setting', YAML_FILE];
 
 /**
- * DESIGN §4: a base URL chosen by the workspace needs the user's confirmation before any
- * key is sent there — a cloned repository could otherwise point requests at its own server.
+ * A base URL chosen by the workspace needs the user's confirmation before any key is sent
+ * there: a cloned repository could otherwise point requests at its own server.
  */
 export function baseUrlNeedsConfirmation(resolved: ResolvedConfig, role: Role): boolean {
   const key = `rozet.${role}.baseUrl` as const;

@@ -105,8 +105,8 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 /**
- * Settings that grant an agent power. DESIGN §4: a cloned repository must not be able to
- * raise them, so they are read only from user settings, CLI flags and the environment.
+ * Settings that grant an agent power. A cloned repository must not be able to raise
+ * them, so they are read only from user settings, CLI flags and the environment.
  */
 export const POWER_SETTINGS: readonly SettingKey[] = [
   'rozet.bash.approval',

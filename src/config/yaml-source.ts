@@ -4,6 +4,8 @@ import { parseDocument } from 'yaml';
 import type { ConfigProblem } from './problems';
 import { isSettingKey, SETTING_KEYS, type SettingKey } from './schema';
 import { closest } from './suggest';
+import { errorMessage } from '../core/text/error-message';
+import { isRecord } from '../core/text/is-record';
 
 export const YAML_FILE = '.rozet.yaml';
 
@@ -40,12 +42,12 @@ export function readYamlSettings(text: string): YamlSettings {
     problems.push({
       severity: 'error',
       source: YAML_FILE,
-      message: `${YAML_FILE} could not be read: ${(error as Error).message}. The file was ignored.`,
+      message: `${YAML_FILE} could not be read: ${errorMessage(error)}. The file was ignored.`,
     });
     return { values: {}, problems };
   }
   if (root === null || root === undefined) return { values: {}, problems };
-  if (!isMapping(root)) {
+  if (!isRecord(root)) {
     problems.push({
       severity: 'error',
       source: YAML_FILE,
@@ -69,7 +71,7 @@ export function readYamlSettings(text: string): YamlSettings {
           });
         }
         values[key] = value;
-      } else if (isMapping(value) && SETTING_KEYS.some((k) => k.startsWith(`${key}.`))) {
+      } else if (isRecord(value) && SETTING_KEYS.some((k) => k.startsWith(`${key}.`))) {
         walk(value, written);
       } else {
         const guess = closest(key.slice('rozet.'.length), SHORT_KEYS);
@@ -84,8 +86,4 @@ export function readYamlSettings(text: string): YamlSettings {
   };
   walk(root, '');
   return { values, problems };
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,9 @@
 // API keys live in SecretStorage, one per provider, bound to the base URL they were
-// stored for (DESIGN §4): a workspace that points the provider somewhere else does not
+// stored for: a workspace that points the provider somewhere else does not
 // get the key sent there without the user's say-so.
 import type * as vscode from 'vscode';
 import type { ProviderName } from '../core/model/chat';
+import { errorMessage } from '../core/text/error-message';
 
 interface StoredKey {
   key: string;
@@ -36,7 +37,7 @@ export class ApiKeyStore {
       await this.secrets.store(secretName(provider), JSON.stringify({ key: key.trim(), baseUrl } satisfies StoredKey));
     } catch (error) {
       throw new Error(
-        `VS Code could not store the key in its secret storage (${error instanceof Error ? error.message : String(error)}). ` +
+        `VS Code could not store the key in its secret storage (${errorMessage(error)}). ` +
           `On Linux this usually means no keyring (gnome-keyring/libsecret) is running. Start one, or set the key in the environment instead (e.g. OPENROUTER_API_KEY) before starting VS Code.`,
       );
     }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { decideCommand } from '../core/tools/command-policy';
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { ApprovalOutcome, ApprovalRequest as UiApproval, HostMessage } from '../webview/protocol';
+import { errorMessage } from '../core/text/error-message';
 
 interface Pending {
   approval: UiApproval;
@@ -98,7 +99,7 @@ export class HostApprover implements Approver {
     } catch (error) {
       // VS Code can refuse a modal (it does while extension tests or smoke tests run). A
       // question that was never shown must not keep the worker waiting for ever: no answer is "no".
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       this.settle(approval.id, { approved: false, message: `Rozet could not ask the user (${why}).` }, 'cancelled');
       return;
     }

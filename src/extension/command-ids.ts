@@ -1,5 +1,6 @@
-// The contributed commands (DESIGN §3). Kept apart so activation can register them
-// without loading anything else.
+// The contributed commands. Their ids are public
+// (docs/ARCHITECTURE.md, "Commands and views"). Kept apart so activation can register
+// them without loading anything else.
 export const COMMAND_IDS = [
   'rozet.planTask',
   'rozet.sendSelection',

@@ -1,6 +1,6 @@
-// The command palette surface (ids are public, DESIGN §3). Each handler gathers input
-// the VS Code way (input boxes, quick picks) and hands the work to the controller or
-// the service.
+// The command palette surface; its ids are public
+// (docs/ARCHITECTURE.md, "Commands and views"). Each handler gathers input the VS Code
+// way (input boxes, quick picks) and hands the work to the controller or the service.
 import * as vscode from 'vscode';
 import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
@@ -11,6 +11,7 @@ import type { Controller } from './controller';
 import type { Log } from './log';
 import type { COMMAND_IDS } from './command-ids';
 import type { RozetService } from './service';
+import { errorMessage } from '../core/text/error-message';
 
 export interface CommandDeps {
   controller: Controller;
@@ -35,7 +36,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
       try {
         return await fn(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         log.error('Command failed', error);
         void vscode.window.showErrorMessage(`Rozet: ${message}`);
         return undefined;
@@ -135,7 +136,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
           () =>
             service.listModels(role).then(
               (models) => ({ models, error: undefined }),
-              (error: unknown) => ({ models: [], error: error instanceof Error ? error.message : String(error) }),
+              (error: unknown) => ({ models: [], error: errorMessage(error) }),
             ),
         );
         const items: vscode.QuickPickItem[] = listed.models.map((m) => ({

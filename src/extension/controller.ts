@@ -29,6 +29,7 @@ import { RunChanges } from './run-changes';
 import { fixFor, type RozetService } from './service';
 import { trustGuardedShell, trustGuardedWorkspace } from './trust';
 import { VsCodeWorkspace } from './vscode-workspace';
+import { errorMessage } from '../core/text/error-message';
 
 const MAX_CONTEXT_FILES = 300;
 const MAX_TEXT_PER_TASK = 50_000;
@@ -155,7 +156,7 @@ export class Controller implements vscode.Disposable {
           return;
       }
     } catch (error) {
-      this.notice('error', error instanceof Error ? error.message : String(error));
+      this.notice('error', errorMessage(error));
     }
   }
 
@@ -223,9 +224,7 @@ export class Controller implements vscode.Disposable {
     );
     const config = await this.service.config();
     if (options.autoRun ?? config.resolved.values['rozet.autoRun']) {
-      this.run(result.plan, result.source).catch((error: unknown) =>
-        this.notice('error', error instanceof Error ? error.message : String(error)),
-      );
+      this.run(result.plan, result.source).catch((error: unknown) => this.notice('error', errorMessage(error)));
     }
     return result;
   }
@@ -465,7 +464,7 @@ export class Controller implements vscode.Disposable {
   /** A model failure behind a fallback plan: say it and offer the fix. */
   private offerFix(error: unknown): void {
     const fix = fixFor(error);
-    const text = this.redactor.redact(error instanceof Error ? error.message : String(error));
+    const text = this.redactor.redact(errorMessage(error));
     this.log.warn(`Planner model failed: ${text}`);
     const buttons = fix ? [fix.label] : [];
     void vscode.window.showErrorMessage(`Rozet: ${text}`, ...buttons).then((pick) => {

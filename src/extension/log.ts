@@ -1,6 +1,7 @@
 // The "Rozet" output channel. Everything written goes through the redactor first, so a
 // key never reaches the log even when an error message or a model quotes one.
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/text/error-message';
 import type { Redactor } from '../core/text/redact';
 
 export class Log implements vscode.Disposable {
@@ -17,7 +18,7 @@ export class Log implements vscode.Disposable {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
+    const detail = error === undefined ? '' : `: ${errorMessage(error)}`;
     this.channel.error(this.redactor.redact(message + detail));
   }
 

@@ -5,6 +5,7 @@ import type { Role } from '../config';
 import type { HealthReport } from '../providers';
 import type { ModelsConfig, RoleConfig } from '../webview/protocol';
 import type { RozetService } from './service';
+import { errorMessage } from '../core/text/error-message';
 
 const LIST_TIMEOUT_MS = 5000;
 
@@ -31,7 +32,7 @@ export async function modelsHeader(
         health = 'ok';
       } catch (error) {
         health = 'error';
-        healthDetail = error instanceof Error ? error.message : String(error);
+        healthDetail = errorMessage(error);
       }
     }
     const checked = options.health?.roles.find((h) => h.role === r);

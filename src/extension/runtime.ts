@@ -16,6 +16,7 @@ import { ORIGINAL_SCHEME, OriginalContentProvider } from './run-changes';
 import { RozetService } from './service';
 import { affectsRozet } from './settings';
 import { ModelStatusBar } from './status-bar';
+import { errorMessage } from '../core/text/error-message';
 
 export interface Runtime {
   commands: CommandHandlers;
@@ -44,8 +45,7 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
         controller.setModels(models);
         status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);
       },
-      (error: unknown) =>
-        log.warn(`Could not refresh the model header: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => log.warn(`Could not refresh the model header: ${errorMessage(error)}`),
     );
 
   context.subscriptions.push(

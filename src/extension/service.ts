@@ -52,7 +52,7 @@ export class RozetService {
   /**
    * The key to send for a role, or undefined. A stored key goes only to the base URL it
    * was stored for, and a base URL set by the workspace gets no key without the user's
-   * yes (DESIGN §4); `interactive: false` answers "no key" instead of asking.
+   * yes; `interactive: false` answers "no key" instead of asking.
    */
   async apiKeyFor(host: HostConfig, role: Role, interactive = true): Promise<string | undefined> {
     const values = host.resolved.values;

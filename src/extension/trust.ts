@@ -1,6 +1,7 @@
-// Workspace Trust (DESIGN §4): in an untrusted workspace Rozet still plans and reads,
-// but workers can neither write nor run commands. The refusal reaches the model as a
-// tool error and the user sees why and how to trust the folder.
+// Workspace Trust (docs/ARCHITECTURE.md, "Security invariants"): in an untrusted
+// workspace Rozet still plans and reads, but workers can neither write nor run commands.
+// The refusal reaches the model as a tool error and the user sees why and how to trust
+// the folder.
 import * as vscode from 'vscode';
 import {
   ToolError,

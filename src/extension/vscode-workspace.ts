@@ -16,10 +16,10 @@ import {
   type Workspace,
   type WriteResult,
 } from '../core/workspace/workspace';
+import { headOfText, isBinary, MAX_READ_BYTES } from '../core/workspace/file-content';
 import { confineToRoot, normaliseRelative } from '../core/workspace/path-confinement';
 import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from '../core/workspace/rozet-ignore';
 
-const MAX_READ_BYTES = 512 * 1024;
 const MAX_LIST_ENTRIES = 2000;
 
 export interface VsCodeWorkspaceOptions {
@@ -73,7 +73,7 @@ export class VsCodeWorkspace implements Workspace {
   async read(path: string): Promise<ReadResult> {
     const { uri } = await this.resolve(path);
     const open = findOpenDocument(uri);
-    if (open) return this.remember(uri, { content: open.getText(), truncated: false, version: versionOf(open) });
+    if (open) return this.remember(uri, shown(open));
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(uri);
@@ -82,22 +82,9 @@ export class VsCodeWorkspace implements Workspace {
         `Cannot read ${path}: ${error instanceof vscode.FileSystemError && error.code === 'FileNotFound' ? 'no such file' : String(error)}. Use list_files to see what exists.`,
       );
     }
-    if (bytes.subarray(0, 8000).includes(0))
-      throw new ToolError(`${path} is a binary file; read_file only reads text.`);
-    const truncated = bytes.length > MAX_READ_BYTES;
+    if (isBinary(bytes)) throw new ToolError(`${path} is a binary file; read_file only reads text.`);
     // Decoding through the document model keeps VS Code's encoding detection (files.encoding).
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const text = doc.getText();
-    return this.remember(
-      uri,
-      truncated
-        ? {
-            content: `${text.slice(0, MAX_READ_BYTES)}\n[… file truncated: ${bytes.length} bytes, showing the first ${MAX_READ_BYTES} …]`,
-            truncated,
-            version: versionOf(doc),
-          }
-        : { content: text, truncated, version: versionOf(doc) },
-    );
+    return this.remember(uri, shown(await vscode.workspace.openTextDocument(uri)));
   }
 
   async write(path: string, content: string): Promise<WriteResult> {
@@ -252,6 +239,12 @@ export class VsCodeWorkspace implements Workspace {
 interface FolderIgnores {
   listed: Ignore;
   forbidden: ForbiddenCheck;
+}
+
+/** A document as read_file gets it: cut at the shared read limit (tools.ts adds the note); versioned whole. */
+function shown(doc: vscode.TextDocument): ReadResult {
+  const { text, truncated } = headOfText(doc.getText(), MAX_READ_BYTES);
+  return { content: text, truncated, version: versionOf(doc) };
 }
 
 function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {

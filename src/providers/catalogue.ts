@@ -1,16 +1,13 @@
-// What Rozet knows about each provider before talking to it: where it lives, which
-// environment variable holds its key, and what its models can do. Kept as data so the
-// config layer, the health check and the model pickers all read the same facts.
+// What Rozet knows about each provider before talking to it: who it is (from
+// core/model/provider-facts.ts, which the config layer reads too), how its API differs,
+// and what its models can do. Kept as data so requests, the health check and the model
+// pickers all read the same facts.
 import type { ModelCapabilities, ProviderName } from '../core/model/chat';
+import { PROVIDER_FACTS, type ProviderFacts } from '../core/model/provider-facts';
 
-export interface ProviderInfo {
-  displayName: string;
-  /** Empty for openaiCompatible: there is no default server to guess. */
-  defaultBaseUrl: string;
-  /** Environment variable with the key; undefined where no key is needed. */
-  keyEnv?: string;
-  /** Requests without a key are pointless (the server answers 401). */
-  keyRequired: boolean;
+export { keyHint } from '../core/model/provider-facts';
+
+export interface ProviderInfo extends ProviderFacts {
   /** Accepts `response_format: {type: "json_object"}` (LM Studio, for one, rejects it). */
   jsonMode: boolean;
   /** OpenAI's newer models reject `max_tokens`; most compatible servers only know it. */
@@ -33,10 +30,7 @@ const CLOUD_SLOTS = 8;
 
 export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
   openai: {
-    displayName: 'OpenAI',
-    defaultBaseUrl: 'https://api.openai.com/v1',
-    keyEnv: 'OPENAI_API_KEY',
-    keyRequired: true,
+    ...PROVIDER_FACTS.openai,
     jsonMode: true,
     maxTokensParam: 'max_completion_tokens',
     creditsUrl: 'https://platform.openai.com/settings/organization/billing',
@@ -44,10 +38,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 128_000 },
   },
   openrouter: {
-    displayName: 'OpenRouter',
-    defaultBaseUrl: 'https://openrouter.ai/api/v1',
-    keyEnv: 'OPENROUTER_API_KEY',
-    keyRequired: true,
+    ...PROVIDER_FACTS.openrouter,
     jsonMode: true,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://openrouter.ai/settings/credits',
@@ -55,10 +46,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 128_000 },
   },
   gemini: {
-    displayName: 'Gemini',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
-    keyEnv: 'GEMINI_API_KEY',
-    keyRequired: true,
+    ...PROVIDER_FACTS.gemini,
     jsonMode: true,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://aistudio.google.com/',
@@ -66,10 +54,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 1_000_000 },
   },
   anthropic: {
-    displayName: 'Anthropic',
-    defaultBaseUrl: 'https://api.anthropic.com/v1',
-    keyEnv: 'ANTHROPIC_API_KEY',
-    keyRequired: true,
+    ...PROVIDER_FACTS.anthropic,
     jsonMode: false,
     maxTokensParam: 'max_tokens',
     creditsUrl: 'https://console.anthropic.com/settings/billing',
@@ -77,9 +62,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     defaults: { nativeTools: true, streaming: true, parallelSlots: CLOUD_SLOTS, contextTokens: 200_000 },
   },
   ollama: {
-    displayName: 'Ollama',
-    defaultBaseUrl: 'http://127.0.0.1:11434',
-    keyRequired: false,
+    ...PROVIDER_FACTS.ollama,
     jsonMode: true,
     maxTokensParam: 'max_tokens',
     local: true,
@@ -87,9 +70,7 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     defaults: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 16_384 },
   },
   openaiCompatible: {
-    displayName: 'OpenAI-compatible server',
-    defaultBaseUrl: '',
-    keyRequired: false,
+    ...PROVIDER_FACTS.openaiCompatible,
     jsonMode: false,
     maxTokensParam: 'max_tokens',
     local: true,
@@ -137,11 +118,4 @@ export function capabilitiesFor(
 /** OpenAI's reasoning models (o-series, gpt-5) reject any temperature but the default. */
 export function acceptsTemperature(provider: ProviderName, model: string): boolean {
   return !(provider === 'openai' && /^(o\d|gpt-5)/.test(model.toLowerCase()));
-}
-
-export function keyHint(provider: ProviderName): string {
-  const env = PROVIDERS[provider].keyEnv;
-  return env
-    ? `Run "Rozet: Set API Key" or set ${env}.`
-    : `Run "Rozet: Set API Key" for ${PROVIDERS[provider].displayName}.`;
 }

@@ -5,6 +5,7 @@
 import { isAbortError, ModelError, type ProviderName } from '../core/model/chat';
 import { Redactor } from '../core/text/redact';
 import { keyHint, PROVIDERS } from './catalogue';
+import { errorMessage } from '../core/text/error-message';
 
 export interface ErrorContext {
   provider: ProviderName;
@@ -162,7 +163,7 @@ export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError
   if (ctx.signal?.aborted || isAbortError(error))
     return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
   const code = findErrorCode(error);
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   if (
     ctx.phase === 'stream' &&
     (code === undefined ||

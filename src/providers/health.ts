@@ -9,6 +9,8 @@ import { capabilitiesFor, keyHint, PROVIDERS, type ListedModel } from './catalog
 import { mapTransportError } from './errors';
 import { createChatModel, ProviderConfigError, resolveBaseUrl, type ListingChatModel, type ModelSpec } from './factory';
 import type { ModelRole } from './models-for-config';
+import { envName } from '../config';
+import { errorMessage } from '../core/text/error-message';
 
 /** skip: not checked because an earlier check of the role failed. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -121,7 +123,7 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
       skipRest(['tools'], 'the model was not found in the list');
     } else {
       const others = suggest(listed, model.model);
-      const pick = `set rozet.${role}.model (${envPrefix(role)}_MODEL) to one it has, e.g. ${others.join(', ')}, or pick one with "Rozet: Switch Model"`;
+      const pick = `set rozet.${role}.model (${envName(`rozet.${role}.model`)}) to one it has, e.g. ${others.join(', ')}, or pick one with "Rozet: Switch Model"`;
       if (spec.provider === 'ollama')
         add(
           'model',
@@ -197,7 +199,7 @@ async function checkKey(
     if (options.signal?.aborted) throw error;
     return {
       status: 'warn',
-      message: `Key set${from}, but it could not be verified (${error instanceof Error ? error.message : String(error)}).`,
+      message: `Key set${from}, but it could not be verified (${errorMessage(error)}).`,
       fix: 'Run the health check again.',
     };
   }
@@ -322,14 +324,14 @@ function describeFailure(
     return {
       kind: mapped.kind,
       message: `Ollama is not running at ${baseUrl} (no connection).`,
-      fix: `Start it with \`ollama serve\` (or open the Ollama app), or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.`,
+      fix: `Start it with \`ollama serve\` (or open the Ollama app), or set rozet.${role}.baseUrl (${envName(`rozet.${role}.baseUrl`)}) to where it runs.`,
     };
   }
   if (mapped.kind === 'connection') {
     return {
       kind: mapped.kind,
       message: mapped.message,
-      fix: `Start the server, or set rozet.${role}.baseUrl (${envPrefix(role)}_BASE_URL) to where it runs.`,
+      fix: `Start the server, or set rozet.${role}.baseUrl (${envName(`rozet.${role}.baseUrl`)}) to where it runs.`,
     };
   }
   if (mapped.kind === 'method_not_allowed')
@@ -338,12 +340,7 @@ function describeFailure(
 }
 
 function settingFix(role: ModelRole, setting: ProviderConfigError['setting']): string {
-  const suffix = setting === 'baseUrl' ? 'BASE_URL' : setting.toUpperCase();
-  return `Set rozet.${role}.${setting} (environment: ${envPrefix(role)}_${suffix}).`;
-}
-
-function envPrefix(role: ModelRole): string {
-  return `ROZET_${role.toUpperCase()}`;
+  return `Set rozet.${role}.${setting} (environment: ${envName(`rozet.${role}.${setting}`)}).`;
 }
 
 /** Ollama names "llama3.2" and "llama3.2:latest" the same model. */

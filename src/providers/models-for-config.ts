@@ -1,7 +1,5 @@
 // Resolved settings + an API key → the ChatModel of a role, shared by the CLI and the
 // extension so both build exactly the same models from the same settings.
-// Only types come from the config layer (config already depends on providers at runtime;
-// a type import adds no runtime edge the other way).
 import type { ChatModel } from '../core/model/chat';
 import type { Task } from '../core/plan/plan';
 import type { Role, RozetConfig } from '../config';

@@ -28,6 +28,7 @@ import {
 } from './errors';
 import type { ListedModel } from './catalogue';
 import { newToolCallId } from './tool-calls';
+import { isRecord } from '../core/text/is-record';
 
 export interface OllamaOptions {
   model: string;
@@ -272,7 +273,7 @@ function toOllamaMessage(message: ChatMessage): OllamaMessage {
 function parseArguments(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return isRecord(value) ? value : {};
   } catch {
     return {};
   }

@@ -10,7 +10,8 @@ import { formatDateTime, h, setChildren } from './dom';
 import { ChatView } from './chat';
 import { TasksView } from './tasks';
 import { VirtualList } from './virtual-list';
-import { errorText, guardItem, renderError, type Post } from './ui';
+import { guardItem, renderError, type Post } from './ui';
+import { errorMessage } from '../core/text/error-message';
 
 const ROLES: { role: Role; label: string }[] = [
   { role: 'orchestrator', label: 'Planner' },
@@ -357,7 +358,7 @@ export class App {
     try {
       this.act(target);
     } catch (error) {
-      this.store.notify('error', `That action failed: ${errorText(error)}`);
+      this.store.notify('error', `That action failed: ${errorMessage(error)}`);
       this.flush();
     }
   }

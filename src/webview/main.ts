@@ -11,7 +11,7 @@ import css from './styles.css';
 import { PROTOCOL_VERSION, parseHostMessage, type WebviewMessage } from './protocol';
 import { Store } from './store';
 import { App } from './app';
-import { errorText } from './ui';
+import { errorMessage } from '../core/text/error-message';
 import { warmUpMarkdown } from './markdown';
 
 interface VsCodeApi {
@@ -60,7 +60,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   try {
     store.apply(parsed.message);
   } catch (error) {
-    store.notify('error', `A message from the extension could not be applied: ${errorText(error)}`);
+    store.notify('error', `A message from the extension could not be applied: ${errorMessage(error)}`);
   }
   // A full snapshot renders at once (no empty frame); streaming waits for the next frame.
   if (parsed.message.type === 'init') {
@@ -77,7 +77,7 @@ window.addEventListener('error', (event) => {
   app.schedule();
 });
 window.addEventListener('unhandledrejection', (event) => {
-  store.notify('error', `Rozet view error: ${errorText(event.reason)}`);
+  store.notify('error', `Rozet view error: ${errorMessage(event.reason)}`);
   app.schedule();
 });
 

@@ -503,8 +503,8 @@ function finish(task: TaskView, status: TaskStatus, at: number): void {
   task.endedAt = at;
 }
 
-// Which tool calls count as edits: write_file and the targeted edit tools DESIGN §3
-// invites (replace-in-file and the like); they all name the file in `path`.
+// Which tool calls count as edits: write_file and the targeted edit tools (replace_in_file
+// and any like it); they all name the file in `path`.
 const WRITE_TOOL = /write|replace|edit|patch/i;
 
 function writtenPath(record: ToolCallRecord): string | undefined {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { screenshot } from '../e2e/support/browser';
 import type { UiAction } from './results';
+import { errorMessage } from '../../src/core/text/error-message';
 
 export interface UiBridge {
   url: string;
@@ -44,7 +45,7 @@ export async function startUiBridge(page: Page): Promise<UiBridge> {
           res.writeHead(200).end('ok');
         } catch (error) {
           await screenshot(page, 'host-ui-bridge-failed');
-          res.writeHead(500).end(error instanceof Error ? error.message : String(error));
+          res.writeHead(500).end(errorMessage(error));
         }
       })();
     });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startModelServer, type Scenario } from './model-server';
+import { errorMessage } from '../../src/core/text/error-message';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,6 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`model-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`model-server: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -70,6 +70,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { errorMessage } from '../../src/core/text/error-message';
 import { ServerSlots, type SlotStats } from './server-slots';
 
 export type Route =
@@ -210,7 +211,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     void serve(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: `model server: ${error instanceof Error ? error.message : String(error)}` }));
+        res.end(JSON.stringify({ error: `model server: ${errorMessage(error)}` }));
       } else res.destroy();
     });
   });

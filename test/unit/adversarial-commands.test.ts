@@ -1,7 +1,8 @@
-// Issue 8 / DESIGN §4: allowlisted prefixes never vouch for more than one simple command.
-// Every case runs through runTool with the real NodeShell, so "not auto-approved" is
-// proven by the approver being asked and by the marker file the smuggled command would
-// have created not existing — not only by the policy's verdict.
+// Allowlisted prefixes never vouch for more than one simple command
+// (docs/ARCHITECTURE.md, "Security invariants"). Every case runs through runTool with the
+// real NodeShell, so "not auto-approved" is proven by the approver being asked and by the
+// marker file the smuggled command would have created not existing — not only by the
+// policy's verdict.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

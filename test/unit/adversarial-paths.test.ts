@@ -1,7 +1,8 @@
-// Issue 8 / DESIGN §4: every form of path escape, through the real tool layer (runTool
-// over NodeWorkspace) and through the two functions the VS Code adapter shares
-// (normaliseRelative, confineToRoot); and protected paths asking even under `auto`,
-// whether a file is created, modified or renamed into place by a command.
+// Confinement and protected paths (docs/ARCHITECTURE.md, "Security invariants"): every
+// form of path escape, through the real tool layer (runTool over NodeWorkspace) and
+// through the two functions the VS Code adapter shares (normaliseRelative,
+// confineToRoot); and protected paths asking even under `auto`, whether a file is
+// created, modified or renamed into place by a command.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

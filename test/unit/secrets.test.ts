@@ -1,7 +1,8 @@
-// Issue 8 §4 / DESIGN §4: a scan proving API keys never reach what Rozet prints or ships:
-// CLI stdout/stderr of plan, run, health and config (keys in the environment, a scripted
-// server that echoes them back in errors and answers), plans, run events and summaries,
-// error messages, the environment of commands workers run, and the packaged .vsix.
+// A scan proving API keys never reach what Rozet prints or ships
+// (docs/ARCHITECTURE.md, "Security invariants"): CLI stdout/stderr of plan, run, health and
+// config (keys in the environment, a scripted server that echoes them back in errors and
+// answers), plans, run events and summaries, error messages, the environment of commands
+// workers run, and the packaged .vsix.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -24,7 +24,7 @@ export async function planCommand(
     output.err(`rozet: ${result.source === 'fallback' ? 'planned without the model' : 'note'}: ${result.reason}`);
   result.notes.forEach((note) => output.err(`rozet: note: ${note}`));
   if (options.json) {
-    // Exactly the plan contract of DESIGN §3, nothing else on stdout.
+    // Exactly the plan contract (docs/ARCHITECTURE.md, "Plan JSON"), nothing else on stdout.
     output.out(
       JSON.stringify(
         { tasks: result.plan.tasks, source: result.source, ...(result.reason ? { reason: result.reason } : {}) },

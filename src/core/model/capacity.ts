@@ -15,6 +15,7 @@
 // An endpoint that refuses connections, answers 5xx or lacks the model is set aside for
 // a while when another endpoint can take its work; when every endpoint is set aside the
 // one back soonest is tried anyway, so a request fails with a real error, never hangs.
+import { errorMessage } from '../text/error-message';
 import { ModelError, type ChatModel } from './chat';
 
 export type SlotSource = 'configured' | 'provider' | 'reported' | 'learning' | 'learned';
@@ -418,8 +419,7 @@ function slotNote(status: EndpointStatus): string {
 }
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0];
+  return errorMessage(error).split('\n')[0];
 }
 
 function cancelled(): ModelError {

@@ -1,6 +1,6 @@
-// The plan contract (DESIGN §3): what the planner asks models for and what
-// `rozet plan --json` prints. Strict shape only; lenient normalisation of model output
-// lives in plan-parse.ts.
+// The plan contract (docs/ARCHITECTURE.md, "Plan JSON"): what the planner asks models for
+// and what `rozet plan --json` prints. Strict shape only; lenient normalisation of model
+// output lives in plan-parse.ts.
 import { z } from 'zod';
 
 export const TaskSchema = z.object({

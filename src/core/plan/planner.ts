@@ -8,6 +8,7 @@ import { callModel, type RetryPolicy } from '../model/model-call';
 import type { PlanResult } from './plan';
 import { parsePlanText } from './plan-parse';
 import { estimateTokens, truncateToTokens } from '../text/tokens';
+import { errorMessage } from '../text/error-message';
 
 export interface PlanContext {
   selection?: { path: string; startLine: number; endLine: number; text: string };
@@ -39,7 +40,9 @@ export class PlanRequestError extends Error {
 
 const PLAN_SHAPE =
   '{"tasks":[{"id":"t1","title":"Short imperative title","description":"What to do, in enough detail to do it without seeing the other tasks","dependsOn":[],"files":["path/relative/to/workspace.ext"]}]}';
-const FALLBACK_SUFFIX = 'Rozet made a simple plan from the wording of your request instead; review it before running.';
+/** Ends every fallback reason, whichever host found the planner unusable. */
+export const FALLBACK_SUFFIX =
+  'Rozet made a simple plan from the wording of your request instead; review it before running.';
 const MAX_LISTED_FILES = 200;
 
 export async function planTask(request: string, context: PlanContext, options: PlannerOptions): Promise<PlanResult> {
@@ -92,7 +95,7 @@ export async function planTask(request: string, context: PlanContext, options: P
   } catch (error) {
     if (options.signal?.aborted || isAbortError(error))
       throw new ModelError('cancelled', 'Planning was cancelled.', { provider: model.provider, cause: error });
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     options.onModelError?.(error);
     return fallback(
       `The planner model (${model.provider} "${model.model}") failed: ${message} ${FALLBACK_SUFFIX}`,

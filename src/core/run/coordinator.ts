@@ -21,6 +21,7 @@ import { isAbortError, type ChatModel } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import type { ToolPolicy } from '../tools/tools';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
+import { errorMessage } from '../text/error-message';
 import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
 import { FileLeases, FileLocks } from './file-locks';
 import { FileOwnership } from './file-ownership';
@@ -223,7 +224,7 @@ export class Coordinator {
       model = this.modelOf(task);
     } catch (error) {
       outcome.attempts++;
-      outcome.error = `No model for this task: ${error instanceof Error ? error.message : String(error)}`;
+      outcome.error = `No model for this task: ${errorMessage(error)}`;
       this.settle(outcome, 'failed');
       return undefined;
     }
@@ -271,7 +272,7 @@ export class Coordinator {
         (error: unknown) => {
           if (this.running.get(task.id) !== slot) return;
           this.release(task.id, slot);
-          outcome.error = error instanceof Error ? error.message : String(error);
+          outcome.error = errorMessage(error);
           this.settle(outcome, isAbortError(error) || runSignal.aborted ? 'cancelled' : 'failed');
         },
       )

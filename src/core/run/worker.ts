@@ -1,8 +1,9 @@
 // The agent loop for one task: ask the model, run the tool calls it makes, feed the
 // results back, until it answers without a tool call. Native tool calls are used where
 // the model has them; otherwise (and whenever a model writes them as text anyway) the
-// text protocol of DESIGN §3 — `{"tool": "...", "args": {...}}`, also `name` with
-// `arguments`/`parameters`, fenced or bare — parsed with the core JSON extractor.
+// text protocol (docs/ARCHITECTURE.md, "Tools") — `{"tool": "...", "args": {...}}`, also
+// `name` with `arguments`/`parameters`, fenced or bare — parsed with the core JSON
+// extractor.
 //
 // What can go wrong is bounded and reported, never a crash: unknown tools and bad
 // arguments go back to the model as tool errors; the same call repeated in a row is
@@ -25,6 +26,7 @@ import type { Task } from '../plan/plan';
 import { estimateTokens, truncateToTokens } from '../text/tokens';
 import { isToolName, runTool, TOOL_SPECS, type ToolContext } from '../tools/tools';
 import { isRecord } from '../text/is-record';
+import { errorMessage } from '../text/error-message';
 
 export interface DependencyResult {
   id: string;
@@ -236,7 +238,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     );
   } catch (error) {
     if (signal?.aborted || isAbortError(error)) return done('cancelled', 'Cancelled.');
-    return done('failed', error instanceof Error ? error.message : String(error));
+    return done('failed', errorMessage(error));
   }
 }
 

@@ -1,4 +1,4 @@
-// Keys must never reach logs, the webview, history or error messages (DESIGN §4). Every
+// Keys must never reach logs, the webview, history or error messages. Every
 // text that leaves the process boundary for display or storage passes through here:
 // the keys Rozet knows are replaced wherever they occur, and key-shaped tokens of the
 // usual providers are masked even when Rozet never saw them (a model echoing a key it

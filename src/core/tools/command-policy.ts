@@ -1,9 +1,9 @@
 // Whether an `execute_bash` command runs, asks the user, or is refused
-// (rozet.bash.approval, DESIGN §4). An allowlisted prefix only ever vouches for one
-// simple command with plain arguments: anything a shell would treat as a second
-// command, a redirection or a substitution, and options that make an allowed binary
-// run something else (`git -c core.pager=…`, `find -exec`), fall back to asking. When in
-// doubt the answer is "ask", never "run".
+// (rozet.bash.approval; docs/ARCHITECTURE.md, "Security invariants"). An allowlisted
+// prefix only ever vouches for one simple command with plain arguments: anything a shell
+// would treat as a second command, a redirection or a substitution, and options that make
+// an allowed binary run something else (`git -c core.pager=…`, `find -exec`), fall back
+// to asking. When in doubt the answer is "ask", never "run".
 import { mentionsProtectedPath } from './protected-paths';
 
 export type BashApproval = 'ask' | 'allowlist' | 'auto' | 'deny';

@@ -1,8 +1,9 @@
 // Paths whose change can raise an agent's own powers or run code outside its tools
-// (DESIGN §4): editor settings and tasks, git hooks and config, CI workflows, Rozet's own
-// configuration, secrets. A write to one of them asks the user even when writes (or
-// commands) are auto-approved. Matching is case-insensitive because macOS and Windows
-// file systems are, and `.VSCode/settings.json` is the same file there.
+// (docs/ARCHITECTURE.md, "Security invariants"): editor settings and tasks, git hooks and
+// config, CI workflows, Rozet's own configuration, secrets. A write to one of them asks
+// the user even when writes (or commands) are auto-approved. Matching is case-insensitive
+// because macOS and Windows file systems are, and `.VSCode/settings.json` is the same
+// file there.
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 

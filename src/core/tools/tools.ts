@@ -1,7 +1,8 @@
-// The tools workers call (DESIGN §3): their specs as models see them, their argument
-// schemas (zod, so a wrong type becomes a tool error the model can correct), and their
-// dispatch onto Workspace/Shell with approvals and file locks. A tool never throws at the
-// worker except for cancellation: everything else comes back as `{ ok: false, output }`.
+// The tools workers call (docs/ARCHITECTURE.md, "Tools"): their specs as models see them,
+// their argument schemas (zod, so a wrong type becomes a tool error the model can
+// correct), and their dispatch onto Workspace/Shell with approvals and file locks. A tool
+// never throws at the worker except for cancellation: everything else comes back as
+// `{ ok: false, output }`.
 import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
 import { decideCommand, parseAllowlist, type BashApproval } from './command-policy';
@@ -10,6 +11,7 @@ import type { FileOwnership, ReadVersions } from '../run/file-ownership';
 import { describeIssues } from '../text/json-extract';
 import { isProtectedPath } from './protected-paths';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
+import { errorMessage } from '../text/error-message';
 
 export type WriteApproval = 'auto' | 'ask';
 
@@ -110,7 +112,7 @@ export async function runTool(name: string, args: unknown, ctx: ToolContext): Pr
     if (isAbortError(error) || ctx.signal?.aborted)
       throw error instanceof ModelError ? error : new ModelError('cancelled', 'Cancelled.', { cause: error });
     if (error instanceof ToolError) return { ok: false, output: error.message };
-    return { ok: false, output: `${name} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, output: `${name} failed: ${errorMessage(error)}` };
   }
 }
 

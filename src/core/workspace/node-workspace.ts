@@ -16,6 +16,7 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { ModelError } from '../model/chat';
+import { byteOrderMark, isBinary, MAX_READ_BYTES, type ByteOrderMark } from './file-content';
 import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from './rozet-ignore';
 import { confineToRoot, isOutside, normaliseRelative, type Confined } from './path-confinement';
 import {
@@ -27,9 +28,10 @@ import {
   type Workspace,
   type WriteResult,
 } from './workspace';
+import { errorMessage } from '../text/error-message';
 
 export interface NodeWorkspaceOptions {
-  /** Bytes returned by one read; larger files are cut and flagged `truncated`. */
+  /** Bytes returned by one read (default: the shared MAX_READ_BYTES); larger files are cut and flagged `truncated`. */
   maxReadBytes?: number;
   /** Most entries one list returns. */
   maxListEntries?: number;
@@ -38,10 +40,9 @@ export interface NodeWorkspaceOptions {
 }
 
 const MAX_SEGMENT_CHARS = 255;
-const BINARY_SNIFF_BYTES = 8192;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
-type Encoding = 'utf8' | 'utf8bom' | 'utf16le' | 'utf16be' | 'latin1';
+type Encoding = 'utf8' | ByteOrderMark | 'latin1';
 
 export class NodeWorkspace implements Workspace {
   readonly root: string;
@@ -56,7 +57,7 @@ export class NodeWorkspace implements Workspace {
     this.root = fs.realpathSync.native(nodePath.resolve(root));
     this.description = this.root;
     this.caseInsensitive = options.caseInsensitive ?? detectCaseInsensitive(this.root);
-    this.maxReadBytes = options.maxReadBytes ?? 256 * 1024;
+    this.maxReadBytes = options.maxReadBytes ?? MAX_READ_BYTES;
     this.maxListEntries = options.maxListEntries ?? 2000;
     // Read once: workers cannot change it (it is a protected path) and a run is short.
     this.forbidden = rozetIgnoreCheck(readIfExists(nodePath.join(this.root, ROZETIGNORE_FILE)));
@@ -116,7 +117,7 @@ export class NodeWorkspace implements Workspace {
       await fsp.rm(temp, { force: true });
       if (error instanceof ModelError || error instanceof ToolError) throw error;
       throw new ToolError(
-        `Could not write ${relative}${writeFailureHint((error as NodeJS.ErrnoException).code)}; the file was left as it was. (${(error as Error).message})`,
+        `Could not write ${relative}${writeFailureHint((error as NodeJS.ErrnoException).code)}; the file was left as it was. (${errorMessage(error)})`,
       );
     }
     return { created: !existing, bytes: bytes.length };
@@ -235,7 +236,7 @@ async function statOrUndefined(path: string): Promise<fs.Stats | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
       return undefined;
-    throw new ToolError(`Cannot read ${path}: ${(error as Error).message}`);
+    throw new ToolError(`Cannot read ${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -250,21 +251,8 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
   }
 }
 
-function bomOf(bytes: Buffer): Encoding | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8bom';
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf16be';
-  return undefined;
-}
-
-function isBinary(bytes: Buffer): boolean {
-  const bom = bomOf(bytes);
-  if (bom === 'utf16le' || bom === 'utf16be') return false;
-  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-}
-
 function decode(bytes: Buffer, truncated: boolean): { text: string; encoding: Encoding } {
-  const bom = bomOf(bytes);
+  const bom = byteOrderMark(bytes);
   if (bom === 'utf8bom') return { text: bytes.subarray(3).toString('utf8'), encoding: bom };
   if (bom === 'utf16le') return { text: bytes.subarray(2).toString('utf16le'), encoding: bom };
   if (bom === 'utf16be') return { text: swap16(bytes.subarray(2)).toString('utf16le'), encoding: bom };

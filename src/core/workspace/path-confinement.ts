@@ -1,4 +1,5 @@
-// Workers are confined to the workspace (DESIGN §4). Two steps, both fail closed:
+// Workers are confined to the workspace (docs/ARCHITECTURE.md, "Security invariants").
+// Two steps, both fail closed:
 // 1. lexical: the model's path becomes a clean relative path, or is refused (`..` out
 //    of the root, absolute paths elsewhere, `~`, NUL, Windows drive/UNC/stream forms,
 //    URL-encoded separators, absurd lengths);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from './paths';
 import { screenshot } from './browser';
+import { errorMessage } from '../../../src/core/text/error-message';
 
 const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
 
@@ -183,6 +184,6 @@ export async function rozetViewHtml(page: Page): Promise<string> {
       .locator('body')
       .evaluate((body) => body.outerHTML, undefined, { timeout: 2000 });
   } catch (error) {
-    return `(no Rozet view: ${error instanceof Error ? error.message : String(error)})`;
+    return `(no Rozet view: ${errorMessage(error)})`;
   }
 }
