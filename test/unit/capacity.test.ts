@@ -61,7 +61,7 @@ for (const provider of ['ollama', 'openaiCompatible'] as const satisfies readonl
     it('a server that takes everything: grows to the demand (8 at once) and leaves nothing waiting', async () => {
       server.load({ slots: 1000, default: { ...STREAM, delayMs: 80 }, models: ['m'] });
       const model = new ModelPools().get({ provider, model: 'm', baseUrl: baseUrl() });
-      await load(model, 8, 6);
+      await load(model, 8, 10);
       const stats = server.slotStats()!;
       assert.equal(stats.maxServing, 8);
       assert.equal(stats.maxWaiting, 0);
