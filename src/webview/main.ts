@@ -9,10 +9,10 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import css from './styles.css';
 import { PROTOCOL_VERSION, parseHostMessage, type WebviewMessage } from './protocol';
-import { Store } from './store';
-import { App } from './app';
-import { errorText } from './ui';
-import { warmUpMarkdown } from './markdown';
+import { Store } from './state/store';
+import { App } from './views/app';
+import { errorText } from './render/ui';
+import { warmUpMarkdown } from './render/markdown';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;

@@ -1,10 +1,11 @@
 // The chat panel: a virtualised message list and the composer (text, attachment chips).
-import type { ChatMessage } from './protocol';
-import type { Changes, Store } from './store';
-import { formatTime, h, setChildren } from './dom';
-import { renderMarkdown } from './markdown';
-import { VirtualList } from './virtual-list';
-import { guardItem, type Post } from './ui';
+import type { ChatMessage } from '../protocol';
+import type { Changes } from '../state/model';
+import type { Store } from '../state/store';
+import { formatTime, h, setChildren } from '../render/dom';
+import { renderMarkdown } from '../render/markdown';
+import { VirtualList } from '../render/virtual-list';
+import { guardItem, type Post } from '../render/ui';
 
 const ROLE_LABEL: Record<ChatMessage['role'], string> = { user: 'You', assistant: 'Rozet', system: 'System' };
 

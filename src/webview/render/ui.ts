@@ -1,5 +1,5 @@
 // Pieces shared by the panels.
-import type { WebviewMessage } from './protocol';
+import type { WebviewMessage } from '../protocol';
 import { h } from './dom';
 
 export type Post = (message: WebviewMessage) => void;
