@@ -6,7 +6,7 @@ import { coalesceDeltas } from '../core/run/coalesce-events';
 import type { RunEvent } from '../core/run/events';
 import type { PlanResult } from '../core/plan/plan';
 import type { Redactor } from '../core/text/redact';
-import type { HistoryItem, ChatMessage } from '../webview/protocol';
+import type { HistoryItem, TranscriptMessage } from '../webview/protocol';
 import type { ChatViews } from './chat-view';
 import type { HistoryStore, SessionRecord } from './history';
 
@@ -35,8 +35,8 @@ export class CurrentSession {
     if (this.session.messages.length === 0) this.session.title = text.trim().slice(0, 80);
   }
 
-  say(role: ChatMessage['role'], text: string, extra: Pick<ChatMessage, 'attachments'> = {}): void {
-    const message: ChatMessage = { id: randomUUID(), role, text, at: Date.now(), ...extra };
+  say(role: TranscriptMessage['role'], text: string, extra: Pick<TranscriptMessage, 'attachments'> = {}): void {
+    const message: TranscriptMessage = { id: randomUUID(), role, text, at: Date.now(), ...extra };
     this.session.messages.push(message);
     this.views.post({ type: 'chat.append', message: this.redactor.redactValue(message) });
     void this.history.save(this.session);

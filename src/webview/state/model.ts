@@ -3,7 +3,7 @@
 // No DOM here, and nothing that changes it: the store and the reducers do that.
 import type { RetryEvent, RunSummary, TaskStatus, ToolCallRecord } from '../../core/run/events';
 import type { PlanResult } from '../../core/plan/plan';
-import type { ApprovalRequest, Attachment, ChatMessage, HistoryItem, ModelsConfig, ShownPlan } from '../protocol';
+import type { ApprovalPrompt, Attachment, HistoryItem, ModelsConfig, ShownPlan, TranscriptMessage } from '../protocol';
 
 export interface ToolCallView {
   callId: string;
@@ -60,13 +60,13 @@ export interface Notice {
   message: string;
 }
 
-export interface PendingApproval extends ApprovalRequest {
+export interface PendingApproval extends ApprovalPrompt {
   /** Set once the user answered; buttons stay disabled until the host resolves it. */
   answered?: boolean;
 }
 
 export interface Model {
-  messages: ChatMessage[];
+  messages: TranscriptMessage[];
   messageIndex: Map<string, number>;
   plan: PlanDraft | null;
   run: RunView | null;

@@ -1,7 +1,7 @@
 // The chat store: holds the view model, folds host messages and user actions into it and
 // records what changed for the renderers. Run events go to the run reducer, plan edits
 // to plan-edits.ts, saving and restoring to persistence.ts.
-import type { Snapshot, ChatMessage, HostMessage } from '../protocol';
+import type { HostMessage, Snapshot, TranscriptMessage } from '../protocol';
 import { emptyModel, noChanges, type Changes, type Model, type Notice, type Tab } from './model';
 import { parsePersisted, toPersisted, type Persisted } from './persistence';
 import { removeTask, renameTask, resetEdits } from './plan-edits';
@@ -42,19 +42,6 @@ export class Store {
         break;
       case 'chat.append':
         this.appendMessage(message.message);
-        break;
-      case 'chat.delta':
-        for (const delta of message.deltas) {
-          const index = this.model.messageIndex.get(delta.id);
-          if (index === undefined) {
-            console.warn(`[rozet] delta for unknown message ${delta.id} ignored`);
-            continue;
-          }
-          const target = this.model.messages[index];
-          target.text += delta.text;
-          if (delta.done) target.streaming = false;
-          this.changes.patchedMessages.add(delta.id);
-        }
         break;
       case 'plan.shown':
         this.model.plan = { planId: message.planId, result: message.result, removed: [], renamed: {} };
@@ -154,7 +141,7 @@ export class Store {
     this.changes.plan = true;
   }
 
-  private appendMessage(message: ChatMessage): void {
+  private appendMessage(message: TranscriptMessage): void {
     const existing = this.model.messageIndex.get(message.id);
     if (existing !== undefined) {
       this.model.messages[existing] = message;

@@ -27,9 +27,8 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
   const { model } = ui.store;
   switch (target.dataset.action) {
     case 'send':
-      return after(ui, () => ui.chat.submit('chat.send'));
     case 'plan':
-      return after(ui, () => ui.chat.submit('plan.request'));
+      return after(ui, () => ui.chat.submit());
     case 'remove-attachment':
       ui.post({ type: 'attachment.remove', id });
       return after(ui, () => ui.store.removeAttachment(id));
@@ -48,7 +47,7 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
     case 'rename-task':
       return ui.tasks.startRename(id);
     case 'cancel-run':
-      ui.post({ type: 'run.cancel', runId: model.run?.runId });
+      ui.post({ type: 'run.cancel' });
       return;
     case 'retry-task':
       if (model.run) ui.post({ type: 'task.retry', runId: model.run.runId, taskId: id });
@@ -61,7 +60,6 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
         type: 'diff.open',
         path: target.dataset.path ?? '',
         runId: target.dataset.runId,
-        taskId: target.dataset.taskId,
       });
       return;
     case 'approve':
@@ -75,7 +73,6 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
         type: 'approval.respond',
         id,
         decision,
-        ...(decision === 'alwaysAllow' ? { prefix: approval.prefix } : {}),
       });
       return after(ui, () => ui.store.markAnswered(id));
     }

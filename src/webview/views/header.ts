@@ -1,9 +1,9 @@
 // The models header: per role its health dot, a model picker and the provider, and a
 // button that checks both providers answer.
-import type { ModelsConfig, Role, RoleConfig } from '../protocol';
+import type { ModelRole, ModelsConfig, RoleConfig } from '../protocol';
 import { h, setChildren } from '../render/dom';
 
-const ROLES: { role: Role; label: string }[] = [
+const ROLES: { role: ModelRole; label: string }[] = [
   { role: 'orchestrator', label: 'Planner' },
   { role: 'worker', label: 'Worker' },
 ];
@@ -30,7 +30,7 @@ export function renderHeader(header: HTMLElement, models: ModelsConfig | null): 
   );
 }
 
-function renderRole(role: Role, label: string, config: RoleConfig): HTMLElement {
+function renderRole(role: ModelRole, label: string, config: RoleConfig): HTMLElement {
   const id = `rz-model-${role}`;
   const models = config.models.includes(config.model) ? config.models : [config.model, ...config.models];
   const select = h(

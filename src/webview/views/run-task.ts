@@ -193,7 +193,6 @@ function patchBody(body: HTMLElement, task: TaskView, run: RunView): void {
                 class: 'rz-link rz-file',
                 'data-action': 'open-diff',
                 'data-path': path,
-                'data-task-id': task.id,
                 'data-run-id': run.runId,
                 title: `Open the diff of ${path}`,
               },
