@@ -47,6 +47,7 @@ export const ToolCallRecordShape: z.ZodType<ToolCallRecord> = z.object({
   resultBytes: z.number(),
   durationMs: z.number(),
   startedAt: z.number(),
+  fileChanged: z.string().optional(),
 });
 
 const TaskOutcomeShape: z.ZodType<TaskOutcome> = z.object({

@@ -125,6 +125,7 @@ export function runningEvents(): RunEvent[] {
         resultBytes: 12,
         durationMs: 9,
         startedAt: T0 + 50,
+        fileChanged: 'src/cli/args.ts',
       },
     },
     { ...ev(4200), type: 'task.succeeded', taskId: 't1', result: 'Added --verbose to the parser.' },

@@ -220,6 +220,37 @@ describe('webview (chromium)', function () {
     await clean(w);
   });
 
+  it('lists the files a task wrote from the tool-call record, whatever the tool is called', async () => {
+    const at = Date.now();
+    const result = (id: string, name: string, args: unknown, fileChanged?: string) => ({
+      runId: f.RUN,
+      at,
+      type: 'task.toolResult' as const,
+      taskId: 't1',
+      record: { id, name, args, ok: true, summary: 'done', resultBytes: 4, durationMs: 1, startedAt: at, fileChanged },
+    });
+    await w.send(
+      f.init({
+        runEvents: [
+          { runId: f.RUN, at, type: 'plan.started', plan: f.plan },
+          { runId: f.RUN, at, type: 'task.started', taskId: 't1', model: 'm', attempt: 1 },
+          // A tool with no "write" in its name and no `path` argument that wrote a file…
+          result('c1', 'mcp_fs_save', { target: 'docs/notes.md' }, 'docs/notes.md'),
+          // …and one whose name and arguments look like a write but that wrote nothing.
+          result('c2', 'write_notes_to_memory', { path: 'scratch.txt' }),
+        ],
+      }),
+    );
+    await w.page.click('#rz-tab-tasks');
+    await w.settle();
+    await w.page.click('.rz-task[data-vkey="t1"] .rz-task-head');
+    await w.settle();
+    assert.deepEqual(await w.page.locator('.rz-task[data-vkey="t1"] .rz-file').allInnerTexts(), ['docs/notes.md']);
+    await w.page.locator('.rz-file').click();
+    assert.deepEqual(await lastPosted(w), { type: 'diff.open', path: 'docs/notes.md', runId: f.RUN });
+    await clean(w);
+  });
+
   it('keeps hostile model text, names and paths inert — live and after a reload restores them', async () => {
     await w.send(
       f.init({
@@ -264,6 +295,7 @@ describe('webview (chromium)', function () {
               resultBytes: 1,
               durationMs: 1,
               startedAt: 1,
+              fileChanged: HOSTILE_PATH,
             },
           },
         ],

@@ -1,7 +1,7 @@
 // Folds the run's event stream into the task tree the Tasks panel shows, noting in
 // `changes` which tasks to repaint. The same fold rebuilds a run from a snapshot or
 // from saved state (see persistence.ts), so there is one way a run gets its shape.
-import type { RunEvent, TaskStatus, ToolCallRecord } from '../../core/run/events';
+import type { RunEvent, TaskStatus } from '../../core/run/events';
 import type { Changes, Model, TaskView } from './model';
 
 /** Worker output kept per task; older text is dropped so a chatty model cannot exhaust memory. */
@@ -75,8 +75,8 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
           args: event.record.args,
           record: event.record,
         });
-      const path = writtenPath(event.record);
-      if (path !== undefined && !task.filesChanged.includes(path)) task.filesChanged.push(path);
+      const path = event.record.fileChanged;
+      if (path && !task.filesChanged.includes(path)) task.filesChanged.push(path);
       break;
     }
     case 'task.retrying':
@@ -132,16 +132,4 @@ function appendOutput(task: TaskView, text: string): void {
 function finish(task: TaskView, status: TaskStatus, at: number): void {
   task.status = status;
   task.endedAt = at;
-}
-
-// Which tool calls count as edits: write_file and the targeted edit tools DESIGN §3
-// invites (replace-in-file and the like); they all name the file in `path`.
-const WRITE_TOOL = /write|replace|edit|patch/i;
-
-function writtenPath(record: ToolCallRecord): string | undefined {
-  if (!record.ok || !WRITE_TOOL.test(record.name)) return undefined;
-  const args = record.args;
-  if (typeof args !== 'object' || args === null) return undefined;
-  const path = (args as { path?: unknown }).path;
-  return typeof path === 'string' && path !== '' ? path : undefined;
 }
