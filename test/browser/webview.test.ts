@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHarness, type Harness, type WebviewPage } from './harness';
 import * as f from './fixtures';
+import { TASK_STATUS } from '../../src/core/run/task-status';
 import { makeNonce, renderWebviewHtml } from '../../src/extension/webview-html';
 import { parseHostMessage, parseWebviewMessage, type WebviewMessage } from '../../src/webview/protocol';
 
@@ -196,6 +197,15 @@ describe('webview (chromium)', function () {
       ],
     });
     assert.equal(await status('t2'), 'failed');
+    // The icons and labels of the terminal's task tree (one table for both).
+    for (const [id, shown] of [
+      ['t1', TASK_STATUS.succeeded],
+      ['t2', TASK_STATUS.failed],
+      ['t3', TASK_STATUS.cancelled],
+    ] as const) {
+      const icon = page.locator(`.rz-task[data-vkey="${id}"] .rz-status`);
+      assert.deepEqual([await icon.innerText(), await icon.getAttribute('aria-label')], [shown.icon, shown.label]);
+    }
     assert.equal(await status('t3'), 'cancelled');
     assert.match(await t2.locator('.rz-error').innerText(), /exited with code 1/);
     assert.match(await page.locator('.rz-bar').innerText(), /Failed in 1m 05s[\s\S]*1 file changed/);
