@@ -4,6 +4,7 @@
 import { describeEndpoint, describeSlots } from '../core/model/capacity';
 import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
 import type { Plan } from '../core/plan/plan';
+import { TASK_STATUS } from '../core/run/task-status';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
 
@@ -111,15 +112,6 @@ interface Row {
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const ICONS: Record<TaskStatus, string> = {
-  pending: '·',
-  queued: '○',
-  running: '',
-  succeeded: '✓',
-  failed: '✗',
-  skipped: '↷',
-  cancelled: '■',
-};
 const COLOURS: Partial<Record<TaskStatus, string>> = {
   running: '36',
   succeeded: '32',
@@ -232,7 +224,7 @@ class LivePrinter implements RunPrinter {
     const now = Date.now();
     const width = Math.max(20, this.output.columns - 1);
     const lines = this.rows.map((row) => {
-      const icon = row.status === 'running' ? SPINNER[this.frame] : ICONS[row.status];
+      const icon = row.status === 'running' ? SPINNER[this.frame] : TASK_STATUS[row.status].icon;
       const time = row.startedAt ? ` ${duration((row.endedAt ?? now) - row.startedAt)}` : '';
       const head = `${'  '.repeat(row.depth)}${icon} ${row.id} ${row.title}`;
       // Cut to the terminal's width before colouring: a wrapped line would break the redraw.

@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { decideCommand } from '../core/tools/command-policy';
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
-import type { ApprovalOutcome, ApprovalRequest as UiApproval, HostMessage } from '../webview/protocol';
+import type { ApprovalOutcome, ApprovalPrompt, HostMessage } from '../webview/protocol';
 import { errorMessage } from '../core/text/error-message';
 
 interface Pending {
-  approval: UiApproval;
+  approval: ApprovalPrompt;
   resolve: (decision: ApprovalDecision) => void;
 }
 
@@ -26,13 +26,13 @@ export class HostApprover implements Approver {
     private readonly runId: () => string | undefined,
   ) {}
 
-  get open(): UiApproval[] {
+  get open(): ApprovalPrompt[] {
     return [...this.pending.values()].map((p) => p.approval);
   }
 
   approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
     if (signal?.aborted) return Promise.resolve({ approved: false, message: 'The run was cancelled.' });
-    const approval: UiApproval = {
+    const approval: ApprovalPrompt = {
       id: randomUUID(),
       runId: this.runId(),
       taskId: request.taskId,
@@ -82,7 +82,7 @@ export class HostApprover implements Approver {
     this.ui.post({ type: 'approval.resolved', id, outcome });
   }
 
-  private async askModal(approval: UiApproval): Promise<void> {
+  private async askModal(approval: ApprovalPrompt): Promise<void> {
     const what =
       approval.kind === 'command'
         ? `Run this command?\n\n${approval.subject}`

@@ -1,20 +1,20 @@
 // The command palette surface; its ids are public
 // (docs/ARCHITECTURE.md, "Commands and views"). Each handler gathers input the VS Code
-// way (input boxes, quick picks) and hands the work to the controller or the service.
+// way (input boxes, quick picks) and hands the work to the conversation or the service.
 import * as vscode from 'vscode';
 import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
 import { formatHealthReport, healthCheck, PROVIDERS, type HealthReport } from '../providers';
 import type { ApiKeyStore } from './api-keys';
 import type { ChatViews } from './chat-view';
-import type { Controller } from './controller';
+import type { Conversation } from './conversation';
 import type { Log } from './log';
 import type { COMMAND_IDS } from './command-ids';
 import type { RozetService } from './service';
 import { errorMessage } from '../core/text/error-message';
 
 export interface CommandDeps {
-  controller: Controller;
+  conversation: Conversation;
   service: RozetService;
   views: ChatViews;
   keys: ApiKeyStore;
@@ -29,7 +29,7 @@ export type CommandHandlers = Record<CommandId, (...args: unknown[]) => unknown>
 
 /** The handler of every contributed command; extension.ts registers them. */
 export function commandHandlers(deps: CommandDeps): CommandHandlers {
-  const { controller, service, views, keys, log } = deps;
+  const { conversation, service, views, keys, log } = deps;
   const guarded =
     <A extends unknown[]>(fn: (...args: A) => unknown) =>
     async (...args: A) => {
@@ -59,7 +59,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         if (text === undefined) return undefined;
       }
       void views.reveal();
-      return controller.request(text);
+      return conversation.request(text);
     }),
     'rozet.sendSelection': guarded(async () => {
       const editor = vscode.window.activeTextEditor;
@@ -70,7 +70,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         return;
       }
       await views.reveal();
-      controller.addAttachment({
+      conversation.addAttachment({
         path: vscode.workspace.asRelativePath(editor.document.uri),
         startLine: editor.selection.start.line + 1,
         endLine: editor.selection.end.line + 1,
@@ -213,7 +213,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
           .then((p) => (p === 'Show Details' ? log.show() : p && vscode.commands.executeCommand('rozet.setApiKey')));
       return report;
     }),
-    'rozet.cancel': () => controller.cancel(),
+    'rozet.cancel': () => conversation.cancel(),
     'rozet.showConfiguration': guarded(async () => {
       const host = await service.config();
       // Where each key comes from (never the key): a key from the environment or .env

@@ -1,5 +1,5 @@
 // Entry point. activate() only registers Rozet's commands and view and returns the API;
-// the runtime behind them (SDKs, settings, secrets, the controller) is loaded on first
+// the runtime behind them (SDKs, settings, secrets, the conversation and its runs) is loaded on first
 // use, so activation does no I/O and evaluates almost no code. Every registration goes
 // into context.subscriptions and is disposed with the extension.
 import * as vscode from 'vscode';
@@ -9,7 +9,7 @@ import type { Plan, PlanResult } from '../core/plan/plan';
 import type { PlanContext } from '../core/plan/planner';
 import type { HealthReport, ListedModel } from '../providers';
 import { COMMAND_IDS } from './command-ids';
-import type { RunHandle } from './controller';
+import type { RunHandle } from './run-session';
 import type { Runtime } from './runtime';
 
 export const API_VERSION = 1;

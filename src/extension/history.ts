@@ -6,7 +6,7 @@ import { coalesceDeltas } from '../core/run/coalesce-events';
 import { randomUUID } from 'node:crypto';
 import type { RunEvent, TaskOutcome, TaskStatus } from '../core/run/events';
 import type { Redactor } from '../core/text/redact';
-import type { ChatMessage, HistoryItem, ShownPlan } from '../webview/protocol';
+import type { HistoryItem, ShownPlan, TranscriptMessage } from '../webview/protocol';
 
 const KEY = 'rozet.history.v1';
 const MAX_ITEMS = 50;
@@ -16,7 +16,7 @@ export interface SessionRecord {
   id: string;
   title: string;
   at: number;
-  messages: ChatMessage[];
+  messages: TranscriptMessage[];
   plan: ShownPlan | null;
   runEvents: RunEvent[];
   /** Set once a run started; 'running' from another window means it was cut off. */
@@ -117,7 +117,7 @@ function interrupted(session: SessionRecord): SessionRecord {
     },
   };
   const done = outcomes.filter((o) => o.status === 'succeeded').length;
-  const note: ChatMessage = {
+  const note: TranscriptMessage = {
     id: `${session.id}-interrupted`,
     role: 'system',
     text: `This run was interrupted: the window closed or reloaded while it ran. ${done} of ${outcomes.length} task(s) had finished; the others were stopped. Files already written stay as they are.`,

@@ -7,13 +7,15 @@ import type { HealthReport } from '../providers';
 import { ApiKeyStore } from './api-keys';
 import { ChatViews } from './chat-view';
 import { commandHandlers, type CommandHandlers } from './commands';
-import { Controller } from './controller';
+import { Conversation } from './conversation';
 import type { RozetApi } from './extension';
 import { HistoryStore } from './history';
 import { Log } from './log';
 import { modelsHeader } from './models-header';
 import { ORIGINAL_SCHEME, OriginalContentProvider } from './run-changes';
+import { RunSessions } from './run-session';
 import { RozetService } from './service';
+import { CurrentSession } from './session';
 import { affectsRozet } from './settings';
 import { ModelStatusBar } from './status-bar';
 import { errorMessage } from '../core/text/error-message';
@@ -31,19 +33,21 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
   const service = new RozetService(keys, redactor);
   const history = new HistoryStore(context.workspaceState, redactor);
   const views: ChatViews = new ChatViews(context.extensionUri, {
-    // The views exist before the controller they delegate to, and only call it later.
-    snapshot: () => controller.snapshot(),
-    handle: (message) => controller.handle(message),
+    // The views exist before the conversation they delegate to, and only call it later.
+    snapshot: () => conversation.snapshot(),
+    handle: (message) => conversation.handle(message),
     reportInvalid: (error) => log.warn(`Ignored a message from the Rozet view: ${error}`),
   });
-  const controller = new Controller(service, views, history, log, redactor);
+  const session = new CurrentSession(history, views, redactor);
+  const runs = new RunSessions(service, views, session, log, redactor);
+  const conversation = new Conversation(service, views, session, runs, log, redactor);
   const status = new ModelStatusBar();
 
   const refreshHeader = (options: { lists: boolean; health?: HealthReport }) =>
-    modelsHeader(service, { ...options, previous: controller.currentModels }).then(
+    modelsHeader(service, { ...options, previous: conversation.models }).then(
       (models) => {
-        controller.setModels(models);
-        status.update({ planner: models.orchestrator.model, worker: models.worker.model }, controller.running);
+        conversation.setModels(models);
+        status.update({ planner: models.orchestrator.model, worker: models.worker.model }, runs.running);
       },
       (error: unknown) => log.warn(`Could not refresh the model header: ${errorMessage(error)}`),
     );
@@ -52,12 +56,13 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
     log,
     status,
     views,
-    controller,
+    runs,
+    conversation,
     vscode.workspace.registerTextDocumentContentProvider(
       ORIGINAL_SCHEME,
-      new OriginalContentProvider((runId) => controller.findRun(runId)),
+      new OriginalContentProvider((runId) => runs.findRun(runId)),
     ),
-    controller.onDidChangeRunning((running) => {
+    runs.onDidChangeRunning((running) => {
       void vscode.commands.executeCommand('setContext', 'rozet.running', running);
       void refreshHeader({ lists: false });
     }),
@@ -69,7 +74,7 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
 
   return {
     commands: commandHandlers({
-      controller,
+      conversation,
       service,
       views,
       keys,
@@ -83,9 +88,9 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
     api: {
       plan: (request, planContext = {}) => service.plan(request, planContext),
       run: async (planOrRequest, options = {}) => {
-        if (typeof planOrRequest !== 'string') return controller.start(planOrRequest);
+        if (typeof planOrRequest !== 'string') return runs.start(planOrRequest);
         const planned = await service.plan(planOrRequest, options.context ?? {});
-        return controller.start(planned.plan, planned.source);
+        return runs.start(planned.plan, planned.source);
       },
       listModels: (role) => service.listModels(role),
       getConfiguration: async () => (await service.config()).resolved,

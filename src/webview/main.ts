@@ -8,11 +8,11 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import css from './styles.css';
-import { PROTOCOL_VERSION, parseHostMessage, type WebviewMessage } from './protocol';
-import { Store } from './store';
-import { App } from './app';
+import { parseHostMessage, type WebviewMessage } from './protocol';
+import { Store } from './state/store';
+import { App } from './views/app';
 import { errorMessage } from '../core/text/error-message';
-import { warmUpMarkdown } from './markdown';
+import { warmUpMarkdown } from './render/markdown';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -81,5 +81,5 @@ window.addEventListener('unhandledrejection', (event) => {
   app.schedule();
 });
 
-vscode.postMessage({ type: 'ready', version: PROTOCOL_VERSION });
+vscode.postMessage({ type: 'ready' });
 warmUpMarkdown();

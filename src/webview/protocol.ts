@@ -10,7 +10,7 @@ import type { EndpointStatus } from '../core/model/capacity';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import { PROVIDER_NAMES } from '../core/model/chat';
 
-/** Bumped on any incompatible change; sent in `ready` and `init` so a stale side can tell. */
+/** Bumped on any incompatible change; sent in `init` and kept in saved webview state so a stale side can tell. */
 export const PROTOCOL_VERSION = 1;
 
 // ---------------------------------------------------------------------------------
@@ -48,6 +48,7 @@ export const ToolCallRecordShape: z.ZodType<ToolCallRecord> = z.object({
   resultBytes: z.number(),
   durationMs: z.number(),
   startedAt: z.number(),
+  fileChanged: z.string().optional(),
 });
 
 const TaskOutcomeShape: z.ZodType<TaskOutcome> = z.object({
@@ -138,30 +139,22 @@ export const AttachmentShape = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentShape>;
 
-export const ChatMessageShape = z.object({
+/** A message of the conversation the Chat panel shows (not a model-call message). */
+export const TranscriptMessageShape = z.object({
   id: z.string().min(1),
   role: z.enum(['user', 'assistant', 'system']),
   text: z.string(),
   at: z.number(),
   attachments: z.array(AttachmentShape).optional(),
-  /** True while the host is still streaming deltas into it. */
-  streaming: z.boolean().optional(),
 });
-export type ChatMessage = z.infer<typeof ChatMessageShape>;
-
-export const ChatDeltaShape = z.object({
-  id: z.string().min(1),
-  text: z.string(),
-  /** The last delta of the message: it is complete. */
-  done: z.boolean().optional(),
-});
-export type ChatDelta = z.infer<typeof ChatDeltaShape>;
+export type TranscriptMessage = z.infer<typeof TranscriptMessageShape>;
 
 /** A plan waiting for the user (review, edit, Run). `planId` comes back in `plan.run`. */
 export const ShownPlanShape = z.object({ planId: z.string().min(1), result: PlanResultShape });
 export type ShownPlan = z.infer<typeof ShownPlanShape>;
 
-export const ApprovalRequestShape = z.object({
+/** A question a worker's tool call waits on, as the sidebar shows it (the core's request, plus an id). */
+export const ApprovalPromptShape = z.object({
   id: z.string().min(1),
   runId: z.string().optional(),
   taskId: z.string().optional(),
@@ -174,13 +167,14 @@ export const ApprovalRequestShape = z.object({
   /** Why the host asks (e.g. "chained command", "protected path"). */
   reason: z.string().optional(),
 });
-export type ApprovalRequest = z.infer<typeof ApprovalRequestShape>;
+export type ApprovalPrompt = z.infer<typeof ApprovalPromptShape>;
 
 export const ApprovalOutcomeShape = z.enum(['approved', 'denied', 'alwaysAllowed', 'cancelled']);
 export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeShape>;
 
-export const RoleShape = z.enum(['orchestrator', 'worker']);
-export type Role = z.infer<typeof RoleShape>;
+/** Which model a header entry or a switch is about: the planner's or the workers'. */
+export const ModelRoleShape = z.enum(['orchestrator', 'worker']);
+export type ModelRole = z.infer<typeof ModelRoleShape>;
 
 const ProviderShape = z.enum(PROVIDER_NAMES);
 
@@ -217,10 +211,10 @@ export type HistoryItem = z.infer<typeof HistoryItemShape>;
  * the host may merge consecutive `task.delta`s of a task before sending it.
  */
 export const SnapshotShape = z.object({
-  messages: z.array(ChatMessageShape),
+  messages: z.array(TranscriptMessageShape),
   plan: ShownPlanShape.nullable(),
   runEvents: z.array(RunEventShape),
-  approvals: z.array(ApprovalRequestShape),
+  approvals: z.array(ApprovalPromptShape),
   attachments: z.array(AttachmentShape),
   models: ModelsConfigShape.nullable(),
   history: z.array(HistoryItemShape),
@@ -231,15 +225,14 @@ export type Snapshot = z.infer<typeof SnapshotShape>;
 // Host → webview
 // ---------------------------------------------------------------------------------
 
-// Batched arrays (events, deltas) are validated item by item in parseHostMessage, so one
-// bad item drops only itself rather than the batch.
+// Batched run events are validated item by item in parseHostMessage, so one bad event
+// drops only itself rather than the batch.
 const hostMessageShapes = {
   init: z.object({ type: z.literal('init'), version: z.number(), snapshot: SnapshotShape }),
-  'chat.append': z.object({ type: z.literal('chat.append'), message: ChatMessageShape }),
-  'chat.delta': z.object({ type: z.literal('chat.delta'), deltas: z.array(ChatDeltaShape) }),
+  'chat.append': z.object({ type: z.literal('chat.append'), message: TranscriptMessageShape }),
   'plan.shown': ShownPlanShape.extend({ type: z.literal('plan.shown') }),
   'run.events': z.object({ type: z.literal('run.events'), events: z.array(RunEventShape) }),
-  'approval.requested': z.object({ type: z.literal('approval.requested'), approval: ApprovalRequestShape }),
+  'approval.requested': z.object({ type: z.literal('approval.requested'), approval: ApprovalPromptShape }),
   'approval.resolved': z.object({
     type: z.literal('approval.resolved'),
     id: z.string(),
@@ -268,28 +261,24 @@ const text = z.string().max(1_000_000);
 const id = z.string().min(1).max(512);
 
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), version: z.number() }),
-  z.object({ type: z.literal('chat.send'), text, attachments: z.array(AttachmentShape).max(100) }),
+  /** The webview is listening; the host answers with `init`. */
+  z.object({ type: z.literal('ready') }),
+  /** A request from the composer (Enter, Send or Plan tasks): the host plans it. */
   z.object({ type: z.literal('plan.request'), text, attachments: z.array(AttachmentShape).max(100) }),
   /** Run a shown plan, as the user edited it (tasks removed or renamed). */
   z.object({ type: z.literal('plan.run'), planId: id, plan: PlanShape }),
-  z.object({ type: z.literal('run.cancel'), runId: id.optional() }),
+  /** Stops whatever is going: planning, or the current run. */
+  z.object({ type: z.literal('run.cancel') }),
   z.object({ type: z.literal('task.retry'), runId: id, taskId: id }),
   z.object({
     type: z.literal('approval.respond'),
     id,
+    /** `alwaysAllow` adds the prefix the host offered with the prompt; the webview never names one. */
     decision: z.enum(['approve', 'deny', 'alwaysAllow']),
-    /** With `alwaysAllow`: the prefix the user was shown (the host re-checks it). */
-    prefix: z.string().max(4096).optional(),
   }),
-  z.object({
-    type: z.literal('diff.open'),
-    path: z.string().min(1).max(4096),
-    runId: id.optional(),
-    taskId: id.optional(),
-  }),
+  z.object({ type: z.literal('diff.open'), path: z.string().min(1).max(4096), runId: id.optional() }),
   z.object({ type: z.literal('run.undo'), runId: id }),
-  z.object({ type: z.literal('model.switch'), role: RoleShape, model: z.string().min(1).max(512) }),
+  z.object({ type: z.literal('model.switch'), role: ModelRoleShape, model: z.string().min(1).max(512) }),
   z.object({ type: z.literal('history.open'), id }),
   z.object({ type: z.literal('history.delete'), id }),
   z.object({ type: z.literal('attachment.remove'), id }),
@@ -357,11 +346,6 @@ export function parseHostMessage(data: unknown): Parsed<HostMessage> & { dropped
     const { kept, dropped } = keepValid((data as { events?: unknown }).events, RunEventShape);
     if (!kept) return { ok: false, error: 'invalid "run.events": events is not an array' };
     return { ok: true, message: { type, events: kept }, dropped };
-  }
-  if (type === 'chat.delta') {
-    const { kept, dropped } = keepValid((data as { deltas?: unknown }).deltas, ChatDeltaShape);
-    if (!kept) return { ok: false, error: 'invalid "chat.delta": deltas is not an array' };
-    return { ok: true, message: { type, deltas: kept }, dropped };
   }
   const result = hostMessageShapes[type].safeParse(data);
   return result.success

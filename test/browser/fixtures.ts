@@ -3,7 +3,7 @@ import type { RunEvent, RunSummary } from '../../src/core/run/events';
 import type { Plan } from '../../src/core/plan/plan';
 import {
   PROTOCOL_VERSION,
-  type ChatMessage,
+  type TranscriptMessage,
   type HostMessage,
   type ModelsConfig,
   type Snapshot,
@@ -58,10 +58,10 @@ export const plan: Plan = {
 
 export function message(
   id: string,
-  role: ChatMessage['role'],
+  role: TranscriptMessage['role'],
   text: string,
-  extra: Partial<ChatMessage> = {},
-): ChatMessage {
+  extra: Partial<TranscriptMessage> = {},
+): TranscriptMessage {
   return { id, role, text, at: T0, ...extra };
 }
 
@@ -125,6 +125,7 @@ export function runningEvents(): RunEvent[] {
         resultBytes: 12,
         durationMs: 9,
         startedAt: T0 + 50,
+        fileChanged: 'src/cli/args.ts',
       },
     },
     { ...ev(4200), type: 'task.succeeded', taskId: 't1', result: 'Added --verbose to the parser.' },
@@ -162,7 +163,7 @@ export function finishedEvents(): RunEvent[] {
   ];
 }
 
-export const conversation: ChatMessage[] = [
+export const conversation: TranscriptMessage[] = [
   message('m1', 'user', 'Add a --verbose flag to the CLI and tests for it.', {
     attachments: [{ id: 'a1', path: 'src/cli/args.ts', startLine: 10, endLine: 24, text: 'export function parse…' }],
   }),
@@ -175,7 +176,7 @@ export const conversation: ChatMessage[] = [
 
 /** `count` chat messages and a run with `count` tasks (and history items), for the benchmark and the long-list tests. */
 export function large(count: number, withHistory: boolean): HostMessage {
-  const messages: ChatMessage[] = [];
+  const messages: TranscriptMessage[] = [];
   for (let i = 0; i < count; i++) {
     messages.push(
       message(

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHarness, type Harness, type WebviewPage } from './harness';
 import * as f from './fixtures';
+import { TASK_STATUS } from '../../src/core/run/task-status';
 import { makeNonce, renderWebviewHtml } from '../../src/extension/webview-html';
 import { parseHostMessage, parseWebviewMessage, type WebviewMessage } from '../../src/webview/protocol';
 
@@ -75,7 +76,7 @@ describe('webview (chromium)', function () {
   });
 
   it('posts ready and renders the snapshot: header, chat markdown, copy button, history', async () => {
-    assert.deepEqual((await w.posted())[0], { type: 'ready', version: 1 });
+    assert.deepEqual((await w.posted())[0], { type: 'ready' });
     await w.send(
       f.init({
         messages: f.conversation,
@@ -133,7 +134,7 @@ describe('webview (chromium)', function () {
     await t1.locator('.rz-tool summary').nth(1).click();
     assert.match(await t1.locator('.rz-tool').nth(1).locator('pre').first().innerText(), /"path": "src\/cli\/args.ts"/);
     await t1.locator('.rz-file').click();
-    assert.deepEqual(await lastPosted(w), { type: 'diff.open', path: 'src/cli/args.ts', runId: f.RUN, taskId: 't1' });
+    assert.deepEqual(await lastPosted(w), { type: 'diff.open', path: 'src/cli/args.ts', runId: f.RUN });
 
     // Streaming into an expanded task appends; a finished tool call updates in place and keeps the open state.
     await page.click('.rz-task[data-vkey="t2"] .rz-task-head');
@@ -186,7 +187,7 @@ describe('webview (chromium)', function () {
     assert.equal(await t2.locator('.rz-output').getAttribute('data-marker'), 'kept');
 
     await page.click('[data-action="cancel-run"]');
-    assert.deepEqual(await lastPosted(w), { type: 'run.cancel', runId: f.RUN });
+    assert.deepEqual(await lastPosted(w), { type: 'run.cancel' });
     await w.send({
       type: 'run.events',
       events: [
@@ -196,6 +197,15 @@ describe('webview (chromium)', function () {
       ],
     });
     assert.equal(await status('t2'), 'failed');
+    // The icons and labels of the terminal's task tree (one table for both).
+    for (const [id, shown] of [
+      ['t1', TASK_STATUS.succeeded],
+      ['t2', TASK_STATUS.failed],
+      ['t3', TASK_STATUS.cancelled],
+    ] as const) {
+      const icon = page.locator(`.rz-task[data-vkey="${id}"] .rz-status`);
+      assert.deepEqual([await icon.innerText(), await icon.getAttribute('aria-label')], [shown.icon, shown.label]);
+    }
     assert.equal(await status('t3'), 'cancelled');
     assert.match(await t2.locator('.rz-error').innerText(), /exited with code 1/);
     assert.match(await page.locator('.rz-bar').innerText(), /Failed in 1m 05s[\s\S]*1 file changed/);
@@ -220,22 +230,80 @@ describe('webview (chromium)', function () {
     await clean(w);
   });
 
-  it('streams chat deltas in batches and ignores deltas for unknown messages', async () => {
-    await w.send(f.init());
-    await w.send({ type: 'chat.append', message: f.message('s1', 'assistant', '', { streaming: true }) });
-    assert.equal(await w.page.locator('.rz-msg[aria-busy="true"] .rz-cursor').count(), 1);
+  it('lists the files a task wrote from the tool-call record, whatever the tool is called', async () => {
+    const at = Date.now();
+    const result = (id: string, name: string, args: unknown, fileChanged?: string) => ({
+      runId: f.RUN,
+      at,
+      type: 'task.toolResult' as const,
+      taskId: 't1',
+      record: { id, name, args, ok: true, summary: 'done', resultBytes: 4, durationMs: 1, startedAt: at, fileChanged },
+    });
+    await w.send(
+      f.init({
+        runEvents: [
+          { runId: f.RUN, at, type: 'plan.started', plan: f.plan },
+          { runId: f.RUN, at, type: 'task.started', taskId: 't1', model: 'm', attempt: 1 },
+          // A tool with no "write" in its name and no `path` argument that wrote a file…
+          result('c1', 'mcp_fs_save', { target: 'docs/notes.md' }, 'docs/notes.md'),
+          // …and one whose name and arguments look like a write but that wrote nothing.
+          result('c2', 'write_notes_to_memory', { path: 'scratch.txt' }),
+        ],
+      }),
+    );
+    await w.page.click('#rz-tab-tasks');
+    await w.settle();
+    await w.page.click('.rz-task[data-vkey="t1"] .rz-task-head');
+    await w.settle();
+    assert.deepEqual(await w.page.locator('.rz-task[data-vkey="t1"] .rz-file').allInnerTexts(), ['docs/notes.md']);
+    await w.page.locator('.rz-file').click();
+    assert.deepEqual(await lastPosted(w), { type: 'diff.open', path: 'docs/notes.md', runId: f.RUN });
+    await clean(w);
+  });
+
+  it('shows requests in flight and slots per endpoint, and why a queued task waits', async () => {
+    const at = Date.now();
+    const endpoint = (inFlight: number, slots: number, source: 'learning' | 'learned') => ({
+      model: 'qwen2.5-coder',
+      endpoint: '127.0.0.1:11434',
+      url: 'http://127.0.0.1:11434',
+      inFlight,
+      slots,
+      source,
+    });
+    await w.send(
+      f.init({
+        runEvents: [
+          { runId: f.RUN, at, type: 'plan.started', plan: f.plan },
+          { runId: f.RUN, at, type: 'capacity', endpoints: [endpoint(1, 1, 'learning')] },
+          { runId: f.RUN, at, type: 'task.started', taskId: 't1', model: 'qwen2.5-coder', attempt: 1 },
+          { runId: f.RUN, at, type: 'task.queued', taskId: 't2' },
+          {
+            runId: f.RUN,
+            at,
+            type: 'task.waiting',
+            taskId: 't2',
+            reason: 'src/cli.ts is held by t1, which is running',
+          },
+        ],
+      }),
+    );
+    await w.page.click('#rz-tab-tasks');
+    await w.settle();
+    const bar = w.page.locator('.rz-capacity');
+    assert.equal(await bar.innerText(), 'qwen2.5-coder 1/1 @ 127.0.0.1:11434 (finding how many it takes)');
+    const waiting = w.page.locator('.rz-task[data-vkey="t2"] .rz-waiting');
+    assert.equal(await waiting.innerText(), 'waiting: src/cli.ts is held by t1, which is running');
     await w.send({
-      type: 'chat.delta',
-      deltas: [
-        { id: 's1', text: 'Hello ' },
-        { id: 'nope', text: 'x' },
-        { id: 's1', text: '**world**' },
+      type: 'run.events',
+      events: [
+        { runId: f.RUN, at, type: 'capacity', endpoints: [endpoint(2, 2, 'learned')] },
+        { runId: f.RUN, at, type: 'task.started', taskId: 't2', model: 'qwen2.5-coder', attempt: 1 },
       ],
     });
-    assert.equal(await w.page.locator('.rz-msg-assistant strong').innerText(), 'world');
-    await w.send({ type: 'chat.delta', deltas: [{ id: 's1', text: '!', done: true }] });
-    assert.equal(await w.page.locator('.rz-msg-assistant .rz-msg-body').innerText(), 'Hello world!');
-    assert.equal(await w.page.locator('.rz-cursor').count(), 0);
+    await w.settle();
+    assert.equal(await bar.innerText(), 'qwen2.5-coder 2/2 @ 127.0.0.1:11434 (found)');
+    assert.equal(await waiting.count(), 0, 'a started task no longer says it waits');
     await clean(w);
   });
 
@@ -283,6 +351,7 @@ describe('webview (chromium)', function () {
               resultBytes: 1,
               durationMs: 1,
               startedAt: 1,
+              fileChanged: HOSTILE_PATH,
             },
           },
         ],
@@ -346,12 +415,7 @@ describe('webview (chromium)', function () {
       approval: { id: 'ap2', kind: 'command', subject: 'git status', prefix: 'git status' },
     });
     await w.page.click('[data-action="always-allow"]');
-    assert.deepEqual(await lastPosted(w), {
-      type: 'approval.respond',
-      id: 'ap2',
-      decision: 'alwaysAllow',
-      prefix: 'git status',
-    });
+    assert.deepEqual(await lastPosted(w), { type: 'approval.respond', id: 'ap2', decision: 'alwaysAllow' });
     await w.send({
       type: 'approval.requested',
       approval: { id: 'ap3', kind: 'write', subject: '.vscode/settings.json' },
@@ -379,7 +443,7 @@ describe('webview (chromium)', function () {
     assert.equal((await lastPosted(w))?.type, 'attachment.remove', 'Shift+Enter did not send');
     await w.page.keyboard.press('Enter');
     assert.deepEqual(await lastPosted(w), {
-      type: 'chat.send',
+      type: 'plan.request',
       text: 'first line\nsecond line',
       attachments: [attachment],
     });
@@ -387,11 +451,11 @@ describe('webview (chromium)', function () {
     assert.equal(await input.inputValue(), '');
     assert.equal(await w.page.locator('.rz-composer .rz-chip').count(), 0);
     await w.page.keyboard.press('Enter');
-    assert.equal((await lastPosted(w))?.type, 'chat.send');
-    assert.equal((await w.posted()).filter((m) => m.type === 'chat.send').length, 1, 'empty input sends nothing');
+    assert.equal((await lastPosted(w))?.type, 'plan.request');
+    assert.equal((await w.posted()).filter((m) => m.type === 'plan.request').length, 1, 'empty input sends nothing');
     await input.fill('plan this');
     await w.page.click('[data-action="plan"]');
-    assert.deepEqual(await lastPosted(w), { type: 'plan.request', text: 'plan this', attachments: [] });
+    assert.deepEqual(await lastPosted(w), { type: 'plan.request', text: 'plan this', attachments: [] }, 'Plan tasks');
     await clean(w);
   });
 
@@ -445,10 +509,10 @@ describe('webview (chromium)', function () {
     await clean(w);
   });
 
-  it('restores state after a reload (getState/setState), also mid-stream, before the host answers', async () => {
+  it('restores state after a reload (getState/setState), also mid-run, before the host answers', async () => {
     await w.send(
       f.init({
-        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the ans', { streaming: true })],
+        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the ans')],
         runEvents: f.runningEvents(),
       }),
     );
@@ -464,14 +528,13 @@ describe('webview (chromium)', function () {
     await w.page.click('#rz-tab-tasks');
     await w.settle();
     assert.equal(await w.page.locator('.rz-task').count(), 2, 'plan edits survive');
-    // The host's snapshot then takes over, and streaming continues.
+    // The host's snapshot then takes over.
     await w.send(
       f.init({
-        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the answer', { streaming: true })],
+        messages: [...f.conversation, f.message('s', 'assistant', 'Half of the answer, and the rest.')],
         runEvents: f.runningEvents(),
       }),
     );
-    await w.send({ type: 'chat.delta', deltas: [{ id: 's', text: ', and the rest.', done: true }] });
     await w.page.click('#rz-tab-chat');
     await w.settle();
     assert.equal(
@@ -535,6 +598,7 @@ describe('webview (chromium)', function () {
       { type: 'chat.append', message: 5 },
       { nope: true },
       { type: 'run.events', events: 'x' },
+      { type: 'chat.delta', deltas: [{ id: 'm1', text: 'x' }] },
       { type: 'init', version: 1, snapshot: { messages: 'x' } },
     ]) {
       await w.send(bad);
@@ -557,6 +621,10 @@ describe('webview (chromium)', function () {
     assert.equal(await w.page.locator('.rz-task[data-vkey="t2"] .rz-status').getAttribute('data-status'), 'failed');
     assert.equal(await w.page.locator('.rz-task').count(), 3, 'the panel kept its content');
     assert.ok(warnings.some((m) => m.includes('unknown message type "bogus"')));
+    assert.ok(
+      warnings.some((m) => m.includes('unknown message type "chat.delta"')),
+      'the host never streams chat',
+    );
     assert.ok(warnings.some((m) => m.includes('2 malformed item(s) dropped')));
     await clean(w);
   });
@@ -675,17 +743,18 @@ describe('renderWebviewHtml and the protocol (node)', () => {
   });
 
   it('validates webview→host messages and refuses unknown types cleanly', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', version: 1 }), {
-      ok: true,
-      message: { type: 'ready', version: 1 },
-    });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
     assert.deepEqual(parseWebviewMessage({ type: 'rm -rf' }), { ok: false, error: 'unknown message type "rm -rf"' });
     assert.equal(parseWebviewMessage(null).ok, false);
     const bad = parseWebviewMessage({ type: 'model.switch', role: 'admin', model: 'x' });
     assert.ok(!bad.ok && bad.error.startsWith('invalid "model.switch"'));
-    assert.equal(
-      parseWebviewMessage({ type: 'approval.respond', id: 'a', decision: 'alwaysAllow', prefix: 'npm test' }).ok,
-      true,
+    // The prefix "Always allow" adds is the host's own; one a webview names never reaches it.
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'approval.respond', id: 'a', decision: 'alwaysAllow', prefix: 'rm' }),
+      {
+        ok: true,
+        message: { type: 'approval.respond', id: 'a', decision: 'alwaysAllow' },
+      },
     );
     assert.equal(parseHostMessage({ type: 'surprise' }).ok, false);
     assert.equal(parseHostMessage(f.init()).ok, true);

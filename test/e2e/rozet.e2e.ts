@@ -227,7 +227,7 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
       const label = await item.getAttribute('aria-label');
       if (label !== `${title}, Succeeded`) {
         problems.push(
-          `The tree row of "${title}" is announced as "${label}" after it succeeded (src/webview/tasks.ts patchItem updates data-status but not aria-label).`,
+          `The tree row of "${title}" is announced as "${label}" after it succeeded (src/webview/views/run-task.ts patchRunTask updates data-status but not aria-label).`,
         );
       }
     }
@@ -338,7 +338,7 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
       /Succeeded in/,
       'After the Rozet view was hidden and shown again it shows the already-run plan with a Run button instead of the finished run ' +
         '(no changed files, no "Undo run"): the host snapshot still carries session.plan after the run started, and ' +
-        'src/webview/store.ts load() puts it back over the replayed run.',
+        'src/webview/state/store.ts load() puts it back over the replayed run.',
     );
     await viewButton(view, 'Undo run').waitFor({ timeout: 2000 });
   });
@@ -369,7 +369,7 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     await chip.waitFor({ state: 'visible', timeout: 5000 }).catch((error: unknown) => {
       throw new Error(
         'The attachment chip exists but is not visible: the Rozet view stays on the Tasks tab after "Send Selection to Rozet" ' +
-          '(src/webview/store.ts, case "attachment.added" does not switch ui.tab to "chat"). ' +
+          '(src/webview/state/store.ts, case "attachment.added" does not switch ui.tab to "chat"). ' +
           String(error instanceof Error ? error.message.split('\n')[0] : error),
       );
     });

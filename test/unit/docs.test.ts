@@ -109,4 +109,13 @@ describe('docs', () => {
     ].filter((name) => !named(name) && !architecture.includes(`\`${name} `));
     assert.deepEqual(missing, [], `add them to ${ARCHITECTURE} ("Public contracts")`);
   });
+
+  it('every source path the README and docs/ARCHITECTURE.md name exists', () => {
+    const missing: string[] = [];
+    for (const file of ['README.md', ARCHITECTURE]) {
+      for (const [, path] of read(file).matchAll(/`((?:src|test|bench|docs)\/[\w./-]+\.(?:ts|css|md|mjs))`/g))
+        if (!existsSync(join(root, path))) missing.push(`${file}: ${path}`);
+    }
+    assert.deepEqual(missing, [], 'a file moved or was split: point the text at where it is now');
+  });
 });

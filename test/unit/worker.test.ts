@@ -48,11 +48,12 @@ describe('worker', () => {
     assert.equal(fs.readFileSync(path.join(root, 'hello.txt'), 'utf8'), 'hi\n');
     assert.deepEqual(result.filesChanged, ['hello.txt']);
     assert.deepEqual(
-      result.toolCalls.map((r) => [r.name, r.ok, r.resultBytes > 0]),
+      result.toolCalls.map((r) => [r.name, r.ok, r.resultBytes > 0, r.fileChanged]),
       [
-        ['write_file', true, true],
-        ['read_file', true, true],
+        ['write_file', true, true, 'hello.txt'],
+        ['read_file', true, true, undefined],
       ],
+      'each record names the file its call wrote',
     );
     assert.deepEqual(result.toolCalls[1].args, { path: 'hello.txt' });
     assert.deepEqual(

@@ -17,6 +17,8 @@ export interface ToolCallRecord {
   resultBytes: number;
   durationMs: number;
   startedAt: number;
+  /** The workspace-relative path the call wrote, as the tool reported it; absent when it wrote nothing. */
+  fileChanged?: string;
 }
 
 export interface TaskOutcome {

@@ -194,6 +194,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         lastCall = signature;
         let ok: boolean;
         let output: string;
+        let fileChanged: string | undefined;
         if (index >= MAX_CALLS_PER_ANSWER) {
           ok = false;
           output = `Not run: this answer made ${calls.length} tool calls and at most ${MAX_CALLS_PER_ANSWER} tool calls in one answer are run. Make the remaining calls in your next answers.`;
@@ -212,10 +213,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           const result = await runTool(call.name, parsed.value, tools);
           ok = result.ok;
           output = result.output;
-          if (result.fileChanged) filesChanged.add(result.fileChanged);
+          fileChanged = result.fileChanged;
+          if (fileChanged) filesChanged.add(fileChanged);
           if (result.command) commandsRun.push(result.command);
         }
-        const entry = record(call, parsed.value, ok, output, performance.now() - started, startedAt);
+        const entry = record(call, parsed.value, ok, output, performance.now() - started, startedAt, fileChanged);
         records.push(entry);
         options.onToolResult?.(entry);
         const shown = truncateToTokens(output, options.maxToolResultTokens ?? 6000, 'tool output').text;
@@ -319,6 +321,7 @@ function record(
   output: string,
   durationMs: number,
   startedAt: number,
+  fileChanged?: string,
 ): ToolCallRecord {
   const flat = output.replace(/\s+/g, ' ').trim();
   return {
@@ -330,6 +333,7 @@ function record(
     resultBytes: Buffer.byteLength(output),
     durationMs,
     startedAt,
+    ...(fileChanged ? { fileChanged } : {}),
   };
 }
 

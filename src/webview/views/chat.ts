@@ -1,12 +1,13 @@
 // The chat panel: a virtualised message list and the composer (text, attachment chips).
-import type { ChatMessage } from './protocol';
-import type { Changes, Store } from './store';
-import { formatTime, h, setChildren } from './dom';
-import { renderMarkdown } from './markdown';
-import { VirtualList } from './virtual-list';
-import { guardItem, type Post } from './ui';
+import type { TranscriptMessage } from '../protocol';
+import type { Changes } from '../state/model';
+import type { Store } from '../state/store';
+import { formatTime, h, setChildren } from '../render/dom';
+import { renderMarkdown } from '../render/markdown';
+import { VirtualList } from '../render/virtual-list';
+import { guardItem, type Post } from '../render/ui';
 
-const ROLE_LABEL: Record<ChatMessage['role'], string> = { user: 'You', assistant: 'Rozet', system: 'System' };
+const ROLE_LABEL: Record<TranscriptMessage['role'], string> = { user: 'You', assistant: 'Rozet', system: 'System' };
 
 interface TextareaElement extends HTMLElement {
   value: string;
@@ -68,7 +69,7 @@ export class ChatView {
         !event.metaKey
       ) {
         event.preventDefault();
-        this.submit('chat.send');
+        this.submit();
       }
     });
     this.input.addEventListener('input', () => {
@@ -101,11 +102,11 @@ export class ChatView {
   }
 
   /** Reads the composer and posts it; used by Enter and the Send / Plan buttons. */
-  submit(type: 'chat.send' | 'plan.request'): void {
+  submit(): void {
     const text = this.input.value.trim();
     const attachments = this.store.model.attachments;
     if (text === '' && attachments.length === 0) return;
-    this.post({ type, text, attachments });
+    this.post({ type: 'plan.request', text, attachments });
     this.input.value = '';
     this.store.clearComposer();
     this.requestRender();
@@ -144,7 +145,7 @@ export class ChatView {
     return this.list.mountedCount;
   }
 
-  private message(key: string): ChatMessage | undefined {
+  private message(key: string): TranscriptMessage | undefined {
     const index = this.store.model.messageIndex.get(key);
     return index === undefined ? undefined : this.store.model.messages[index];
   }
@@ -155,14 +156,9 @@ export class ChatView {
     const body = h('div', { class: 'rz-msg-body' });
     if (message.role === 'user') body.append(h('p', { class: 'rz-user-text' }, message.text));
     else body.append(renderMarkdown(message.id, message.text));
-    if (message.streaming) body.append(h('span', { class: 'rz-cursor', 'aria-label': 'still writing' }));
     return h(
       'article',
-      {
-        class: `rz-msg rz-msg-${message.role}`,
-        role: 'listitem',
-        'aria-busy': message.streaming ? 'true' : undefined,
-      },
+      { class: `rz-msg rz-msg-${message.role}`, role: 'listitem' },
       h(
         'div',
         { class: 'rz-msg-head' },

@@ -1,7 +1,7 @@
 // Pieces shared by the panels.
-import type { WebviewMessage } from './protocol';
+import type { WebviewMessage } from '../protocol';
 import { h } from './dom';
-import { errorMessage } from '../core/text/error-message';
+import { errorMessage } from '../../core/text/error-message';
 
 export type Post = (message: WebviewMessage) => void;
 
