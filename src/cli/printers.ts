@@ -3,6 +3,7 @@
 // (--json, for scripts). The summary goes last in the first two.
 import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
 import type { Plan } from '../core/plan/plan';
+import { inertText } from '../core/text/inert';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
 
@@ -213,9 +214,13 @@ class LivePrinter implements RunPrinter {
     const lines = this.rows.map((row) => {
       const icon = row.status === 'running' ? SPINNER[this.frame] : ICONS[row.status];
       const time = row.startedAt ? ` ${duration((row.endedAt ?? now) - row.startedAt)}` : '';
-      const head = `${'  '.repeat(row.depth)}${icon} ${row.id} ${row.title}`;
+      // Ids, titles and activity are model text: inert before Rozet's own colour codes go around them.
+      const head = `${'  '.repeat(row.depth)}${icon} ${inertText(row.id)} ${inertText(row.title)}`;
       // Cut to the terminal's width before colouring: a wrapped line would break the redraw.
-      const text = `${head}  ${row.status}${time}${row.activity ? ` · ${row.activity}` : ''}`.slice(0, width);
+      const text = `${head}  ${row.status}${time}${row.activity ? ` · ${inertText(row.activity)}` : ''}`.slice(
+        0,
+        width,
+      );
       return this.paint(text, head.length, row.status);
     });
     this.erase();

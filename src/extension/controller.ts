@@ -3,12 +3,12 @@
 // Orchestration itself is the core's Coordinator; this class only wires it to VS Code.
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { runLimitsFromConfig, toolPolicyFromConfig } from '../config/run-settings';
+import { runLimitsFromConfig, sandboxSettingsFromConfig, toolPolicyFromConfig } from '../config/run-settings';
 import { isAbortError } from '../core/model/chat';
 import { coalesceDeltas } from '../core/run/coalesce-events';
 import { Coordinator } from '../core/run/coordinator';
 import { describeRetry, type RunEvent, type RunEventListener, type RunSummary } from '../core/run/events';
-import { NodeShell } from '../core/workspace/node-shell';
+import { createCommandShell } from '../core/sandbox/command-shell';
 import type { Plan, PlanResult, PlanSource } from '../core/plan/plan';
 import { PlanRequestError, type PlanContext } from '../core/plan/planner';
 import type { Redactor } from '../core/text/redact';
@@ -253,7 +253,7 @@ export class Controller implements vscode.Disposable {
         onWrite: (uri, before, after) => changes.record(uri, before, after),
       }),
     );
-    const shell = trustGuardedShell(new NodeShell(folders[0].uri.fsPath));
+    const shell = trustGuardedShell(await createCommandShell(folders[0].uri.fsPath, sandboxSettingsFromConfig(values)));
     const coordinator = new Coordinator({
       plan,
       runId,
@@ -388,7 +388,7 @@ export class Controller implements vscode.Disposable {
     if (failed.length) {
       void vscode.window
         .showWarningMessage(
-          `Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`.slice(0, 400),
+          this.log.shown(`Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`).slice(0, 400),
           'Open Rozet',
           'Health Check',
         )
@@ -450,7 +450,7 @@ export class Controller implements vscode.Disposable {
   }
 
   private notice(level: 'error' | 'warning' | 'info', message: string): void {
-    const text = this.redactor.redact(message);
+    const text = this.log.shown(message);
     this.views.post({ type: 'notice', level, message: text });
     if (level === 'error') {
       this.log.error(text);
@@ -465,7 +465,7 @@ export class Controller implements vscode.Disposable {
   /** A model failure behind a fallback plan: say it and offer the fix. */
   private offerFix(error: unknown): void {
     const fix = fixFor(error);
-    const text = this.redactor.redact(error instanceof Error ? error.message : String(error));
+    const text = this.log.shown(error instanceof Error ? error.message : String(error));
     this.log.warn(`Planner model failed: ${text}`);
     const buttons = fix ? [fix.label] : [];
     void vscode.window.showErrorMessage(`Rozet: ${text}`, ...buttons).then((pick) => {

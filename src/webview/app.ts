@@ -3,7 +3,7 @@
 // store and one requestAnimationFrame flush patches just that — and every action,
 // through one delegated listener (the CSP forbids inline handlers, and per-row
 // listeners would not survive virtualisation anyway).
-import type { Role, RoleConfig } from './protocol';
+import type { ApprovalRequest, Role, RoleConfig } from './protocol';
 import type { Changes, Store, Tab } from './store';
 import { editedPlan } from './store';
 import { formatDateTime, h, setChildren } from './dom';
@@ -11,6 +11,12 @@ import { ChatView } from './chat';
 import { TasksView } from './tasks';
 import { VirtualList } from './virtual-list';
 import { errorText, guardItem, renderError, type Post } from './ui';
+
+const APPROVAL_TITLES: Record<ApprovalRequest['kind'], string> = {
+  command: 'Run this command?',
+  write: 'Write to this protected file?',
+  read: 'Send this file to the model? It may hold secrets.',
+};
 
 const ROLES: { role: Role; label: string }[] = [
   { role: 'orchestrator', label: 'Planner' },
@@ -266,7 +272,7 @@ export class App {
           h(
             'div',
             { class: 'rz-approval-title', id: titleId },
-            approval.kind === 'command' ? 'Run this command?' : 'Write to this protected file?',
+            APPROVAL_TITLES[approval.kind],
             task ? h('span', { class: 'rz-muted' }, ` — ${task}`) : null,
           ),
           h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),

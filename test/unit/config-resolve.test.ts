@@ -58,7 +58,7 @@ describe('config precedence', () => {
 
   it('gives every key a value and a source with no input at all', () => {
     const resolved = resolveConfig({});
-    assert.equal(Object.keys(resolved.values).length, 21);
+    assert.equal(Object.keys(resolved.values).length, 23);
     assert.ok(Object.values(resolved.sources).every((s) => s === 'default'));
     assert.deepEqual(resolved.problems, []);
   });

@@ -65,7 +65,7 @@ describe('tools', () => {
       policy: { bashApproval: 'ask', allowlist: [], writeApproval: 'auto' },
     });
     await runTool('execute_bash', { command: 'touch x' }, always);
-    assert.deepEqual(always.sessionAllowlist, ['touch']);
+    assert.deepEqual(always.sessionAllowlist, ['touch x'], 'the core rule decides the prefix, whatever the host said');
 
     const denied = await runTool(
       'execute_bash',

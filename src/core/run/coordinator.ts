@@ -21,6 +21,7 @@ import { FileLeases, FileLocks } from './file-locks';
 import { modelSummariser } from './memory';
 import type { RetryPolicy } from '../model/model-call';
 import type { Plan, PlanSource, Task } from '../plan/plan';
+import { RunWrites } from '../tools/redirects';
 import type { ToolPolicy } from '../tools/tools';
 import { runWorker } from './worker';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
@@ -92,6 +93,7 @@ export class Coordinator {
   private readonly locks = new FileLocks();
   private readonly leases = new FileLeases();
   private readonly sessionAllowlist: string[] = [];
+  private readonly runWrites = new RunWrites();
   private controller: AbortController | undefined;
   private wallMs = 0;
   private settledCount = 0;
@@ -325,6 +327,7 @@ export class Coordinator {
         locks: this.locks,
         policy: this.options.policy,
         sessionAllowlist: this.sessionAllowlist,
+        runWrites: this.runWrites,
         bashTimeoutMs: this.limits.bashTimeoutMs,
         maxOutputBytes: this.limits.maxOutputBytes,
         signal: controller.signal,
