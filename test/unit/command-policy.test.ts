@@ -96,6 +96,12 @@ describe('protected paths', () => {
       '.env.local',
       'sub/.ENV',
       '.vscode\\settings.json',
+      '.husky/pre-push',
+      '.npmrc',
+      'sub/.yarnrc.yml',
+      '.gitmodules',
+      '.gitattributes',
+      'pkg/.github/workflows/ci.yml',
     ]) {
       assert.equal(isProtectedPath(p), true, p);
     }
@@ -105,6 +111,9 @@ describe('protected paths', () => {
       '.github/ISSUE_TEMPLATE.md',
       'docs/git.md',
       'environment.ts',
+      'husky.md',
+      'docs/npmrc.md',
+      '.github/CODEOWNERS',
     ]) {
       assert.equal(isProtectedPath(p), false, p);
     }
