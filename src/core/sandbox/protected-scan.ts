@@ -29,8 +29,12 @@ export async function scanProtected(root: string, maxEntries = MAX_ENTRIES): Pro
   let level = [''];
   while (level.length) {
     const next: string[] = [];
-    for (const dir of level) {
-      const entries = await fs.readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []);
+    // A level's folders are read together: the file system's latency, not its count, is the cost.
+    const listed = await Promise.all(
+      level.map((dir) => fs.readdir(path.join(root, dir), { withFileTypes: true }).catch(() => [])),
+    );
+    for (const [i, entries] of listed.entries()) {
+      const dir = level[i];
       for (const entry of entries) {
         if (++seen > maxEntries) return { paths: found, complete: false };
         const rel = dir ? `${dir}/${entry.name}` : entry.name;
