@@ -2,35 +2,17 @@
 // workspace .rozet.yaml cannot switch the sandbox off or the network on; `required` with
 // no sandbox (bwrap hidden from PATH) refuses every command with the reason and the fix.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
 import type { CliIo } from '../../src/cli/io';
 import type { RunEvent } from '../../src/core/run/events';
+import { oneCommandScenario, runCliProcess, scriptedServerEnv } from '../support/cli-process';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
-import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
+import { startModelServer, type ModelServer } from '../support/model-server';
 
 const REPO = path.resolve(__dirname, '..', '..');
-
-const SCENARIO: Scenario = {
-  models: [{ id: 'm', tools: true }],
-  agent: [
-    {
-      match: 'Touch a file',
-      hasTools: true,
-      steps: [
-        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch made.txt' } }] },
-        { kind: 'text', text: 'Done.' },
-      ],
-    },
-    {
-      hasTools: false,
-      plan: { tasks: [{ id: 't1', title: 'Touch a file', description: '', dependsOn: [], files: [] }] },
-    },
-  ],
-};
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   const [stdout, stderr, stdin] = [new PassThrough(), new PassThrough(), new PassThrough()];
@@ -50,16 +32,9 @@ describe('rozet and the command sandbox', function () {
   let root: string;
   let env: Record<string, string>;
   beforeEach(async () => {
-    server = await startModelServer({ scenario: SCENARIO });
+    server = await startModelServer({ scenario: oneCommandScenario('Touch a file', 'touch made.txt') });
     root = tempDir('rozet-clisbx-');
-    env = {
-      ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
-      ROZET_ORCHESTRATOR_BASE_URL: `${server.url}/v1`,
-      ROZET_ORCHESTRATOR_MODEL: 'm',
-      ROZET_WORKER_PROVIDER: 'openaiCompatible',
-      ROZET_WORKER_BASE_URL: `${server.url}/v1`,
-      ROZET_WORKER_MODEL: 'm',
-    };
+    env = scriptedServerEnv(server.url);
   });
   afterEach(async () => {
     await server.close();
@@ -105,29 +80,19 @@ describe('rozet and the command sandbox', function () {
   });
 
   describe('with bwrap hidden from PATH and rozet.bash.sandbox = required', () => {
-    function spawnCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+    async function spawnCli(args: string[]): Promise<{ code: number | null; out: string }> {
       const empty = tempDir('rozet-nopath-');
-      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: REPO,
-        env: { ...base, ...env, PATH: empty, ROZET_BASH_SANDBOX: 'required' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      return new Promise((resolve) =>
-        child.on('close', (code) => {
-          removeDir(empty);
-          resolve({ code, out, err });
-        }),
-      );
+      try {
+        const result = await runCliProcess(args, { ...env, PATH: empty, ROZET_BASH_SANDBOX: 'required' });
+        return { code: result.code, out: result.stdout };
+      } finally {
+        removeDir(empty);
+      }
     }
 
     it('health fails and says why and how to install bubblewrap', async () => {
       const health = await spawnCli(['health', '--json', '-w', root]);
-      assert.equal(health.code, 1, health.err);
+      assert.equal(health.code, 1, health.out);
       const report = JSON.parse(health.out) as { ok: boolean; commands: { refused: boolean; summary: string } };
       assert.equal(report.ok, false);
       assert.equal(report.commands.refused, true);

@@ -1,38 +1,12 @@
 // The terminal side of the CLI without a real terminal: the live task tree (redrawn in
 // place, colour only without NO_COLOR) and y/n/a(lways) approvals read from stdin.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { CliApprover } from '../../src/cli/approver';
-import { Output, type CliIo } from '../../src/cli/io';
+import { Output } from '../../src/cli/io';
 import { createPrinter } from '../../src/cli/printers';
 import { Prompter } from '../../src/cli/prompt';
 import type { RunEvent, RunSummary } from '../../src/core/run/events';
-
-function fakeIo(options: { tty: boolean; env?: Record<string, string>; input?: string }): {
-  io: CliIo;
-  stdout: () => string;
-  stderr: () => string;
-} {
-  const make = () => Object.assign(new PassThrough(), { isTTY: options.tty, columns: 80 });
-  const stdout = make();
-  const stderr = make();
-  const stdin = make();
-  stdin.end(options.input ?? '');
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env: options.env ?? {},
-    cwd: '/',
-    interrupt: () => undefined,
-    onInterrupt: () => () => undefined,
-  };
-  return { io, stdout: () => out, stderr: () => err };
-}
+import { fakeIo } from '../support/fake-terminal';
 
 const PLAN = {
   tasks: [

@@ -4,39 +4,19 @@
 // character visible, in plain mode and on a TTY, and the prompt shows the whole command
 // on its own line.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { CliApprover } from '../../src/cli/approver';
-import { Output, type CliIo } from '../../src/cli/io';
+import { Output } from '../../src/cli/io';
 import { createPrinter } from '../../src/cli/printers';
 import { Prompter } from '../../src/cli/prompt';
 import type { RunEvent } from '../../src/core/run/events';
 import { inertText } from '../../src/core/text/inert';
+import { fakeIo } from '../support/fake-terminal';
 import { Tally } from '../support/tally';
 
 const ESC = '\x1b';
 const SPOOF = `touch /outside/pwned #${ESC}[2K\r[t1] wants to run \`npm test\``;
 /** Anything a terminal would act on: C0 but newline, DEL, C1, bidi and zero-width controls. */
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
-
-function fakeIo(tty: boolean, input = '') {
-  const make = () => Object.assign(new PassThrough(), { isTTY: tty, columns: 200 });
-  const [stdout, stderr, stdin] = [make(), make(), make()];
-  stdin.end(input);
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env: { NO_COLOR: '1' },
-    cwd: '/',
-    interrupt: () => undefined,
-    onInterrupt: () => () => undefined,
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 /** The live tree uses its own escapes (cursor moves); strip exactly those before checking. */
 function withoutOwnEscapes(text: string): string {
@@ -57,7 +37,7 @@ describe('inert model text on the terminal', () => {
 
   it('the spoofed approval prompt: the whole command on its own line, ESC and CR visible', async () => {
     tally.add('tried');
-    const { io, err } = fakeIo(false, 'n\n');
+    const { io, stderr: err } = fakeIo({ tty: false, input: 'n\n' });
     const prompter = new Prompter(io);
     const decision = await new CliApprover('ask', prompter).approve({
       kind: 'command',
@@ -141,7 +121,7 @@ describe('inert model text on the terminal', () => {
       ['JSON', false, true],
     ] as const) {
       tally.add('tried');
-      const { io, out } = fakeIo(tty);
+      const { io, stdout: out } = fakeIo({ tty, env: { NO_COLOR: '1' }, columns: 200 });
       const printer = createPrinter(new Output(io), json);
       events.forEach((e) => printer.event(e));
       printer.close();
@@ -154,7 +134,7 @@ describe('inert model text on the terminal', () => {
 
   it('errors and warnings on stderr are inert too', () => {
     tally.add('tried');
-    const { io, err } = fakeIo(false);
+    const { io, stderr: err } = fakeIo({ tty: false });
     new Output(io).err(`rozet: the model said ${ESC}[2K\rall good`);
     assert.equal(err(), 'rozet: the model said ␛[2K␍all good\n');
     tally.add('blocked');

@@ -4,13 +4,11 @@
 // command copies what it can read of its parent's and grandparent's (the process the
 // test started) /proc/<pid>/environ into the workspace. Sandbox off and on.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { oneCommandScenario, runCliProcess, scriptedServerEnv } from '../support/cli-process';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
-import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
-
-const REPO = path.resolve(__dirname, '..', '..');
+import { startModelServer, type ModelServer } from '../support/model-server';
 const KEYS = {
   OPENAI_COMPATIBLE_API_KEY: 'sk-handoff-used-0123456789abcdefghijkl',
   OPENAI_API_KEY: 'sk-proj-handoff-unused-0123456789abcdefgh',
@@ -28,31 +26,13 @@ const LOOK = [
   'true',
 ].join('; ');
 
-const SCENARIO: Scenario = {
-  models: [{ id: 'm', tools: true }],
-  agent: [
-    {
-      match: 'Look around',
-      hasTools: true,
-      steps: [
-        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: LOOK } }] },
-        { kind: 'text', text: 'Looked.' },
-      ],
-    },
-    {
-      hasTools: false,
-      plan: { tasks: [{ id: 't1', title: 'Look around', description: '', dependsOn: [], files: [] }] },
-    },
-  ],
-};
-
 describe('API keys out of reach of commands (the CLI restarts without them)', function () {
   if (process.platform !== 'linux') return;
   this.timeout(60_000);
   let server: ModelServer;
   let root: string;
   beforeEach(async () => {
-    server = await startModelServer({ scenario: SCENARIO });
+    server = await startModelServer({ scenario: oneCommandScenario('Look around', LOOK) });
     root = tempDir('rozet-keys-');
   });
   afterEach(async () => {
@@ -60,31 +40,12 @@ describe('API keys out of reach of commands (the CLI restarts without them)', fu
     removeDir(root);
   });
 
-  async function run(sandbox: 'off' | 'auto'): Promise<{ pid: number; code: number | null; stderr: string }> {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'run', '--yes', '--json', '-w', root, 'look around'],
-      {
-        cwd: REPO,
-        env: {
-          ...base,
-          ...KEYS,
-          ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
-          ROZET_ORCHESTRATOR_BASE_URL: `${server.url}/v1`,
-          ROZET_ORCHESTRATOR_MODEL: 'm',
-          ROZET_WORKER_PROVIDER: 'openaiCompatible',
-          ROZET_WORKER_BASE_URL: `${server.url}/v1`,
-          ROZET_WORKER_MODEL: 'm',
-          ROZET_BASH_SANDBOX: sandbox,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { pid: child.pid ?? -1, code, stderr };
+  function run(sandbox: 'off' | 'auto') {
+    return runCliProcess(['run', '--yes', '--json', '-w', root, 'look around'], {
+      ...KEYS,
+      ...scriptedServerEnv(server.url),
+      ROZET_BASH_SANDBOX: sandbox,
+    });
   }
 
   function read(name: string): string {
