@@ -32,7 +32,8 @@ export function receiveHandedVariables(env: NodeJS.ProcessEnv = process.env): Re
 
 /** Whether this invocation should restart itself without credentials in its environment. */
 export function shouldHandOff(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  if (!Object.keys(env).some(isCredentialName)) return false;
+  // Windows has no /proc to read another process's environment through; fd 3 is POSIX.
+  if (process.platform === 'win32' || !Object.keys(env).some(isCredentialName)) return false;
   try {
     const command = parseCliArgs(argv).command;
     return command !== undefined && SPAWNING.has(command);

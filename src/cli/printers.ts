@@ -42,7 +42,7 @@ class PlainPrinter implements RunPrinter {
     const took = (taskId: string) => duration(e.at - (this.started.get(taskId) ?? e.at));
     switch (e.type) {
       case 'plan.started':
-        e.plan.tasks.forEach((t) => this.titles.set(t.id, t.title));
+        e.plan.tasks.forEach((t) => this.titles.set(t.id, oneLine(t.title)));
         this.output.out(`Running ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}.`);
         break;
       case 'task.started':

@@ -3,16 +3,13 @@
 // model and the user hear afterwards — the sandbox a run's first command ran in, a likely
 // missing network, and any protected path the command created, which is kept only if the
 // user agrees.
-import type { z } from 'zod';
 import { ModelError } from '../model/chat';
 import { ToolError } from '../workspace/workspace';
 import { alwaysAllowPrefix, decideCommand } from './command-policy';
 import { redirectedBy } from './redirects';
 import type { ToolContext, ToolResult } from './tools';
 
-type Args = z.infer<z.ZodObject<{ command: z.ZodString }>>;
-
-export async function executeBash(args: Args, ctx: ToolContext): Promise<ToolResult> {
+export async function executeBash(args: { command: string }, ctx: ToolContext): Promise<ToolResult> {
   if (ctx.shell.refusal) throw new ToolError(ctx.shell.refusal);
   const decision = decideCommand(args.command, {
     mode: ctx.policy.bashApproval,
