@@ -69,7 +69,7 @@ describe('execute_bash in the sandbox (VS Code host)', function () {
   it('writes inside the workspace only, cannot read the host process, and says it is sandboxed', async () => {
     await writeText('.rozet.yaml', 'bash:\n  sandbox: off\n  network: on\n');
     const { seen } = await attempt();
-    assert.match(seen, /bubblewrap sandbox.*no network/, 'the workspace could not switch it off');
+    assert.match(seen, /Sandboxed \(bubblewrap\).*no network/, 'the workspace could not switch it off');
     assert.ok(await exists('sbx/made.txt'), 'wrote inside the workspace');
     assert.equal(fs.existsSync(OUTSIDE), false, `${OUTSIDE} was written`);
     assert.match(seen, /Read-only file system/);
@@ -81,7 +81,7 @@ describe('execute_bash in the sandbox (VS Code host)', function () {
     const restore = await setUserSettings({ 'rozet.bash.sandbox': 'off' });
     try {
       const { seen } = await attempt();
-      assert.match(seen, /without a sandbox \(rozet\.bash\.sandbox = off\)/);
+      assert.match(seen, /Not sandboxed \(rozet\.bash\.sandbox = off\)/);
     } finally {
       await restore();
       fs.rmSync(OUTSIDE, { force: true });

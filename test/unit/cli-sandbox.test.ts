@@ -70,7 +70,7 @@ describe('rozet and the command sandbox', function () {
       .split('\n')
       .map((l) => JSON.parse(l) as RunEvent)
       .filter((e) => e.type === 'task.toolResult');
-    assert.match(JSON.stringify(results), /bubblewrap sandbox/);
+    assert.match(JSON.stringify(results), /Sandboxed \(bubblewrap\)/);
   });
 
   it('the user may switch the sandbox off (flag or environment); config says so', async () => {

@@ -33,7 +33,7 @@ describe('sandbox (bubblewrap)', function () {
   it('is used under auto here, and the first command says so', async () => {
     assert.equal(shell.sandboxed, true, 'bubblewrap is installed (.ci/run installs it) and works');
     const first = await shell.run('true', RUN);
-    assert.match(first.notes?.join(' ') ?? '', /bubblewrap sandbox.*no network \(rozet\.bash\.network = off\)/);
+    assert.match(first.notes?.join(' ') ?? '', /^Sandboxed \(bubblewrap\).*no network \(rozet\.bash\.network = off\)/);
     const second = await shell.run('true', RUN);
     assert.equal(second.notes, undefined, 'said once per run');
   });

@@ -28,7 +28,7 @@ export async function createCommandShell(
     env: withoutSecrets(env),
     sandbox,
     refusal: confinement.refusal,
-    firstNote: confinement.summary,
+    firstNote: confinement.note,
   });
 }
 

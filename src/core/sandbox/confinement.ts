@@ -27,8 +27,10 @@ export interface Confinement {
   network: boolean;
   /** Set when commands must be refused, with the reason and how to install a sandbox. */
   refusal?: string;
-  /** One paragraph for health, config and the first command of a run. */
+  /** One paragraph for health and config: what applies, why, and how to change it. */
   summary: string;
+  /** One short line for the first command of a run, read by the model and in one-line summaries. */
+  note: string;
 }
 
 const NAMES = { bubblewrap: 'bubblewrap', seatbelt: 'macOS Seatbelt (sandbox-exec)' } as const;
@@ -44,6 +46,7 @@ export function confinementFor(
       network: true,
       summary:
         'Commands run without a sandbox (rozet.bash.sandbox = off), with your own permissions: approvals are the only guard.',
+      note: "Not sandboxed (rozet.bash.sandbox = off): commands run with the user's own permissions.",
     };
   if (available && available.kind !== 'none') {
     const network =
@@ -51,6 +54,7 @@ export function confinementFor(
     return {
       sandboxed: true,
       network: settings.network === 'on',
+      note: `Sandboxed (${available.kind}): the workspace is writable except protected paths, the rest read-only, ${network}.`,
       summary:
         `Commands run in a ${NAMES[available.kind]} sandbox: the workspace writable except protected paths, ` +
         `the rest of the file system read-only, secrets' folders hidden, their own processes only, ${network}.`,
@@ -66,6 +70,7 @@ export function confinementFor(
         `${installHint(platform)} Or set rozet.bash.sandbox to "auto" in your user settings ` +
         `(or ROZET_BASH_SANDBOX=auto) to run commands without one.`,
       summary: `Commands are refused: rozet.bash.sandbox is "required" and no sandbox is available (${why}). ${installHint(platform)}`,
+      note: 'Commands are refused: a sandbox is required and there is none.',
     };
   return {
     sandboxed: false,
@@ -73,6 +78,7 @@ export function confinementFor(
     summary:
       `Commands run without a sandbox (${why}), with your own permissions: approvals are the only guard, ` +
       `and the protected-path check on command text is best effort. ${installHint(platform)}`,
+    note: `Not sandboxed (${why}): commands run with the user's own permissions.`,
   };
 }
 
