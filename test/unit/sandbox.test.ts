@@ -138,6 +138,17 @@ describe('sandbox (bubblewrap)', function () {
     assert.equal(git.exitCode, 0, git.output);
   });
 
+  it('a protected name that is a link: covered where it leads; a dangling one does not stop commands', async () => {
+    fs.mkdirSync(path.join(root, 'editor-config'));
+    fs.symlinkSync('editor-config', path.join(root, '.vscode'));
+    fs.symlinkSync('nowhere', path.join(root, '.env'));
+    fs.symlinkSync('/etc/hostname', path.join(root, '.npmrc'));
+    const result = await shell.run('echo ran; echo x > editor-config/settings.json', RUN);
+    assert.match(result.output, /^ran\n/, result.output);
+    assert.match(result.output, /Read-only file system/);
+    assert.equal(fs.existsSync(path.join(root, 'editor-config', 'settings.json')), false);
+  });
+
   it('the ${p}t/hooks trick: a computed path the text check cannot see is still read-only', async () => {
     fs.mkdirSync(path.join(root, '.git', 'hooks'), { recursive: true });
     const approver = new RecordingApprover(false);

@@ -42,7 +42,8 @@ export function bwrapArgs(layout: SandboxLayout, argv: readonly string[]): strin
   for (const dir of layout.hidden.dirs) args.push('--tmpfs', dir);
   for (const file of layout.hidden.files) args.push('--ro-bind', '/dev/null', file);
   args.push('--bind', layout.root, layout.root);
-  for (const p of layout.readOnly) args.push('--ro-bind', p, p);
+  // -try: a protected path deleted since the scan must not stop the command from starting.
+  for (const p of layout.readOnly) args.push('--ro-bind-try', p, p);
   args.push('--chdir', layout.cwd, '--', ...argv);
   return args;
 }

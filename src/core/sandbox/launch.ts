@@ -19,6 +19,23 @@ export function createSandbox(kind: Sandbox['kind'], program: string, network: b
   return { kind, program, network, hidden: hiddenPaths() };
 }
 
+/**
+ * Protected paths as real paths a mount can cover: a link is covered where it leads; a
+ * dangling link, or one leading out of the workspace (already read-only), needs nothing.
+ */
+function mountable(root: string, relative: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const rel of relative) {
+    try {
+      const real = fs.realpathSync(path.join(root, rel));
+      if (real.startsWith(root + path.sep)) out.add(real);
+    } catch {
+      // Gone or dangling: nothing to mount.
+    }
+  }
+  return [...out];
+}
+
 export interface SandboxedSpawn {
   file: string;
   args: string[];
@@ -34,7 +51,7 @@ export function sandboxedSpawn(
   const layout: SandboxLayout = {
     root: where.root,
     cwd: where.cwd,
-    readOnly: where.readOnly.map((p) => path.join(where.root, p)),
+    readOnly: mountable(where.root, where.readOnly),
     hidden: sandbox.hidden,
     network: sandbox.network,
   };
