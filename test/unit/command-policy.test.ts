@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decideCommand, parseAllowlist } from '../../src/core/tools/command-policy';
+import { alwaysAllowPrefix, decideCommand, parseAllowlist } from '../../src/core/tools/command-policy';
 import { isProtectedPath, mentionsProtectedPath } from '../../src/core/tools/protected-paths';
 
 describe('command policy', () => {
@@ -74,6 +74,19 @@ describe('command policy', () => {
       'run',
       'an "always allow" choice applies in ask mode',
     );
+  });
+});
+
+describe('"Always allow": the one prefix rule both hosts offer', () => {
+  it('offers the program and its sub-command, only when that prefix covers exactly this command', () => {
+    assert.equal(alwaysAllowPrefix('npm test -- --grep parser'), 'npm test');
+    assert.equal(alwaysAllowPrefix('git status --short'), 'git status');
+    assert.equal(alwaysAllowPrefix('ls -la src'), 'ls');
+    assert.equal(alwaysAllowPrefix('npm test; rm -rf ~'), undefined);
+    assert.equal(alwaysAllowPrefix('npm test > out.txt'), undefined);
+    assert.equal(alwaysAllowPrefix('git -c core.pager=sh log'), undefined);
+    assert.equal(alwaysAllowPrefix('cat .env'), undefined);
+    assert.equal(alwaysAllowPrefix(''), undefined);
   });
 });
 
