@@ -20,19 +20,11 @@ CODE_SERVER_ENTRY="$CODE_SERVER_DIR/node_modules/code-server/out/node/entry.js"
 die() { echo "setup-vscode: $*" >&2; exit 1; }
 trap 'die "failed at line $LINENO (exit $?)"' ERR
 
-export DEBIAN_FRONTEND=noninteractive
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # libkrb5-dev: code-server's postinstall builds the `kerberos` native module.
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup-vscode: apt-get install ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  # Another apt run (e.g. a machine's first-boot provisioning) may hold the lock: wait for it.
-  $sudo apt-get -o DPkg::Lock::Timeout=600 update -q </dev/null
-  $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" </dev/null
-fi
+[ ${#missing[@]} -eq 0 ] || bash "$(dirname "$0")/apt-install.sh" "${missing[@]}"
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt-get install chromium"
 
 mkdir -p "$CACHE"

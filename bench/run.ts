@@ -11,6 +11,7 @@ import { benchMemory } from './memory';
 import { benchParallelSlots } from './parallel-slots';
 import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
+import { benchSandbox } from './sandbox';
 import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
 import { errorMessage } from '../src/core/text/error-message';
@@ -27,6 +28,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['Memory per 1,000 tasks', benchMemory],
   ['Cancellation latency', benchCancellation],
   ['429 storm', benchRateLimitStorm],
+  ['Command sandbox', benchSandbox],
 ];
 
 function render(value: unknown, indent = ''): string[] {

@@ -1,15 +1,24 @@
 // Approvals in the terminal. With a terminal the user is asked y/n/a(lways) on stderr;
 // without one nobody can answer, so everything that asks is refused unless
 // --yes said yes in advance. The refusal tells the model, and the user in the run's
-// output, exactly which switch would allow it.
+// output, exactly which switch would allow it. The command is shown whole, on its own
+// line, with every control character visible: what is on screen is exactly what runs.
+import { alwaysAllowPrefix } from '../core/tools/command-policy';
+import { inertText } from '../core/text/inert';
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { Prompter } from './prompt';
 
 export type ApprovalMode = 'yes' | 'ask' | 'refuse';
 
+const WANTS: Record<ApprovalRequest['kind'], string> = {
+  command: 'wants to run this command',
+  write: 'wants to write',
+  read: 'wants to read',
+};
+
 export class CliApprover implements Approver {
-  /** Paths the user said "always" to for this run. */
-  private readonly alwaysWrite = new Set<string>();
+  /** Paths the user said "always" to for this run, per kind. */
+  private readonly alwaysPaths = new Set<string>();
 
   constructor(
     private readonly mode: ApprovalMode,
@@ -21,21 +30,27 @@ export class CliApprover implements Approver {
   async approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
     if (this.mode === 'yes') return { approved: true };
     if (this.mode === 'refuse' || !this.prompter) return { approved: false, message: refusal(request) };
-    if (request.kind === 'write' && this.alwaysWrite.has(request.subject)) return { approved: true };
+    const pathKey = `${request.kind} ${request.subject}`;
+    if (request.kind !== 'command' && this.alwaysPaths.has(pathKey)) return { approved: true };
 
-    const what = request.kind === 'command' ? `run \`${request.subject}\`` : `write ${request.subject}`;
-    const question = `[${request.taskId}] wants to ${what} (${request.reason}).\nAllow? [y]es / [n]o / [a]lways: `;
+    const prefix = request.kind === 'command' ? alwaysAllowPrefix(request.subject) : undefined;
+    const always =
+      request.kind !== 'command' ? '[a]lways for this file' : prefix ? `[a]lways allow \`${prefix}\`` : undefined;
+    const question = [
+      `[${inertText(request.taskId)}] ${WANTS[request.kind]} (${inertText(request.reason)}):`,
+      `  ${inertText(request.subject)}`,
+      `Allow? [y]es / [n]o${always ? ` / ${always}` : ''}: `,
+    ].join('\n');
     const prompter = this.prompter;
     const ask = () => prompter.ask(question, signal);
     const answer = (await (this.around ? this.around(ask) : ask()))?.trim().toLowerCase();
     if (answer === 'y' || answer === 'yes') return { approved: true };
-    if (answer === 'a' || answer === 'always') {
-      if (request.kind === 'write') {
-        this.alwaysWrite.add(request.subject);
+    if ((answer === 'a' || answer === 'always') && always) {
+      if (request.kind !== 'command') {
+        this.alwaysPaths.add(pathKey);
         return { approved: true };
       }
-      // The core only accepts a plain prefix; a compound command is approved this once.
-      return { approved: true, alwaysAllowPrefix: request.subject };
+      return { approved: true, alwaysAllowPrefix: prefix };
     }
     return { approved: false, message: 'declined in the terminal' };
   }
@@ -45,6 +60,8 @@ function refusal(request: ApprovalRequest): string {
   const setting =
     request.kind === 'command'
       ? 'ROZET_BASH_APPROVAL=allowlist or auto'
-      : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
-  return `there is no terminal to ask for approval; rerun with --yes, in a terminal, or with ${setting}`;
+      : request.kind === 'write'
+        ? 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)'
+        : undefined;
+  return `there is no terminal to ask for approval; rerun with --yes, in a terminal${setting ? `, or with ${setting}` : ''}`;
 }

@@ -35,7 +35,8 @@ export function planLines(result: PlanResult): string[] {
     const after = task.dependsOn.length ? `  after ${task.dependsOn.join(', ')}` : '';
     const files = task.files.length ? `  [${task.files.join(', ')}]` : '';
     const model = task.model ? `  (model ${task.model})` : '';
-    lines.push(`${'  '.repeat((d.get(task.id) ?? 0) + 1)}${task.id}  ${task.title}${files}${after}${model}`);
+    // One line per task, whatever line breaks a model put in a title.
+    lines.push(`${'  '.repeat((d.get(task.id) ?? 0) + 1)}${task.id}  ${oneLine(task.title)}${files}${after}${model}`);
   }
   return lines;
 }
@@ -63,8 +64,9 @@ export function summaryLines(summary: RunSummary): string[] {
   if (summary.filesChanged.length) lines.push(`Files changed: ${summary.filesChanged.join(', ')}`);
   for (const task of summary.tasks) {
     if (task.status === 'failed')
-      lines.push(`  ${task.id} ${task.title} failed: ${oneLine(task.error ?? 'unknown error')}`);
-    if (task.status === 'skipped') lines.push(`  ${task.id} ${task.title} skipped: ${oneLine(task.result ?? '')}`);
+      lines.push(`  ${task.id} ${oneLine(task.title)} failed: ${oneLine(task.error ?? 'unknown error')}`);
+    if (task.status === 'skipped')
+      lines.push(`  ${task.id} ${oneLine(task.title)} skipped: ${oneLine(task.result ?? '')}`);
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 // What the CLI touches of its process, passed in so the commands run the same in a real
 // terminal and in tests (in-process, with captured streams).
+import { inertText } from '../core/text/inert';
 import { Redactor } from '../core/text/redact';
 
 export interface CliStreams {
@@ -29,8 +30,10 @@ export const EXIT = {
 } as const;
 
 /**
- * Every line the CLI prints goes through here and the Redactor, which knows the API keys
- * in play (and key-shaped tokens in general), so no key reaches a terminal or a log.
+ * Every line the CLI prints goes through here: the Redactor, which knows the API keys in
+ * play (and key-shaped tokens in general), so no key reaches a terminal or a log; and
+ * inertText, so no control character from a model or a file reaches the terminal (a
+ * plain pipe too: it usually ends on a terminal or in a log read on one).
  */
 export class Output {
   readonly redactor = new Redactor();
@@ -38,14 +41,22 @@ export class Output {
   constructor(private readonly io: CliIo) {}
 
   out(text: string): void {
-    this.io.stdout.write(`${this.redactor.redact(text)}\n`);
+    this.io.stdout.write(`${this.shown(text)}\n`);
   }
 
   err(text: string): void {
-    this.io.stderr.write(`${this.redactor.redact(text)}\n`);
+    this.io.stderr.write(`${this.shown(text)}\n`);
   }
 
-  /** Unterminated output, for redrawing the live tree in place. */
+  /** Text as it may reach the terminal: keys redacted, control characters visible. */
+  shown(text: string): string {
+    return inertText(this.redactor.redact(text), { multiline: true });
+  }
+
+  /**
+   * Unterminated output with Rozet's own escape sequences, for redrawing the live tree in
+   * place; every piece of model or file text in it must have been through shown() first.
+   */
   raw(text: string): void {
     this.io.stdout.write(this.redactor.redact(text));
   }

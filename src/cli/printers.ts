@@ -5,6 +5,7 @@ import { describeEndpoint, describeSlots } from '../core/model/capacity';
 import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
 import type { Plan } from '../core/plan/plan';
 import { TASK_STATUS } from '../core/run/task-status';
+import { inertText } from '../core/text/inert';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
 
@@ -44,7 +45,7 @@ class PlainPrinter implements RunPrinter {
     const took = (taskId: string) => duration(e.at - (this.started.get(taskId) ?? e.at));
     switch (e.type) {
       case 'plan.started':
-        e.plan.tasks.forEach((t) => this.titles.set(t.id, t.title));
+        e.plan.tasks.forEach((t) => this.titles.set(t.id, oneLine(t.title)));
         this.output.out(`Running ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}.`);
         break;
       case 'task.started':
@@ -226,9 +227,13 @@ class LivePrinter implements RunPrinter {
     const lines = this.rows.map((row) => {
       const icon = row.status === 'running' ? SPINNER[this.frame] : TASK_STATUS[row.status].icon;
       const time = row.startedAt ? ` ${duration((row.endedAt ?? now) - row.startedAt)}` : '';
-      const head = `${'  '.repeat(row.depth)}${icon} ${row.id} ${row.title}`;
+      // Ids, titles and activity are model text: inert before Rozet's own colour codes go around them.
+      const head = `${'  '.repeat(row.depth)}${icon} ${inertText(row.id)} ${inertText(row.title)}`;
       // Cut to the terminal's width before colouring: a wrapped line would break the redraw.
-      const text = `${head}  ${row.status}${time}${row.activity ? ` · ${row.activity}` : ''}`.slice(0, width);
+      const text = `${head}  ${row.status}${time}${row.activity ? ` · ${inertText(row.activity)}` : ''}`.slice(
+        0,
+        width,
+      );
       return this.paint(text, head.length, row.status);
     });
     for (const line of this.capacity) lines.push(this.dim(`  ${line}`.slice(0, width)));

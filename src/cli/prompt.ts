@@ -3,6 +3,7 @@
 // keyboard, so Ctrl-C arrives as its 'SIGINT' event and is passed on as io.interrupt().
 // Lines are buffered: a piped REPL's later lines arrive while the first request runs.
 import { createInterface, type Interface } from 'node:readline';
+import { inertText } from '../core/text/inert';
 import type { CliIo } from './io';
 
 export class Prompter {
@@ -31,7 +32,8 @@ export class Prompter {
   private askNow(question: string, signal?: AbortSignal): Promise<string | undefined> {
     const rl = this.interface();
     if (signal?.aborted) return Promise.resolve(undefined);
-    rl.setPrompt(question);
+    // Questions quote model text (commands, paths, task ids): nothing in them may steer the terminal.
+    rl.setPrompt(inertText(question, { multiline: true }));
     rl.prompt();
     const buffered = this.lines.shift();
     if (buffered !== undefined || this.ended) return Promise.resolve(buffered);

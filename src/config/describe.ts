@@ -13,6 +13,8 @@ export interface DescribeExtras {
   apiKeys?: Partial<Record<ProviderName, { source?: ApiKeySource; variable?: string }>>;
   /** The process environment, to say whether an HTTP proxy is configured. */
   env?: Record<string, string | undefined>;
+  /** How commands are confined here (a sandbox, or why not), from src/core/sandbox. */
+  commands?: string;
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY'];
@@ -37,6 +39,7 @@ export function describeConfig(resolved: ResolvedConfig, extras: DescribeExtras 
   }
 
   lines.push('', 'HTTP proxy', ...table(proxyRows(extras.env ?? {})));
+  if (extras.commands) lines.push('', 'Commands', `  ${extras.commands}`);
 
   if (resolved.problems.length > 0) {
     lines.push('', 'Problems');

@@ -37,4 +37,9 @@ export {
   type SettingKey,
 } from './schema';
 export { YAML_FILE } from './yaml-source';
-export { plannerSettingsFromConfig, runLimitsFromConfig, toolPolicyFromConfig } from './run-settings';
+export {
+  plannerSettingsFromConfig,
+  runLimitsFromConfig,
+  sandboxSettingsFromConfig,
+  toolPolicyFromConfig,
+} from './run-settings';

@@ -1,6 +1,7 @@
 // Resolved settings → the run engine's knobs (RunLimits, ToolPolicy, planner options),
 // in one place so the CLI and the extension cannot map them differently.
 import type { RunLimits } from '../core/run/coordinator';
+import type { SandboxSettings } from '../core/sandbox/confinement';
 import type { ToolPolicy } from '../core/tools/tools';
 import type { RozetConfig } from './schema';
 
@@ -22,6 +23,10 @@ export function toolPolicyFromConfig(values: RozetConfig): ToolPolicy {
     allowlist: values['rozet.bash.allowlist'],
     writeApproval: values['rozet.write.approval'],
   };
+}
+
+export function sandboxSettingsFromConfig(values: RozetConfig): SandboxSettings {
+  return { sandbox: values['rozet.bash.sandbox'], network: values['rozet.bash.network'] };
 }
 
 /** What planTask needs from the settings besides the model. */

@@ -82,6 +82,8 @@ export const settingSchemas = {
   'rozet.bash.approval': z.enum(['ask', 'allowlist', 'auto', 'deny']).default('ask'),
   'rozet.bash.allowlist': commandPrefixes,
   'rozet.bash.timeoutSeconds': z.number().min(1).max(86400).default(300),
+  'rozet.bash.sandbox': z.enum(['auto', 'required', 'off']).default('auto'),
+  'rozet.bash.network': z.enum(['off', 'on']).default('off'),
   'rozet.write.approval': z.enum(['auto', 'ask']).default('auto'),
   'rozet.saveAfterEdit': z.boolean().default(true),
   'rozet.models.exclude': z.array(z.string()).default([]),
@@ -113,6 +115,8 @@ export const POWER_SETTINGS: readonly SettingKey[] = [
   'rozet.bash.allowlist',
   'rozet.autoRun',
   'rozet.write.approval',
+  'rozet.bash.sandbox',
+  'rozet.bash.network',
 ];
 
 export function isPowerSetting(key: SettingKey): boolean {

@@ -3,7 +3,8 @@
 // otherwise in a modal dialog. Cancelling the run answers every pending question "no".
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { decideCommand } from '../core/tools/command-policy';
+import { alwaysAllowPrefix } from '../core/tools/command-policy';
+import { inertText } from '../core/text/inert';
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { ApprovalOutcome, ApprovalPrompt, HostMessage } from '../webview/protocol';
 import { errorMessage } from '../core/text/error-message';
@@ -38,7 +39,7 @@ export class HostApprover implements Approver {
       taskId: request.taskId,
       kind: request.kind,
       subject: request.subject,
-      prefix: request.kind === 'command' ? safePrefix(request.subject) : undefined,
+      prefix: request.kind === 'command' ? alwaysAllowPrefix(request.subject) : undefined,
       reason: request.reason,
     };
     return new Promise<ApprovalDecision>((resolve) => {
@@ -83,17 +84,20 @@ export class HostApprover implements Approver {
   }
 
   private async askModal(approval: ApprovalPrompt): Promise<void> {
-    const what =
-      approval.kind === 'command'
-        ? `Run this command?\n\n${approval.subject}`
-        : `Write the protected file ${approval.subject}?`;
+    // The subject is model text: shown with every control character visible, like on a terminal.
+    const subject = inertText(approval.subject);
+    const what = {
+      command: `Run this command?\n\n${subject}`,
+      write: `Write the protected file ${subject}?`,
+      read: `Send ${subject} to the model? It may hold secrets.`,
+    }[approval.kind];
     const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
     const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];
     let pick: string | undefined;
     try {
       pick = await vscode.window.showWarningMessage(
         `Rozet: ${what}`,
-        { modal: true, detail: approval.reason },
+        { modal: true, detail: approval.reason && inertText(approval.reason, { multiline: true }) },
         ...buttons,
       );
     } catch (error) {
@@ -108,16 +112,4 @@ export class HostApprover implements Approver {
       pick === 'Approve' ? 'approve' : pick !== undefined && pick === always ? 'alwaysAllow' : 'deny',
     );
   }
-}
-
-/**
- * The prefix "Always allow" offers: the program and its sub-command ("npm test",
- * "git status"), and only when the core policy agrees that prefix would cover exactly
- * this single simple command — never a chain, redirection or injection form.
- */
-export function safePrefix(command: string): string | undefined {
-  const words = command.trim().split(/\s+/);
-  const candidate = words.length > 1 && !words[1].startsWith('-') ? `${words[0]} ${words[1]}` : words[0];
-  if (!candidate) return undefined;
-  return decideCommand(command, { mode: 'allowlist', allowlist: [candidate] }).action === 'run' ? candidate : undefined;
 }

@@ -2,7 +2,15 @@
 // (docs/ARCHITECTURE.md, "Commands and views"). Each handler gathers input the VS Code
 // way (input boxes, quick picks) and hands the work to the conversation or the service.
 import * as vscode from 'vscode';
-import { describeConfig, effectiveBaseUrl, resolveApiKey, type ApiKeySource, type Role } from '../config';
+import {
+  describeConfig,
+  effectiveBaseUrl,
+  resolveApiKey,
+  sandboxSettingsFromConfig,
+  type ApiKeySource,
+  type Role,
+} from '../config';
+import { currentConfinement } from '../core/sandbox/command-shell';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
 import { formatHealthReport, healthCheck, PROVIDERS, type HealthReport } from '../providers';
 import type { ApiKeyStore } from './api-keys';
@@ -36,7 +44,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
       try {
         return await fn(...args);
       } catch (error) {
-        const message = errorMessage(error);
+        const message = log.shown(errorMessage(error));
         log.error('Command failed', error);
         void vscode.window.showErrorMessage(`Rozet: ${message}`);
         return undefined;
@@ -196,20 +204,25 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         },
       );
       const text = formatHealthReport(report);
-      log.info(`Health check\n${text}`);
+      const commands = await currentConfinement(sandboxSettingsFromConfig((await service.config()).resolved.values));
+      log.info(`Health check\n${text}\n\nCommands: ${commands.summary}`);
       deps.onHealth(report);
       const failed = report.roles.flatMap((r) =>
         r.checks
           .filter((c) => c.status === 'fail')
           .map((c) => `${r.role} ${c.name}: ${c.message}${c.fix ? ` — ${c.fix}` : ''}`),
       );
+      if (commands.refusal) failed.push(commands.summary);
       if (failed.length === 0)
         void vscode.window
-          .showInformationMessage('Rozet: health check passed for the planner and the worker.', 'Show Details')
+          .showInformationMessage(
+            `Rozet: health check passed for the planner and the worker. ${commands.sandboxed ? 'Commands run in a sandbox.' : 'Commands run WITHOUT a sandbox (details in the log).'}`,
+            'Show Details',
+          )
           .then((p) => p && log.show());
       else
         void vscode.window
-          .showErrorMessage(`Rozet: ${failed[0]}`, 'Show Details', 'Set API Key')
+          .showErrorMessage(`Rozet: ${log.shown(failed[0])}`, 'Show Details', 'Set API Key')
           .then((p) => (p === 'Show Details' ? log.show() : p && vscode.commands.executeCommand('rozet.setApiKey')));
       return report;
     }),
@@ -228,7 +241,8 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         if (source) apiKeys[provider] = { source, variable };
       }
       // describeConfig lists the problems itself.
-      const content = describeConfig(host.resolved, { apiKeys, env: process.env });
+      const { summary } = await currentConfinement(sandboxSettingsFromConfig(host.resolved.values));
+      const content = describeConfig(host.resolved, { apiKeys, env: process.env, commands: summary });
       const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
       await vscode.window.showTextDocument(doc, { preview: true });
     }),

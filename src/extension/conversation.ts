@@ -198,7 +198,7 @@ export class Conversation implements vscode.Disposable {
   }
 
   private notice(level: 'error' | 'warning' | 'info', message: string): void {
-    const text = this.redactor.redact(message);
+    const text = this.log.shown(message);
     this.views.post({ type: 'notice', level, message: text });
     if (level === 'error') {
       this.log.error(text);
@@ -213,7 +213,7 @@ export class Conversation implements vscode.Disposable {
   /** A model failure behind a fallback plan: say it and offer the fix. */
   private offerFix(error: unknown): void {
     const fix = fixFor(error);
-    const text = this.redactor.redact(errorMessage(error));
+    const text = this.log.shown(errorMessage(error));
     this.log.warn(`Planner model failed: ${text}`);
     const buttons = fix ? [fix.label] : [];
     void vscode.window.showErrorMessage(`Rozet: ${text}`, ...buttons).then((pick) => {

@@ -4,10 +4,10 @@
 // stay known for diffs and undo until the window closes.
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { runLimitsFromConfig, toolPolicyFromConfig } from '../config/run-settings';
+import { runLimitsFromConfig, sandboxSettingsFromConfig, toolPolicyFromConfig } from '../config/run-settings';
 import { Coordinator } from '../core/run/coordinator';
 import type { RunEvent, RunEventListener, RunSummary } from '../core/run/events';
-import { NodeShell } from '../core/workspace/node-shell';
+import { createCommandShell } from '../core/sandbox/command-shell';
 import type { Plan, PlanSource } from '../core/plan/plan';
 import type { Redactor } from '../core/text/redact';
 import { taskModelResolver } from '../providers';
@@ -82,7 +82,7 @@ export class RunSessions implements vscode.Disposable {
         onWrite: (uri, before, after) => changes.record(uri, before, after),
       }),
     );
-    const shell = trustGuardedShell(new NodeShell(folders[0].uri.fsPath));
+    const shell = trustGuardedShell(await createCommandShell(folders[0].uri.fsPath, sandboxSettingsFromConfig(values)));
     const coordinator = new Coordinator({
       plan,
       runId,
@@ -210,7 +210,7 @@ export class RunSessions implements vscode.Disposable {
     if (failed.length) {
       void vscode.window
         .showWarningMessage(
-          `Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`.slice(0, 400),
+          this.log.shown(`Rozet: ${failed.length} task(s) failed: ${failed[0].error ?? ''}`).slice(0, 400),
           'Open Rozet',
           'Health Check',
         )

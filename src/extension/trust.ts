@@ -33,9 +33,12 @@ export function trustGuardedWorkspace(
 
 export function trustGuardedShell(inner: Shell, isTrusted: () => boolean = () => vscode.workspace.isTrusted): Shell {
   return {
+    sandboxed: inner.sandboxed,
+    refusal: inner.refusal,
     run: (command: string, options: ShellOptions): Promise<ShellResult> => {
       if (!isTrusted()) return Promise.reject(new ToolError(UNTRUSTED_MESSAGE));
       return inner.run(command, options);
     },
+    discard: (paths) => inner.discard?.(paths) ?? Promise.resolve(),
   };
 }

@@ -64,7 +64,7 @@ export class VsCodeWorkspace implements Workspace {
     const { uri } = await this.resolve(path);
     try {
       const s = await vscode.workspace.fs.stat(uri);
-      return { type: s.type & vscode.FileType.Directory ? 'dir' : 'file', size: s.size };
+      return { type: s.type & vscode.FileType.Directory ? 'dir' : 'file', size: s.size, mtimeMs: s.mtime };
     } catch {
       return undefined;
     }

@@ -158,8 +158,8 @@ export const ApprovalPromptShape = z.object({
   id: z.string().min(1),
   runId: z.string().optional(),
   taskId: z.string().optional(),
-  /** `command`: an execute_bash call; `write`: a write to a protected path. */
-  kind: z.enum(['command', 'write']),
+  /** `command`: an execute_bash call; `write`: a write to a protected path; `read`: a file that may hold secrets. */
+  kind: z.enum(['command', 'write', 'read']),
   /** Exactly what will run (the full command) or be written (the path). Shown verbatim. */
   subject: z.string(),
   /** The prefix "Always allow" would add to the allowlist; absent when none is safe to offer. */

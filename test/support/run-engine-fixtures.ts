@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { FileLocks } from '../../src/core/run/file-locks';
 import { NodeShell } from '../../src/core/workspace/node-shell';
 import { NodeWorkspace } from '../../src/core/workspace/node-workspace';
+import { RunWrites } from '../../src/core/tools/redirects';
 import type { ToolContext, ToolPolicy } from '../../src/core/tools/tools';
 import type { ApprovalRequest, Approver } from '../../src/core/workspace/workspace';
 
@@ -38,6 +39,7 @@ export function toolContext(root: string, overrides: Partial<ToolContext> = {}):
     locks: new FileLocks(),
     policy: AUTO_POLICY,
     sessionAllowlist: [],
+    runWrites: new RunWrites(),
     bashTimeoutMs: 5000,
     maxOutputBytes: 64 * 1024,
     ...overrides,

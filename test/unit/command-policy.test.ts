@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decideCommand, parseAllowlist } from '../../src/core/tools/command-policy';
+import { alwaysAllowPrefix, decideCommand, parseAllowlist } from '../../src/core/tools/command-policy';
 import { isProtectedPath, mentionsProtectedPath } from '../../src/core/tools/protected-paths';
 
 describe('command policy', () => {
@@ -77,6 +77,19 @@ describe('command policy', () => {
   });
 });
 
+describe('"Always allow": the one prefix rule both hosts offer', () => {
+  it('offers the program and its sub-command, only when that prefix covers exactly this command', () => {
+    assert.equal(alwaysAllowPrefix('npm test -- --grep parser'), 'npm test');
+    assert.equal(alwaysAllowPrefix('git status --short'), 'git status');
+    assert.equal(alwaysAllowPrefix('ls -la src'), 'ls');
+    assert.equal(alwaysAllowPrefix('npm test; rm -rf ~'), undefined);
+    assert.equal(alwaysAllowPrefix('npm test > out.txt'), undefined);
+    assert.equal(alwaysAllowPrefix('git -c core.pager=sh log'), undefined);
+    assert.equal(alwaysAllowPrefix('cat .env'), undefined);
+    assert.equal(alwaysAllowPrefix(''), undefined);
+  });
+});
+
 describe('protected paths', () => {
   it('match case-insensitively in every spelling', () => {
     for (const p of [
@@ -96,6 +109,12 @@ describe('protected paths', () => {
       '.env.local',
       'sub/.ENV',
       '.vscode\\settings.json',
+      '.husky/pre-push',
+      '.npmrc',
+      'sub/.yarnrc.yml',
+      '.gitmodules',
+      '.gitattributes',
+      'pkg/.github/workflows/ci.yml',
     ]) {
       assert.equal(isProtectedPath(p), true, p);
     }
@@ -105,6 +124,9 @@ describe('protected paths', () => {
       '.github/ISSUE_TEMPLATE.md',
       'docs/git.md',
       'environment.ts',
+      'husky.md',
+      'docs/npmrc.md',
+      '.github/CODEOWNERS',
     ]) {
       assert.equal(isProtectedPath(p), false, p);
     }

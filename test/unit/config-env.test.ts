@@ -22,6 +22,8 @@ const EXPECTED: Record<SettingKey, string> = {
   'rozet.bash.approval': 'ROZET_BASH_APPROVAL',
   'rozet.bash.allowlist': 'ROZET_BASH_ALLOWLIST',
   'rozet.bash.timeoutSeconds': 'ROZET_BASH_TIMEOUT_SECONDS',
+  'rozet.bash.sandbox': 'ROZET_BASH_SANDBOX',
+  'rozet.bash.network': 'ROZET_BASH_NETWORK',
   'rozet.write.approval': 'ROZET_WRITE_APPROVAL',
   'rozet.saveAfterEdit': 'ROZET_SAVE_AFTER_EDIT',
   'rozet.models.exclude': 'ROZET_MODELS_EXCLUDE',

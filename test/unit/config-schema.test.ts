@@ -74,6 +74,8 @@ describe('config schema ↔ package.json', () => {
       'rozet.autoRun',
       'rozet.bash.allowlist',
       'rozet.bash.approval',
+      'rozet.bash.network',
+      'rozet.bash.sandbox',
       'rozet.write.approval',
     ]);
     for (const key of SETTING_KEYS) {

@@ -65,7 +65,7 @@ describe('tools', () => {
       policy: { bashApproval: 'ask', allowlist: [], writeApproval: 'auto' },
     });
     await runTool('execute_bash', { command: 'touch x' }, always);
-    assert.deepEqual(always.sessionAllowlist, ['touch']);
+    assert.deepEqual(always.sessionAllowlist, ['touch x'], 'the core rule decides the prefix, whatever the host said');
 
     const denied = await runTool(
       'execute_bash',
@@ -106,6 +106,41 @@ describe('tools', () => {
     assert.equal(approver.asked.length, 9);
     assert.deepEqual(fs.readdirSync(path.join(root, '.git', 'hooks')), []);
     assert.deepEqual(fs.readdirSync(root).sort(), ['.git', 'hooks']);
+  });
+
+  it('reading .env and other secret files asks first; declined, nothing of them reaches the model', async () => {
+    const files: Record<string, string> = {
+      '.env': 'DB_PASSWORD=hunter2-secret\n',
+      'config/.env.local': 'API_TOKEN=tok-secret\n',
+      'certs/server.pem': '-----BEGIN PRIVATE KEY-----pem-secret',
+      'keys/id_ed25519': 'ssh-secret',
+      '.npmrc': '//registry.npmjs.org/:_authToken=npm-secret\n',
+      'web/.npmrc': 'save-exact=true\n',
+      'README.md': 'plain\n',
+      'src/id_utils.ts': 'export const id = 1;\n',
+    };
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), content);
+    }
+    const approver = new RecordingApprover(false);
+    const ctx = toolContext(root, { approver });
+    for (const file of Object.keys(files)) {
+      const result = await runTool('read_file', { path: file }, ctx);
+      const secret = /secret/.test(files[file]);
+      assert.equal(result.ok, !secret, `${file}: ${result.output}`);
+      assert.doesNotMatch(result.output, /secret/, file);
+    }
+    assert.deepEqual(
+      approver.asked.map((a) => `${a.kind} ${a.subject}`),
+      ['read .env', 'read config/.env.local', 'read certs/server.pem', 'read keys/id_ed25519', 'read .npmrc'],
+    );
+    const allowed = await runTool(
+      'read_file',
+      { path: '.env' },
+      toolContext(root, { approver: new RecordingApprover(true) }),
+    );
+    assert.match(allowed.output, /hunter2-secret/, 'approved, the file is read');
   });
 
   it('list_files and read_file report what they found, with a note when cut', async () => {

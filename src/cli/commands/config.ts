@@ -1,9 +1,16 @@
 // `rozet config [--json]`: every effective value with its source; key sources, never keys.
-import { describeConfig } from '../../config';
+import { describeConfig, sandboxSettingsFromConfig } from '../../config';
+import { currentConfinement } from '../../core/sandbox/command-shell';
 import { EXIT, type CliIo, type Output } from '../io';
 import type { CliContext } from '../setup';
 
-export function configCommand(ctx: CliContext, output: Output, io: CliIo, options: { json: boolean }): number {
+export async function configCommand(
+  ctx: CliContext,
+  output: Output,
+  io: CliIo,
+  options: { json: boolean },
+): Promise<number> {
+  const { sandboxed, network, summary } = await currentConfinement(sandboxSettingsFromConfig(ctx.resolved.values));
   const apiKeys = Object.fromEntries(
     Object.entries(ctx.apiKeys).map(([provider, found]) => [
       provider,
@@ -14,7 +21,14 @@ export function configCommand(ctx: CliContext, output: Output, io: CliIo, option
     const problems = [...ctx.fatal, ...ctx.warnings];
     output.out(
       JSON.stringify(
-        { workspace: ctx.root, values: ctx.resolved.values, sources: ctx.resolved.sources, problems, apiKeys },
+        {
+          workspace: ctx.root,
+          values: ctx.resolved.values,
+          sources: ctx.resolved.sources,
+          problems,
+          apiKeys,
+          commands: { sandboxed, network, summary },
+        },
         null,
         2,
       ),
@@ -23,7 +37,7 @@ export function configCommand(ctx: CliContext, output: Output, io: CliIo, option
     // The table lists the resolver's problems; file-level ones (an unreadable file) are added.
     const resolved = { ...ctx.resolved, problems: [...ctx.fatal, ...ctx.warnings] };
     output.out(`Workspace: ${ctx.root}\n`);
-    output.out(describeConfig(resolved, { apiKeys, env: io.env }));
+    output.out(describeConfig(resolved, { apiKeys, env: io.env, commands: summary }));
   }
   return ctx.fatal.length > 0 ? EXIT.usage : EXIT.ok;
 }

@@ -1,5 +1,7 @@
-// `rozet health [--json]`: the shared health check for both roles.
-import { ROLES } from '../../config';
+// `rozet health [--json]`: the shared health check for both roles, and how commands run
+// (sandboxed or not); commands that would all be refused fail the check.
+import { ROLES, sandboxSettingsFromConfig } from '../../config';
+import { currentConfinement } from '../../core/sandbox/command-shell';
 import { formatHealthReport, healthCheck } from '../../providers';
 import { EXIT, type Output } from '../io';
 import type { CliContext } from '../setup';
@@ -14,6 +16,14 @@ export async function healthCommand(
     { signal: options.signal },
   );
   if (options.signal.aborted) return EXIT.cancelled;
-  output.out(options.json ? JSON.stringify(report, null, 2) : formatHealthReport(report));
-  return report.ok ? EXIT.ok : EXIT.failed;
+  const { sandboxed, network, refusal, summary } = await currentConfinement(
+    sandboxSettingsFromConfig(ctx.resolved.values),
+  );
+  const ok = report.ok && !refusal;
+  output.out(
+    options.json
+      ? JSON.stringify({ ...report, ok, commands: { sandboxed, network, refused: !!refusal, summary } }, null, 2)
+      : `${formatHealthReport(report)}\n\nCommands: ${summary}`,
+  );
+  return ok ? EXIT.ok : EXIT.failed;
 }

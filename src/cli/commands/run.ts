@@ -1,11 +1,11 @@
 // One request, planned and run: `rozet run` and each line of `rozet repl`. The worker
 // model is probed first, so an unreachable server or a missing key stops everything before
 // a plan is paid for, with what to start or set.
-import { runLimitsFromConfig, toolPolicyFromConfig } from '../../config';
+import { runLimitsFromConfig, sandboxSettingsFromConfig, toolPolicyFromConfig } from '../../config';
 import { isAbortError } from '../../core/model/chat';
 import { Coordinator } from '../../core/run/coordinator';
 import type { RunSummary } from '../../core/run/events';
-import { NodeShell } from '../../core/workspace/node-shell';
+import { createCommandShell } from '../../core/sandbox/command-shell';
 import { NodeWorkspace } from '../../core/workspace/node-workspace';
 import type { PlanResult } from '../../core/plan/plan';
 import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../../providers';
@@ -83,7 +83,7 @@ export async function runRequest(
     planSource: planned.source,
     resolveModel: taskModelResolver(worker, ctx.pools),
     workspace: new NodeWorkspace(ctx.root),
-    shell: new NodeShell(ctx.root),
+    shell: await createCommandShell(ctx.root, sandboxSettingsFromConfig(ctx.resolved.values)),
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
     policy: toolPolicyFromConfig(ctx.resolved.values),
     limits: runLimitsFromConfig(ctx.resolved.values),

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { describeEndpoint, type SlotGate } from '../model/capacity';
 import { isAbortError, type ChatModel } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
+import { RunWrites } from '../tools/redirects';
 import type { ToolPolicy } from '../tools/tools';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
@@ -90,6 +91,7 @@ export class Coordinator {
       locks: new FileLocks(),
       ownership,
       sessionAllowlist: [],
+      runWrites: new RunWrites(),
       limits: this.limits,
       summaries: options.summaries ?? 'model',
       emit: (event) => this.emit(event),

@@ -4,6 +4,7 @@
 import type { ChatModel } from '../model/chat';
 import type { RetryPolicy } from '../model/model-call';
 import type { Task } from '../plan/plan';
+import type { RunWrites } from '../tools/redirects';
 import type { ToolPolicy } from '../tools/tools';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import type { RunEvent, TaskOutcome } from './events';
@@ -59,6 +60,8 @@ export interface RunShared {
   ownership: FileOwnership;
   /** "Always allow" prefixes chosen during this run; shared by all workers, grows. */
   sessionAllowlist: string[];
+  /** What this run has written, for commands a written file could redirect (tools/redirects.ts). */
+  runWrites: RunWrites;
   limits: RunLimits;
   summaries: 'model' | 'digest';
   emit: (event: EventInit) => void;
@@ -90,6 +93,7 @@ export function launchTask(
       locks: shared.locks,
       policy: shared.policy,
       sessionAllowlist: shared.sessionAllowlist,
+      runWrites: shared.runWrites,
       bashTimeoutMs: limits.bashTimeoutMs,
       maxOutputBytes: limits.maxOutputBytes,
       signal,

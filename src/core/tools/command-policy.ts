@@ -79,7 +79,7 @@ export function decideCommand(command: string, policy: CommandPolicy): CommandDe
   const words = command.trim().split(/[ \t]+/);
   const match = all.find((prefix) => prefix.every((word, i) => words[i] === word));
   if (!match) return { action: 'ask', reason: 'The command does not start with an allowlisted prefix.' };
-  const binary = basename(words[0]);
+  const binary = programName(words[0]);
   const rule = INJECTION[binary];
   const extra = words.slice(1);
   if (rule && extra.some((word) => rule.test(word))) {
@@ -105,11 +105,25 @@ export function parseAllowlist(value: unknown): string[][] | undefined {
   return out;
 }
 
-function basename(word: string): string {
+/** `/usr/bin/git` and `git.exe` are git. */
+export function programName(word: string): string {
   return word.slice(word.lastIndexOf('/') + 1).replace(/\.exe$/i, '');
 }
 
 function leavesWorkspace(word: string): boolean {
   const value = word.includes('=') ? word.slice(word.indexOf('=') + 1) : word;
   return value.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(value);
+}
+
+/**
+ * The prefix "Always allow" offers, the same in every host: the program and its
+ * sub-command ("npm test", "git status"), and only when the policy agrees that prefix
+ * would cover exactly this single simple command — never a chain, redirection or
+ * injection form. Undefined when no prefix is safe: then the command is allowed once.
+ */
+export function alwaysAllowPrefix(command: string): string | undefined {
+  const words = command.trim().split(/\s+/);
+  const candidate = words.length > 1 && !words[1].startsWith('-') ? `${words[0]} ${words[1]}` : words[0];
+  if (!candidate) return undefined;
+  return decideCommand(command, { mode: 'allowlist', allowlist: [candidate] }).action === 'run' ? candidate : undefined;
 }

@@ -5,11 +5,13 @@
 // `{ ok: false, output }`.
 import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
-import { decideCommand, parseAllowlist, type BashApproval } from './command-policy';
+import type { BashApproval } from './command-policy';
+import { executeBash } from './execute-bash';
 import type { FileLocks } from '../run/file-locks';
 import type { FileOwnership, ReadVersions } from '../run/file-ownership';
 import { describeIssues } from '../text/json-extract';
-import { isProtectedPath } from './protected-paths';
+import { isProtectedPath, isSecretFile } from './protected-paths';
+import type { RunWrites } from './redirects';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
 
@@ -31,6 +33,8 @@ export interface ToolContext {
   policy: ToolPolicy;
   /** "Always allow" prefixes chosen during this run; shared by all workers, grows. */
   sessionAllowlist: string[];
+  /** What this run has written, shared by all workers (see redirects.ts). */
+  runWrites: RunWrites;
   bashTimeoutMs: number;
   maxOutputBytes: number;
   signal?: AbortSignal;
@@ -107,7 +111,9 @@ export async function runTool(name: string, args: unknown, ctx: ToolContext): Pr
       };
     // Each handler takes its own schema's output; the map guarantees they correspond.
     const handler = HANDLERS[name] as (args: unknown, ctx: ToolContext) => Promise<ToolResult>;
-    return await handler(parsed.data, ctx);
+    const result = await handler(parsed.data, ctx);
+    if (result.fileChanged) ctx.runWrites.paths.add(result.fileChanged);
+    return result;
   } catch (error) {
     if (isAbortError(error) || ctx.signal?.aborted)
       throw error instanceof ModelError ? error : new ModelError('cancelled', 'Cancelled.', { cause: error });
@@ -118,6 +124,17 @@ export async function runTool(name: string, args: unknown, ctx: ToolContext): Pr
 
 async function readFile(args: z.infer<typeof ARGS.read_file>, ctx: ToolContext): Promise<ToolResult> {
   const result = await ctx.workspace.read(args.path, ctx.signal);
+  // Secrets (.env, keys, an .npmrc with a token) reach the model only if the user agrees.
+  if (isSecretFile([args.path, ctx.workspace.lockKey(args.path)], result.content)) {
+    const answer = await ctx.approver.approve(
+      { kind: 'read', taskId: ctx.taskId, subject: args.path, reason: 'the file may hold secrets (keys, passwords)' },
+      ctx.signal,
+    );
+    if (!answer.approved)
+      throw new ToolError(
+        `The user declined sending ${args.path} to the model${answer.message ? `: ${answer.message}` : '.'} Do not try to read it another way.`,
+      );
+  }
   ctx.versions?.remember(ctx.workspace.lockKey(args.path), result.content);
   const note = result.truncated
     ? `\n[… file truncated: only its start is shown; use execute_bash (e.g. sed -n) for other parts …]`
@@ -228,41 +245,6 @@ async function wrote(path: string, key: string, ctx: ToolContext): Promise<void>
   // task's next edit of it is not mistaken for one based on old text.
   const text = await currentText(path, ctx);
   if (text !== undefined) ctx.versions?.remember(key, text);
-}
-
-async function executeBash(args: z.infer<typeof ARGS.execute_bash>, ctx: ToolContext): Promise<ToolResult> {
-  const decision = decideCommand(args.command, {
-    mode: ctx.policy.bashApproval,
-    allowlist: ctx.policy.allowlist,
-    sessionAllowlist: ctx.sessionAllowlist,
-  });
-  if (decision.action === 'deny') throw new ToolError(`Command not run: ${decision.reason}`);
-  if (decision.action === 'ask') {
-    const answer = await ctx.approver.approve(
-      { kind: 'command', taskId: ctx.taskId, subject: args.command, reason: decision.reason },
-      ctx.signal,
-    );
-    if (!answer.approved)
-      throw new ToolError(
-        `The user declined to run this command${answer.message ? `: ${answer.message}` : '.'} Do not try the same command again.`,
-      );
-    if (answer.alwaysAllowPrefix && parseAllowlist([answer.alwaysAllowPrefix]))
-      ctx.sessionAllowlist.push(answer.alwaysAllowPrefix);
-  }
-  const result = await ctx.shell.run(args.command, {
-    timeoutMs: ctx.bashTimeoutMs,
-    maxOutputBytes: ctx.maxOutputBytes,
-    signal: ctx.signal,
-  });
-  if (result.cancelled) throw new ModelError('cancelled', 'Cancelled.');
-  const status = result.timedOut
-    ? `killed after ${Math.round(ctx.bashTimeoutMs / 1000)} s (timeout)`
-    : `exit code ${result.exitCode}`;
-  return {
-    ok: result.exitCode === 0 && !result.timedOut,
-    output: `[${status}]\n${result.output}`,
-    command: args.command,
-  };
 }
 
 async function listFiles(args: z.infer<typeof ARGS.list_files>, ctx: ToolContext): Promise<ToolResult> {

@@ -169,7 +169,7 @@ export class NodeWorkspace implements Workspace {
     const { real } = this.resolve(path);
     const stat = await statOrUndefined(real);
     if (!stat) return undefined;
-    return { type: stat.isDirectory() ? 'dir' : 'file', size: stat.size };
+    return { type: stat.isDirectory() ? 'dir' : 'file', size: stat.size, mtimeMs: stat.mtimeMs };
   }
 
   private resolve(input: string): Confined {

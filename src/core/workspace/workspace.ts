@@ -28,6 +28,8 @@ export interface ListResult {
 export interface StatResult {
   type: 'file' | 'dir';
   size: number;
+  /** Last modification, in ms since the epoch. */
+  mtimeMs?: number;
 }
 
 export interface Workspace {
@@ -49,6 +51,16 @@ export interface ShellResult {
   timedOut: boolean;
   cancelled: boolean;
   durationMs: number;
+  /**
+   * Rozet's remarks on this run of the command, shown after its output: the sandbox it ran
+   * in (on a run's first command), or that it probably failed for want of network.
+   */
+  notes?: string[];
+  /**
+   * Protected paths (workspace-relative) that did not exist before the command and do
+   * now: a sandbox can keep existing ones read-only but cannot stop a new one appearing.
+   */
+  createdProtected?: string[];
 }
 
 export interface ShellOptions {
@@ -60,12 +72,19 @@ export interface ShellOptions {
 
 export interface Shell {
   run(command: string, options: ShellOptions): Promise<ShellResult>;
+  /** True when commands run in an OS sandbox (see src/core/sandbox). */
+  readonly sandboxed?: boolean;
+  /** Set when no command may run at all, with why and what to do (rozet.bash.sandbox = required). */
+  readonly refusal?: string;
+  /** Removes paths a command created that the user did not want kept (createdProtected). */
+  discard?(paths: readonly string[]): Promise<void>;
 }
 
 export interface ApprovalRequest {
-  kind: 'command' | 'write';
+  /** `read`: a file that may hold secrets (.env, keys), before its text goes to the model. */
+  kind: 'command' | 'write' | 'read';
   taskId: string;
-  /** The exact command, or the path to be written. */
+  /** The exact command, or the path to be written or read. */
   subject: string;
   /** Why the user is asked (e.g. "protected path", "not on the allowlist"). */
   reason: string;

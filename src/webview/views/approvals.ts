@@ -1,7 +1,14 @@
 // The approvals strip: each command or protected write a worker waits on, shown verbatim
 // with Approve, Deny and — when the host offers a safe prefix — Always allow.
+import type { ApprovalPrompt } from '../protocol';
 import type { Model } from '../state/model';
 import { h, setChildren } from '../render/dom';
+
+const APPROVAL_TITLES: Record<ApprovalPrompt['kind'], string> = {
+  command: 'Run this command?',
+  write: 'Write to this protected file?',
+  read: 'Send this file to the model? It may hold secrets.',
+};
 
 export function renderApprovals(container: HTMLElement, model: Model): void {
   const run = model.run;
@@ -16,7 +23,7 @@ export function renderApprovals(container: HTMLElement, model: Model): void {
         h(
           'div',
           { class: 'rz-approval-title', id: titleId },
-          approval.kind === 'command' ? 'Run this command?' : 'Write to this protected file?',
+          APPROVAL_TITLES[approval.kind],
           task ? h('span', { class: 'rz-muted' }, ` — ${task}`) : null,
         ),
         h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),
