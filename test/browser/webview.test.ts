@@ -127,7 +127,7 @@ describe('webview (chromium)', function () {
     await page.click('.rz-task[data-vkey="t1"] .rz-task-head');
     await w.settle();
     const t1 = page.locator('.rz-task[data-vkey="t1"]');
-    assert.equal(await t1.getAttribute('aria-expanded'), 'true');
+    assert.equal(await t1.locator('.rz-task-item').getAttribute('aria-expanded'), 'true');
     assert.equal(await t1.locator('.rz-output').innerText(), 'Reading the parser.\n');
     assert.equal(await t1.locator('.rz-tool').count(), 2);
     assert.equal(await t1.locator('details[open]').count(), 0, 'tool calls collapsed by default');
@@ -656,25 +656,54 @@ describe('webview (chromium)', function () {
     await clean(w);
   });
 
-  it('keyboard: arrows move through tabs and the task tree, Enter/arrows expand', async () => {
+  it('keyboard: arrows, Home and End move through tabs and task rows; Enter and arrows expand', async () => {
     await w.send(f.init({ runEvents: f.runningEvents() }));
+    const focusedRow = () =>
+      w.page.evaluate(() => (document.activeElement?.closest('[data-vkey]') as HTMLElement | null)?.dataset.vkey);
+    const expandedOf = (id: string) =>
+      w.page.locator(`.rz-task[data-vkey="${id}"] .rz-task-item`).getAttribute('aria-expanded');
     await w.page.focus('#rz-tab-chat');
     await w.page.keyboard.press('ArrowRight');
     await w.settle();
     assert.equal(await w.page.locator('#rz-tab-tasks').getAttribute('aria-selected'), 'true');
     assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'rz-tab-tasks');
-    await w.page.focus('.rz-task[data-vkey="t1"]');
-    await w.page.keyboard.press('ArrowDown');
-    assert.equal(await w.page.evaluate(() => (document.activeElement as HTMLElement).dataset.vkey), 't2');
-    await w.page.keyboard.press('ArrowRight');
-    await w.settle();
-    assert.equal(await w.page.locator('.rz-task[data-vkey="t2"]').getAttribute('aria-expanded'), 'true');
+    await w.page.keyboard.press('End');
+    assert.equal(await w.page.locator('#rz-tab-history').getAttribute('aria-selected'), 'true');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'rz-tab-history');
+    await w.page.keyboard.press('Home');
+    assert.equal(await w.page.locator('#rz-tab-chat').getAttribute('aria-selected'), 'true');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'rz-tab-chat');
+    await w.page.keyboard.press('ArrowLeft');
+    assert.equal(await w.page.evaluate(() => document.activeElement?.id), 'rz-tab-history', 'wraps around');
     await w.page.keyboard.press('ArrowLeft');
     await w.settle();
-    assert.equal(await w.page.locator('.rz-task[data-vkey="t2"]').getAttribute('aria-expanded'), 'false');
+    assert.equal(await w.page.locator('#rz-tab-tasks').getAttribute('aria-selected'), 'true');
+    await w.page.focus('.rz-task[data-vkey="t1"] .rz-task-item');
+    await w.page.keyboard.press('ArrowDown');
+    assert.equal(await focusedRow(), 't2');
+    await w.page.keyboard.press('ArrowRight');
+    await w.settle();
+    assert.equal(await expandedOf('t2'), 'true');
+    assert.equal(await focusedRow(), 't2', 'focus stays on the row it opened');
+    await w.page.keyboard.press('ArrowLeft');
+    await w.settle();
+    assert.equal(await expandedOf('t2'), 'false');
+    await w.page.keyboard.press('Enter');
+    await w.settle();
+    assert.equal(await expandedOf('t2'), 'true', 'Enter opens');
+    await w.page.keyboard.press('Space');
+    await w.settle();
+    assert.equal(await expandedOf('t2'), 'false', 'Space closes');
     await w.page.keyboard.press('End');
-    assert.equal(await w.page.evaluate(() => (document.activeElement as HTMLElement).dataset.vkey), 't3');
-    assert.equal(await w.page.locator('.rz-task[data-vkey="t3"]').getAttribute('tabindex'), '0');
+    assert.equal(await focusedRow(), 't3');
+    assert.equal(await w.page.locator('.rz-task[data-vkey="t3"] .rz-task-item').getAttribute('tabindex'), '0');
+    assert.equal(
+      await w.page.locator('.rz-task-item[tabindex="0"]').count(),
+      1,
+      'one row at a time is in the Tab order',
+    );
+    await w.page.keyboard.press('Home');
+    assert.equal(await focusedRow(), 't1');
     await clean(w);
   });
 

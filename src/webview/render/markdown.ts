@@ -93,8 +93,14 @@ function build(text: string): DocumentFragment {
     copy.dataset.action = 'copy-code';
     copy.textContent = 'Copy';
     copy.setAttribute('aria-label', 'Copy code');
+    // Above the block, not over it: the button's focus ring needs the panel's background.
+    const bar = doc.createElement('div');
+    bar.className = 'rz-code-bar';
+    bar.append(copy);
+    // A block that scrolls sideways must be reachable by keyboard to be scrolled.
+    pre.setAttribute('tabindex', '0');
     pre.replaceWith(wrapper);
-    wrapper.append(copy, pre);
+    wrapper.append(bar, pre);
   }
   return fragment;
 }
@@ -117,6 +123,7 @@ export function renderMarkdown(key: string, text: string): DocumentFragment {
     note.textContent = `Large message (${(text.length / 1_048_576).toFixed(1)} MB) shown as plain text.`;
     const pre = document.createElement('pre');
     pre.className = 'rz-plain';
+    pre.tabIndex = 0;
     pre.textContent = text;
     fragment.append(note, pre);
     return fragment;

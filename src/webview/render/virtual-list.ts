@@ -91,14 +91,16 @@ export class VirtualList {
     const el = this.mounted.get(key);
     if (!el) return;
     const next = this.options.patch(el, key);
-    if (next === el) return;
-    next.dataset.vkey = key;
-    next.classList.add('rz-vitem');
-    next.style.transform = el.style.transform;
-    this.observer.unobserve(el);
-    el.replaceWith(next);
-    this.mounted.set(key, next);
-    this.observer.observe(next);
+    if (next !== el) {
+      next.dataset.vkey = key;
+      next.classList.add('rz-vitem');
+      next.style.transform = el.style.transform;
+      this.observer.unobserve(el);
+      el.replaceWith(next);
+      this.mounted.set(key, next);
+      this.observer.observe(next);
+    }
+    // Placed again even when patched in place: the patch may have rebuilt what place() marks.
     const index = this.keys.indexOf(key, this.range.start);
     if (index >= 0) this.options.place?.(next, index, this.keys.length);
   }

@@ -5,7 +5,9 @@ import type { Tab } from '../state/model';
 import { editedPlan } from '../state/plan-edits';
 import type { Store } from '../state/store';
 import type { Post } from '../render/ui';
+import type { ApprovalsView } from './approvals';
 import type { ChatView } from './chat';
+import type { NoticesView } from './notices';
 import type { TasksView } from './tasks';
 
 /** The parts of the view an action may touch; `flush` renders what the action changed. */
@@ -14,7 +16,13 @@ export interface ActionTarget {
   post: Post;
   chat: ChatView;
   tasks: TasksView;
+  approvals: ApprovalsView;
+  notices: NoticesView;
   flush(): void;
+  /** Focuses the selected tab: where focus goes when the control it was on is gone and nothing comes next. */
+  focusHome(): void;
+  /** Says something through the live status region (what a sighted user sees change on the button). */
+  say(text: string): void;
 }
 
 function after(ui: ActionTarget, action: () => void): void {
@@ -74,7 +82,12 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
         id,
         decision,
       });
-      return after(ui, () => ui.store.markAnswered(id));
+      after(ui, () => ui.store.markAnswered(id));
+      // The answered approval's buttons are disabled now: go on to the next question.
+      const next = ui.approvals.nextAfter(id);
+      if (next) next.focus();
+      else ui.focusHome();
+      return;
     }
     case 'history-open':
       ui.post({ type: 'history.open', id });
@@ -87,6 +100,7 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
       }
       target.dataset.armed = 'true';
       target.textContent = 'Delete?';
+      ui.say('Press Delete again within 3 seconds to delete it.');
       window.setTimeout(() => {
         target.dataset.armed = 'false';
         target.textContent = 'Delete';
@@ -95,13 +109,19 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
     case 'health-check':
       ui.post({ type: 'health.check' });
       return;
-    case 'dismiss-notice':
-      return after(ui, () => ui.store.dismissNotice(Number(id)));
+    case 'dismiss-notice': {
+      const next = ui.notices.neighbour(Number(id));
+      after(ui, () => ui.store.dismissNotice(Number(id)));
+      if (next?.isConnected) next.focus();
+      else ui.focusHome();
+      return;
+    }
     case 'copy-code': {
       const code = target.closest('.rz-code')?.querySelector('pre')?.textContent ?? '';
       navigator.clipboard.writeText(code).then(
         () => {
           target.textContent = 'Copied';
+          ui.say('Code copied.');
           window.setTimeout(() => {
             target.textContent = 'Copy';
           }, 1500);

@@ -1,17 +1,23 @@
-// The shell: header (models per role, health), notices, tabs, the three panels and the
-// approvals strip. It owns the render loop — host messages mark what changed in the
-// store and one requestAnimationFrame flush patches just that — and one delegated
-// listener per kind of input, which hands clicks to actions.ts.
+// The shell: header (models per role, health), notices, tabs, the three panels, the
+// approvals strip and the live status region. It owns the render loop — host messages
+// mark what changed in the store and one requestAnimationFrame flush patches just that —
+// and one delegated listener per kind of input, which hands clicks to actions.ts. Every
+// part is patched in place, and where a control that had focus had to go, focus moves
+// to the same control rebuilt or the natural next one (render/in-place.ts).
 import type { Tab } from '../state/model';
 import type { Store } from '../state/store';
-import { h, setChildren } from '../render/dom';
+import type { ModelRole } from '../protocol';
+import { h } from '../render/dom';
+import { isFocusable, keepFocus } from '../render/in-place';
 import { errorMessage } from '../../core/text/error-message';
 import { renderError, type Post } from '../render/ui';
 import { act, type ActionTarget } from './actions';
-import { renderApprovals } from './approvals';
+import { ApprovalsView } from './approvals';
 import { ChatView } from './chat';
-import { renderHeader, type SelectElement } from './header';
+import { HeaderView } from './header';
 import { HistoryView } from './history';
+import { LiveStatus } from './live-status';
+import { NoticesView } from './notices';
 import { TasksView } from './tasks';
 
 const TABS: { tab: Tab; label: string }[] = [
@@ -19,12 +25,14 @@ const TABS: { tab: Tab; label: string }[] = [
   { tab: 'tasks', label: 'Tasks' },
   { tab: 'history', label: 'History' },
 ];
+const ROLE_NAMES: Record<ModelRole, string> = { orchestrator: 'Planner', worker: 'Worker' };
 
 export class App {
-  private readonly header: HTMLElement;
-  private readonly notices: HTMLElement;
+  private readonly header: HeaderView;
+  private readonly notices = new NoticesView();
   private readonly tabs: HTMLElement;
-  private readonly approvals: HTMLElement;
+  private readonly approvals = new ApprovalsView();
+  private readonly status = new LiveStatus();
   private readonly history: HistoryView;
   private readonly chat: ChatView;
   private readonly tasks: TasksView;
@@ -38,10 +46,25 @@ export class App {
     private readonly post: Post,
     private readonly persist: () => void,
   ) {
-    this.header = h('header', { class: 'rz-header', 'aria-label': 'Models' });
-    this.notices = h('div', { class: 'rz-notices' });
-    this.tabs = h('div', { class: 'rz-tabs', role: 'tablist', 'aria-label': 'Rozet views' });
-    this.approvals = h('section', { class: 'rz-approvals', 'aria-label': 'Approvals', 'aria-live': 'polite' });
+    this.header = new HeaderView((role, model) => this.pickModel(role, model));
+    this.tabs = h(
+      'div',
+      { class: 'rz-tabs', role: 'tablist', 'aria-label': 'Rozet views' },
+      ...TABS.map(({ tab, label }) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            id: `rz-tab-${tab}`,
+            'aria-controls': `rz-panel-${tab}`,
+            'data-action': 'tab',
+            'data-tab': tab,
+          },
+          label,
+        ),
+      ),
+    );
     this.chat = new ChatView(
       store,
       post,
@@ -50,20 +73,29 @@ export class App {
     );
     this.tasks = new TasksView(store);
     this.history = new HistoryView(store);
-    this.actionTarget = { store, post, chat: this.chat, tasks: this.tasks, flush: () => this.flush() };
-    setChildren(
-      root,
-      this.header,
-      this.notices,
+    this.actionTarget = {
+      store,
+      post,
+      chat: this.chat,
+      tasks: this.tasks,
+      approvals: this.approvals,
+      notices: this.notices,
+      flush: () => this.flush(),
+      focusHome: () => this.selectedTab().focus(),
+      say: (text) => this.status.say(text),
+    };
+    root.replaceChildren(
+      this.header.element,
+      this.notices.element,
       this.tabs,
       this.chat.panel,
       this.tasks.panel,
       this.history.panel,
-      this.approvals,
+      this.approvals.element,
+      this.status.element,
     );
     root.addEventListener('click', (event) => this.onClick(event));
     root.addEventListener('keydown', (event) => this.onKeyDown(event));
-    root.addEventListener('change', (event) => this.onChange(event));
     root.addEventListener('focusout', (event) => {
       const target = event.target as HTMLElement;
       if (target instanceof HTMLInputElement && target.classList.contains('rz-rename')) this.endRename(target, true);
@@ -83,34 +115,66 @@ export class App {
     if (!this.store.hasChanges) return;
     performance.mark('rozet:flush-start');
     const changes = this.store.takeChanges();
+    const { model } = this.store;
+    const home = () => this.selectedTab();
+    this.section(this.header.element, () => (changes.all || changes.models) && this.header.update(model.models));
     this.section(
-      this.header,
-      () => (changes.all || changes.models) && renderHeader(this.header, this.store.model.models),
+      this.notices.element,
+      () => (changes.all || changes.notices) && this.notices.update(model.notices),
+      home,
     );
-    this.section(this.notices, () => (changes.all || changes.notices) && this.renderNotices());
-    this.section(this.tabs, () => changes.all && this.renderTabs());
-    this.section(this.chat.panel, () => this.chat.update(changes));
-    this.section(this.tasks.panel, () => this.tasks.update(changes));
-    this.section(this.history.panel, () => this.history.update(changes));
-    this.section(this.approvals, () => (changes.all || changes.approvals || changes.run) && this.renderApprovals());
+    this.section(this.tabs, () => (changes.all || changes.approvals) && this.updateBadge());
     if (changes.all) this.showTab();
+    this.section(this.chat.panel, () => this.chat.update(changes), home);
+    this.section(
+      this.tasks.panel,
+      () => this.tasks.update(changes),
+      (lost) => this.tasks.focusTarget(lost) ?? home(),
+    );
+    this.section(this.history.panel, () => this.history.update(changes), home);
+    if (changes.all) this.relayout();
+    this.section(
+      this.approvals.element,
+      () => (changes.all || changes.approvals || changes.run) && this.approvals.update(model),
+      home,
+    );
+    this.status.update(model);
     performance.measure('rozet:flush', 'rozet:flush-start');
     this.schedulePersist();
   }
 
   /** Renders one part of the view; a failure shows inline there instead of blanking the panel. */
-  private section(container: HTMLElement, render: () => unknown): void {
-    try {
-      container.querySelector(':scope > .rz-render-error')?.remove();
-      render();
-    } catch (error) {
-      container.prepend(renderError('Part of this view', error));
-    }
+  private section(
+    container: HTMLElement,
+    render: () => unknown,
+    fallback?: (lost: HTMLElement) => Element | null,
+  ): void {
+    keepFocus(
+      container,
+      () => {
+        try {
+          container.querySelector(':scope > .rz-render-error')?.remove();
+          render();
+        } catch (error) {
+          container.prepend(renderError('Part of this view', error));
+        }
+      },
+      fallback,
+    );
   }
 
   private schedulePersist(): void {
     window.clearTimeout(this.persistTimer);
     this.persistTimer = window.setTimeout(() => this.persist(), 200);
+  }
+
+  private pickModel(role: ModelRole, model: string): void {
+    this.post({ type: 'model.switch', role, model });
+    const run = this.store.model.run;
+    if (run && !run.summary)
+      this.status.say(
+        `${ROLE_NAMES[role]} model set to ${model}. The run in progress keeps the models it started with; the next plan uses ${model}.`,
+      );
   }
 
   private endRename(input: HTMLInputElement, commit: boolean): void {
@@ -120,82 +184,43 @@ export class App {
     this.tasks.focusTask(taskId);
   }
 
-  private afterAction(action: () => void): void {
-    action();
-    this.flush();
+  private selectedTab(): HTMLElement {
+    return this.tabs.querySelector<HTMLElement>(`[data-tab="${this.store.model.ui.tab}"]`) ?? this.tabs;
   }
 
   private showTab(): void {
     const current = this.store.model.ui.tab;
-    this.chat.panel.hidden = current !== 'chat';
-    this.tasks.panel.hidden = current !== 'tasks';
-    this.history.panel.hidden = current !== 'history';
+    // Focus in a panel that is about to hide would fall to <body>: give it to the tab shown instead.
+    const active = document.activeElement;
+    const panels = { chat: this.chat.panel, tasks: this.tasks.panel, history: this.history.panel };
+    const stranded = Object.entries(panels).some(
+      ([tab, panel]) => tab !== current && !panel.hidden && active instanceof Node && panel.contains(active),
+    );
+    for (const [tab, panel] of Object.entries(panels)) panel.hidden = tab !== current;
     for (const tab of this.tabs.querySelectorAll<HTMLElement>('[role="tab"]')) {
       const selected = tab.dataset.tab === current;
       tab.setAttribute('aria-selected', String(selected));
       tab.tabIndex = selected ? 0 : -1;
     }
-    // Lists measured while hidden have zero heights; measure them now they are visible.
+    if (stranded) this.selectedTab().focus();
+  }
+
+  /** Lists measured while hidden have zero heights; measure the shown one now it is visible. */
+  private relayout(): void {
+    const current = this.store.model.ui.tab;
     if (current === 'chat') this.chat.relayout();
     if (current === 'tasks') this.tasks.relayout();
     if (current === 'history') this.history.relayout();
   }
 
-  private renderTabs(): void {
+  private updateBadge(): void {
     const approvals = this.store.model.approvals.length;
-    setChildren(
-      this.tabs,
-      ...TABS.map(({ tab, label }) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            role: 'tab',
-            id: `rz-tab-${tab}`,
-            'aria-controls': `rz-panel-${tab}`,
-            'data-action': 'tab',
-            'data-tab': tab,
-          },
-          label,
-          tab === 'tasks' && approvals > 0
-            ? h(
-                'vscode-badge',
-                { variant: 'counter', 'aria-label': `${approvals} waiting for approval` },
-                String(approvals),
-              )
-            : null,
-        ),
-      ),
-    );
-  }
-
-  private renderNotices(): void {
-    setChildren(
-      this.notices,
-      ...this.store.model.notices.map((notice) =>
-        h(
-          'div',
-          { class: 'rz-notice', 'data-level': notice.level, role: notice.level === 'error' ? 'alert' : 'status' },
-          h('span', {}, notice.message),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'rz-link',
-              'data-action': 'dismiss-notice',
-              'data-id': notice.id,
-              'aria-label': 'Dismiss',
-            },
-            '×',
-          ),
-        ),
-      ),
-    );
-  }
-
-  private renderApprovals(): void {
-    renderApprovals(this.approvals, this.store.model);
-    this.renderTabs();
+    const tab = this.tabs.querySelector('[data-tab="tasks"]');
+    tab?.querySelector('vscode-badge')?.remove();
+    if (approvals > 0)
+      tab?.append(
+        h('vscode-badge', { variant: 'counter', 'aria-label': `${approvals} waiting for approval` }, String(approvals)),
+      );
   }
 
   private onClick(event: MouseEvent): void {
@@ -218,20 +243,24 @@ export class App {
       }
       return;
     }
-    if (target.getAttribute('role') === 'tab' && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
-      const index = TABS.findIndex((t) => t.tab === target.dataset.tab);
-      const next = TABS[(index + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length].tab;
-      this.afterAction(() => this.store.setTab(next));
-      this.tabs.querySelector<HTMLElement>(`[data-tab="${next}"]`)?.focus();
-      event.preventDefault();
-    }
+    if (target.getAttribute('role') === 'tab') this.onTabKey(target, event);
   }
 
-  private onChange(event: Event): void {
-    const select = (event.target as HTMLElement).closest<SelectElement>('.rz-model-select');
-    const role = select?.dataset.role;
-    if (!select || (role !== 'orchestrator' && role !== 'worker') || select.value === '') return;
-    if (select.value !== this.store.model.models?.[role].model)
-      this.post({ type: 'model.switch', role, model: select.value });
+  /** Arrows move between tabs (wrapping), Home and End to the first and last; each selects. */
+  private onTabKey(target: HTMLElement, event: KeyboardEvent): void {
+    const index = TABS.findIndex((t) => t.tab === target.dataset.tab);
+    const moves: Record<string, number> = {
+      ArrowRight: (index + 1) % TABS.length,
+      ArrowLeft: (index + TABS.length - 1) % TABS.length,
+      Home: 0,
+      End: TABS.length - 1,
+    };
+    const next = moves[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    this.store.setTab(TABS[next].tab);
+    this.flush();
+    const tab = this.selectedTab();
+    if (isFocusable(tab)) tab.focus();
   }
 }

@@ -11,6 +11,7 @@ const ROLE_LABEL: Record<TranscriptMessage['role'], string> = { user: 'You', ass
 
 interface TextareaElement extends HTMLElement {
   value: string;
+  label: string;
 }
 
 export class ChatView {
@@ -55,9 +56,9 @@ export class ChatView {
       rows: 3,
       resize: 'vertical',
       placeholder: 'Ask Rozet… (Enter to send, Shift+Enter for a new line)',
-      label: 'Message to Rozet',
-      'aria-label': 'Message to Rozet',
     }) as TextareaElement;
+    // The inner <textarea>'s name: `label` is a property of vscode-textarea, not an attribute.
+    this.input.label = 'Message to Rozet';
     this.input.addEventListener('keydown', (event) => {
       // isComposing: Enter that confirms an IME composition must not send.
       if (

@@ -3,6 +3,7 @@
 import { TASK_STATUS } from '../../core/run/task-status';
 import type { PlanDraft } from '../state/model';
 import { h } from '../render/dom';
+import { taskIds } from './task-ids';
 
 export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean): HTMLElement {
   const task = plan.result.plan.tasks.find((t) => t.id === key);
@@ -10,7 +11,9 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
   const title = plan.renamed[key] ?? task.title;
   const removed = new Set(plan.removed);
   const deps = task.dependsOn.filter((d) => !removed.has(d));
-  const titleEl = renaming
+  const ids = taskIds(key);
+  // The row's focus stop holds its title (or the rename field); the rest describes it.
+  const item = renaming
     ? h('input', {
         class: 'rz-rename',
         type: 'text',
@@ -18,22 +21,31 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
         'aria-label': `New title for ${title}`,
         'data-task-id': key,
       })
-    : h('span', { class: 'rz-title' }, title);
+    : h(
+        'span',
+        {
+          class: 'rz-task-item',
+          'data-focus': 'task',
+          'aria-describedby': `${ids.meta}${task.description ? ` ${ids.description}` : ''}`,
+          tabindex: -1,
+        },
+        h(
+          'span',
+          { class: 'rz-status', 'data-status': 'pending', role: 'img', 'aria-label': 'Planned' },
+          TASK_STATUS.pending.icon,
+        ),
+        h('span', { class: 'rz-title', id: ids.title }, title),
+      );
   return h(
     'div',
-    { class: 'rz-task rz-plan-task', role: 'treeitem', 'aria-level': 1, 'aria-label': title },
+    { class: 'rz-task rz-plan-task' },
     h(
       'div',
       { class: 'rz-task-head' },
+      item,
       h(
         'span',
-        { class: 'rz-status', 'data-status': 'pending', role: 'img', 'aria-label': 'Planned' },
-        TASK_STATUS.pending.icon,
-      ),
-      titleEl,
-      h(
-        'span',
-        { class: 'rz-meta' },
+        { class: 'rz-meta', id: ids.meta },
         [task.model, deps.length ? `after ${deps.join(', ')}` : '', task.files.length ? task.files.join(', ') : '']
           .filter(Boolean)
           .join(' · '),
@@ -65,6 +77,6 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
         ),
       ),
     ),
-    task.description ? h('div', { class: 'rz-desc' }, task.description) : null,
+    task.description ? h('div', { class: 'rz-desc', id: ids.description }, task.description) : null,
   );
 }

@@ -5,6 +5,8 @@ import { describeRetry } from '../../core/run/events';
 import { TASK_STATUS } from '../../core/run/task-status';
 import type { RunView, TaskView } from '../state/model';
 import { formatDuration, h, setChildren } from '../render/dom';
+import { patchChildren } from '../render/in-place';
+import { taskIds } from './task-ids';
 import { clip, renderToolCall } from './tool-call';
 
 export function renderRunTask(run: RunView, key: string, expanded: boolean): HTMLElement {
@@ -12,15 +14,7 @@ export function renderRunTask(run: RunView, key: string, expanded: boolean): HTM
   if (!task) throw new Error(`task ${key} is missing`);
   return h(
     'div',
-    {
-      class: 'rz-task',
-      role: 'treeitem',
-      'aria-level': 1,
-      'aria-expanded': String(expanded),
-      'aria-label': `${task.title}, ${TASK_STATUS[task.status].label}`,
-      'data-status': task.status,
-      'data-running': task.status === 'running',
-    },
+    { class: 'rz-task', 'data-status': task.status, 'data-running': task.status === 'running' },
     renderHead(task, expanded, run),
     expanded ? renderBody(task, run) : null,
   );
@@ -32,10 +26,9 @@ export function patchRunTask(el: HTMLElement, run: RunView, key: string, expande
   if (!task) throw new Error(`task ${key} is missing`);
   const head = el.querySelector(':scope > .rz-task-head');
   if (!head) return undefined;
-  head.replaceWith(renderHead(task, expanded, run));
-  el.setAttribute('aria-expanded', String(expanded));
+  // Only the parts that changed are replaced, so a focused Retry keeps its focus.
+  patchChildren(head, Array.from(renderHead(task, expanded, run).children));
   el.dataset.status = task.status;
-  el.setAttribute('aria-label', `${task.title}, ${TASK_STATUS[task.status].label}`);
   el.toggleAttribute('data-running', task.status === 'running');
   const body = el.querySelector<HTMLElement>(':scope > .rz-task-body');
   if (!expanded) body?.remove();
@@ -52,25 +45,41 @@ export function elapsed(task: TaskView): string {
 function renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElement {
   const status = TASK_STATUS[task.status];
   const canRetry = (task.status === 'failed' || task.status === 'cancelled') && !!run.summary;
+  const ids = taskIds(task.id);
   return h(
     'div',
     { class: 'rz-task-head', 'data-action': 'toggle-task', 'data-id': task.id },
-    h('span', { class: 'rz-twisty', 'aria-hidden': 'true' }, expanded ? '▾' : '▸'),
+    // The row's disclosure button holds just what names it; the rest of the row describes it.
     h(
-      'span',
+      'button',
       {
-        class: 'rz-status',
-        'data-status': task.status,
-        role: 'img',
-        'aria-label': status.label,
-        title: status.label,
+        type: 'button',
+        class: 'rz-task-item',
+        'data-focus': 'task',
+        'aria-expanded': String(expanded),
+        'aria-controls': expanded ? ids.body : null,
+        'aria-labelledby': `${ids.title} ${ids.status}`,
+        'aria-describedby': ids.meta,
+        tabindex: -1,
       },
-      status.icon,
+      h('span', { class: 'rz-twisty', 'aria-hidden': 'true' }, expanded ? '▾' : '▸'),
+      h(
+        'span',
+        {
+          class: 'rz-status',
+          id: ids.status,
+          'data-status': task.status,
+          role: 'img',
+          'aria-label': status.label,
+          title: status.label,
+        },
+        status.icon,
+      ),
+      h('span', { class: 'rz-title', id: ids.title }, task.title),
     ),
-    h('span', { class: 'rz-title' }, task.title),
     h(
       'span',
-      { class: 'rz-meta' },
+      { class: 'rz-meta', id: ids.meta },
       task.status === 'queued' && task.waiting ? h('span', { class: 'rz-waiting' }, `waiting: ${task.waiting}`) : null,
       task.model ? h('span', { class: 'rz-model' }, task.model) : null,
       h('span', { class: 'rz-elapsed' }, elapsed(task)),
@@ -92,7 +101,8 @@ function renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElemen
 }
 
 function renderBody(task: TaskView, run: RunView): HTMLElement {
-  const body = h('div', { class: 'rz-task-body', role: 'group' });
+  const ids = taskIds(task.id);
+  const body = h('div', { class: 'rz-task-body', id: ids.body, role: 'group', 'aria-labelledby': ids.title });
   patchBody(body, task, run);
   return body;
 }

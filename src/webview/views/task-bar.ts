@@ -53,7 +53,7 @@ export function renderRunBar(bar: HTMLElement, run: RunView): void {
     bar,
     h(
       'div',
-      { class: 'rz-bar-text', role: 'status' },
+      { class: 'rz-bar-text' },
       h('strong', {}, headline),
       h(
         'span',

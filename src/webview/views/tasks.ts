@@ -5,7 +5,8 @@
 import type { Changes, PlanDraft, RunView } from '../state/model';
 import { editedPlan } from '../state/plan-edits';
 import type { Store } from '../state/store';
-import { h, setChildren } from '../render/dom';
+import { h } from '../render/dom';
+import { patchChildren } from '../render/in-place';
 import { VirtualList } from '../render/virtual-list';
 import { guardItem, renderError } from '../render/ui';
 import { renderPlanTask } from './plan-task';
@@ -28,7 +29,9 @@ export class TasksView {
 
   constructor(private readonly store: Store) {
     this.bar = h('div', { class: 'rz-bar', role: 'toolbar', 'aria-label': 'Run actions' });
-    this.viewport = h('div', { class: 'rz-scroll rz-tree', role: 'tree', 'aria-label': 'Tasks' });
+    // A list of rows, each with a disclosure button: expanded rows hold output, tool calls
+    // and buttons, which no ARIA tree may contain.
+    this.viewport = h('div', { class: 'rz-scroll rz-tree', role: 'list', 'aria-label': 'Tasks' });
     this.empty = h('p', { class: 'rz-empty' }, 'No plan yet. Describe a change in Chat and choose Plan tasks.');
     this.list = new VirtualList({
       viewport: this.viewport,
@@ -43,16 +46,18 @@ export class TasksView {
         }
       },
       place: (el, index, count) => {
+        el.setAttribute('role', 'listitem');
         el.setAttribute('aria-posinset', String(index + 1));
         el.setAttribute('aria-setsize', String(count));
-        el.tabIndex = index === this.focusIndex ? 0 : -1;
+        const item = rowItem(el);
+        if (item) item.tabIndex = index === this.focusIndex ? 0 : -1;
       },
     });
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     this.viewport.addEventListener('focusin', (event) => {
-      const item = (event.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]');
-      const index = item?.dataset.vkey ? this.keys.indexOf(item.dataset.vkey) : -1;
-      if (index >= 0) this.focusIndex = index;
+      const row = (event.target as HTMLElement).closest<HTMLElement>('[data-vkey]');
+      const index = row?.dataset.vkey ? this.keys.indexOf(row.dataset.vkey) : -1;
+      if (index >= 0) this.setFocusIndex(index);
     });
     this.panel = h(
       'div',
@@ -122,7 +127,15 @@ export class TasksView {
   }
 
   focusTask(taskId: string): void {
-    this.list.element(taskId)?.focus();
+    rowItem(this.list.element(taskId))?.focus();
+  }
+
+  /** Where focus goes when the control it was on in this panel is gone: the bar's first control, else the current row. */
+  focusTarget(lost?: Element): HTMLElement | null {
+    const inBar = lost ? !this.viewport.contains(lost) && !lost.closest('[data-vkey]') : false;
+    const control = this.bar.querySelector<HTMLElement>('vscode-button:not([disabled]), button:not([disabled])');
+    const row = rowItem(this.list.element(this.keys[this.focusIndex]));
+    return inBar ? (control ?? row ?? null) : (row ?? control ?? null);
   }
 
   // Elapsed time of running tasks ticks once a second, touching only visible rows.
@@ -144,10 +157,12 @@ export class TasksView {
   }
 
   private renderBar(mode: Mode): void {
-    if (mode.kind === 'empty') setChildren(this.bar);
-    else if (mode.kind === 'plan')
-      renderPlanBar(this.bar, mode.plan, this.store.model.run !== null && !this.store.model.run.summary);
-    else renderRunBar(this.bar, mode.run);
+    // Drawn aside and patched in: a focused Cancel or Run stays put while the counts change.
+    const next = h('div');
+    if (mode.kind === 'plan')
+      renderPlanBar(next, mode.plan, this.store.model.run !== null && !this.store.model.run.summary);
+    else if (mode.kind === 'run') renderRunBar(next, mode.run);
+    patchChildren(this.bar, Array.from(next.children));
   }
 
   private renderItem(key: string): HTMLElement {
@@ -163,10 +178,18 @@ export class TasksView {
     return patchRunTask(el, mode.run, key, this.store.model.ui.expanded.includes(key)) ?? this.renderItem(key);
   }
 
+  /** One row at a time is in the Tab order: the one last visited. */
+  private setFocusIndex(index: number): void {
+    if (index === this.focusIndex) return;
+    rowItem(this.list.element(this.keys[this.focusIndex]))?.setAttribute('tabindex', '-1');
+    this.focusIndex = index;
+    rowItem(this.list.element(this.keys[index]))?.setAttribute('tabindex', '0');
+  }
+
   private onKey(event: KeyboardEvent): void {
     const item = event.target as HTMLElement;
-    if (item.getAttribute('role') !== 'treeitem' || this.keys.length === 0) return;
-    const key = item.dataset.vkey ?? '';
+    if (!item.classList.contains('rz-task-item') || this.keys.length === 0) return;
+    const key = item.closest<HTMLElement>('[data-vkey]')?.dataset.vkey ?? '';
     const expanded = item.getAttribute('aria-expanded') === 'true';
     let next = this.focusIndex;
     switch (event.key) {
@@ -184,15 +207,11 @@ export class TasksView {
         break;
       case 'ArrowRight':
       case 'ArrowLeft':
-      case 'Enter':
-      case ' ':
-        if (
-          item.hasAttribute('aria-expanded') &&
-          (event.key === 'ArrowRight' ? !expanded : event.key === 'ArrowLeft' ? expanded : true)
-        ) {
+        // Enter and Space are the button's own (a click); the arrows open and close as in a tree.
+        if (item.hasAttribute('aria-expanded') && (event.key === 'ArrowRight') !== expanded) {
           this.store.toggleExpanded(key);
           this.list.patch(key);
-          this.list.element(key)?.focus();
+          this.focusTask(key);
         }
         event.preventDefault();
         return;
@@ -200,8 +219,13 @@ export class TasksView {
         return;
     }
     event.preventDefault();
-    this.focusIndex = Math.max(0, Math.min(this.keys.length - 1, next));
+    this.setFocusIndex(Math.max(0, Math.min(this.keys.length - 1, next)));
     this.list.scrollToIndex(this.focusIndex);
-    this.list.element(this.keys[this.focusIndex])?.focus();
+    this.focusTask(this.keys[this.focusIndex]);
   }
+}
+
+/** The row's focus stop (rows also hold a description, actions and the expanded body). */
+function rowItem(row: HTMLElement | undefined | null): HTMLElement | null {
+  return row?.querySelector<HTMLElement>('.rz-task-item') ?? null;
 }
