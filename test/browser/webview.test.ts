@@ -707,13 +707,8 @@ describe('webview (chromium)', function () {
     await clean(w);
   });
 
-  it('header: switching a model and checking health post to the host', async () => {
+  it('header: Check posts a health check and the dots follow the answer (picking: pickers.test.ts)', async () => {
     await w.send(f.init());
-    await w.page.locator('#rz-model-worker').evaluate((el) => {
-      (el as HTMLElement & { value: string }).value = 'qwen2.5-coder:7b';
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    assert.deepEqual(await lastPosted(w), { type: 'model.switch', role: 'worker', model: 'qwen2.5-coder:7b' });
     await w.page.click('[data-action="health-check"]');
     assert.deepEqual(await lastPosted(w), { type: 'health.check' });
     await w.send({

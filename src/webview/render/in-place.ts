@@ -81,6 +81,12 @@ export function isFocusable(el: Element | null | undefined): el is HTMLElement {
   );
 }
 
+/** The control that lost focus to a render, and the key of the list row it was in. */
+export interface Lost {
+  element: HTMLElement;
+  row?: string;
+}
+
 /**
  * Runs `render` over `container`; when it removed the control that had focus, focuses that
  * control rebuilt, else what `fallback` names. Focus elsewhere is never touched.
@@ -88,16 +94,28 @@ export function isFocusable(el: Element | null | undefined): el is HTMLElement {
 export function keepFocus(
   container: HTMLElement,
   render: () => void,
-  fallback?: (lost: HTMLElement) => Element | null | undefined,
+  fallback?: (lost: Lost) => Element | null | undefined,
 ): void {
   const active = document.activeElement;
   const had = active instanceof HTMLElement && active !== container && container.contains(active) ? active : null;
   const key = had ? focusKey(had) : undefined;
+  // Where it was, read before the render takes it out of the page.
+  const row = had?.closest<HTMLElement>('[data-vkey]')?.dataset.vkey;
   render();
   if (!had || (had.isConnected && document.activeElement === had)) return;
   // Something else took focus on purpose (an action moved it): leave it there.
   if (document.activeElement !== document.body && document.activeElement !== null) return;
   const again = key ? container.querySelector(key) : null;
-  const target = isFocusable(again) ? again : fallback?.(had);
-  if (isFocusable(target)) target.focus();
+  const target = isFocusable(again) ? again : fallback?.({ element: had, row });
+  if (isFocusable(target)) focusNow(target);
+}
+
+/** Focuses `el`; a toolkit element inserted just now takes focus only once it has rendered. */
+export function focusNow(el: HTMLElement): void {
+  el.focus();
+  if (document.activeElement === el) return;
+  const rendered = (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve();
+  void rendered.then(() => {
+    if (document.activeElement === document.body || document.activeElement === null) el.focus();
+  });
 }

@@ -8,7 +8,7 @@ import type { Tab } from '../state/model';
 import type { Store } from '../state/store';
 import type { ModelRole } from '../protocol';
 import { h } from '../render/dom';
-import { isFocusable, keepFocus } from '../render/in-place';
+import { isFocusable, keepFocus, type Lost } from '../render/in-place';
 import { errorMessage } from '../../core/text/error-message';
 import { renderError, type Post } from '../render/ui';
 import { act, type ActionTarget } from './actions';
@@ -136,7 +136,7 @@ export class App {
     this.section(
       this.approvals.element,
       () => (changes.all || changes.approvals || changes.run) && this.approvals.update(model),
-      home,
+      (lost) => this.approvals.nextAfter(lost.element.dataset.id ?? '') ?? home(),
     );
     this.status.update(model);
     performance.measure('rozet:flush', 'rozet:flush-start');
@@ -144,11 +144,7 @@ export class App {
   }
 
   /** Renders one part of the view; a failure shows inline there instead of blanking the panel. */
-  private section(
-    container: HTMLElement,
-    render: () => unknown,
-    fallback?: (lost: HTMLElement) => Element | null,
-  ): void {
+  private section(container: HTMLElement, render: () => unknown, fallback?: (lost: Lost) => Element | null): void {
     keepFocus(
       container,
       () => {

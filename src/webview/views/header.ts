@@ -26,6 +26,8 @@ interface RoleParts {
   select: SelectElement;
   /** The option values last rendered, to rebuild the list only when it changed. */
   shown: string;
+  /** The model the picker shows: the host's, or the user's pick since. */
+  picked: string;
 }
 
 export type PickModel = (role: ModelRole, model: string) => void;
@@ -34,7 +36,6 @@ export class HeaderView {
   readonly element: HTMLElement;
   private readonly waiting: HTMLElement;
   private readonly roles = {} as Record<ModelRole, RoleParts>;
-  private models: ModelsConfig | null = null;
 
   constructor(onPick: PickModel) {
     this.waiting = h('p', { class: 'rz-muted rz-waiting-models' }, 'Models: waiting for the extension…');
@@ -56,9 +57,18 @@ export class HeaderView {
       }) as SelectElement;
       // vscode-single-select's `change` neither bubbles nor leaves its shadow root:
       // only a listener on the element itself hears a pick.
+      let clicked = false;
       select.addEventListener('change', () => {
-        const current = this.models?.[role].model;
-        if (select.value !== '' && select.value !== current) onPick(role, select.value);
+        const parts = this.roles[role];
+        if (select.value !== '' && select.value !== parts.picked) onPick(role, select.value);
+        parts.picked = select.value;
+        // A clicked option has focus, and its list closes under it: the browser then
+        // drops focus to <body>. That one time, focus goes back to the picker.
+        clicked = select.shadowRoot?.activeElement?.matches('li.option') ?? false;
+      });
+      select.addEventListener('focusout', (event) => {
+        if (clicked && event.relatedTarget === null) requestAnimationFrame(() => select.focus());
+        clicked = false;
       });
       const dot = h('span', { class: 'rz-dot', role: 'img' });
       const provider = h('span', { class: 'rz-provider' });
@@ -70,13 +80,12 @@ export class HeaderView {
           select,
         ),
       );
-      this.roles[role] = { dot, provider, select, shown: '' };
+      this.roles[role] = { dot, provider, select, shown: '', picked: '' };
     }
     check.hidden = true;
   }
 
   update(models: ModelsConfig | null): void {
-    this.models = models;
     this.waiting.hidden = models !== null;
     for (const el of this.element.querySelectorAll<HTMLElement>('.rz-role, .rz-check')) el.hidden = models === null;
     if (!models) return;
@@ -106,6 +115,7 @@ export class HeaderView {
       );
     }
     select.title = inertText(config.model);
+    parts.picked = config.model;
     if (select.value !== config.model) select.value = config.model;
   }
 }

@@ -6,7 +6,7 @@ import type { Changes, PlanDraft, RunView } from '../state/model';
 import { editedPlan } from '../state/plan-edits';
 import type { Store } from '../state/store';
 import { h } from '../render/dom';
-import { patchChildren } from '../render/in-place';
+import { patchChildren, type Lost } from '../render/in-place';
 import { VirtualList } from '../render/virtual-list';
 import { guardItem, renderError } from '../render/ui';
 import { renderPlanTask } from './plan-task';
@@ -130,12 +130,15 @@ export class TasksView {
     rowItem(this.list.element(taskId))?.focus();
   }
 
-  /** Where focus goes when the control it was on in this panel is gone: the bar's first control, else the current row. */
-  focusTarget(lost?: Element): HTMLElement | null {
-    const inBar = lost ? !this.viewport.contains(lost) && !lost.closest('[data-vkey]') : false;
+  /**
+   * Where focus goes when the control it was on in this panel is gone: from a row, that
+   * row (or the current one); from the bar, the bar's first control that is left.
+   */
+  focusTarget(lost: Lost): HTMLElement | null {
     const control = this.bar.querySelector<HTMLElement>('vscode-button:not([disabled]), button:not([disabled])');
-    const row = rowItem(this.list.element(this.keys[this.focusIndex]));
-    return inBar ? (control ?? row ?? null) : (row ?? control ?? null);
+    const current = rowItem(this.list.element(this.keys[this.focusIndex]));
+    if (lost.row === undefined) return control ?? current;
+    return rowItem(this.list.element(lost.row)) ?? current ?? control;
   }
 
   // Elapsed time of running tasks ticks once a second, touching only visible rows.
