@@ -10,6 +10,7 @@ import {
   type ApiKeySource,
   type Role,
 } from '../config';
+import { switchedDuringRun } from '../core/run/model-switch';
 import { currentConfinement } from '../core/sandbox/command-shell';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
 import { formatHealthReport, healthCheck, PROVIDERS, type HealthReport } from '../providers';
@@ -28,6 +29,8 @@ export interface CommandDeps {
   keys: ApiKeyStore;
   log: Log;
   onHealth: (report: HealthReport) => void;
+  /** Whether a run is going (a model switch then applies from the next plan). */
+  running: () => boolean;
 }
 
 const ROLE_LABELS: Record<Role, string> = { orchestrator: 'Planner (orchestrator)', worker: 'Worker' };
@@ -192,7 +195,8 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         target = vscode.ConfigurationTarget.Workspace;
       }
       await configuration.update(`rozet.${role}.model`, model, target);
-      void vscode.window.showInformationMessage(`Rozet: ${ROLE_LABELS[role]} model is now ${model}.`);
+      const note = deps.running() ? ` ${switchedDuringRun(model)}` : '';
+      void vscode.window.showInformationMessage(`Rozet: ${ROLE_LABELS[role]} model is now ${model}.${note}`);
     }),
     'rozet.healthCheck': guarded(async () => {
       const report = await vscode.window.withProgress(

@@ -80,6 +80,7 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
       keys,
       log,
       onHealth: (health) => void refreshHeader({ lists: false, health }),
+      running: () => runs.running,
     }),
     resolveView: (view) => {
       views.resolveWebviewView(view);

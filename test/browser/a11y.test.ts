@@ -156,7 +156,7 @@ describe('accessibility: focus indicators, status icons and the header layout', 
         };
         const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
           a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-        const check = await box('.rz-check');
+        const check = await box('[data-action="health-check"]');
         assert.deepEqual(
           await w.page.locator('.rz-provider').allInnerTexts(),
           ['OpenRouter', 'OpenAI-compatible server'],

@@ -10,6 +10,7 @@ import type { ModelRole } from '../protocol';
 import { h } from '../render/dom';
 import { isFocusable, keepFocus, type Lost } from '../render/in-place';
 import { errorMessage } from '../../core/text/error-message';
+import { switchedDuringRun } from '../../core/run/model-switch';
 import { renderError, type Post } from '../render/ui';
 import { act, type ActionTarget } from './actions';
 import { ApprovalsView } from './approvals';
@@ -167,10 +168,7 @@ export class App {
   private pickModel(role: ModelRole, model: string): void {
     this.post({ type: 'model.switch', role, model });
     const run = this.store.model.run;
-    if (run && !run.summary)
-      this.status.say(
-        `${ROLE_NAMES[role]} model set to ${model}. The run in progress keeps the models it started with; the next plan uses ${model}.`,
-      );
+    if (run && !run.summary) this.status.say(`${ROLE_NAMES[role]} model set to ${model}. ${switchedDuringRun(model)}`);
   }
 
   private endRename(input: HTMLInputElement, commit: boolean): void {

@@ -114,6 +114,8 @@ export class HeaderView {
         ),
       );
     }
+    for (const option of Array.from(select.children))
+      option.toggleAttribute('selected', option.getAttribute('value') === config.model);
     select.title = inertText(config.model);
     parts.picked = config.model;
     if (select.value !== config.model) select.value = config.model;

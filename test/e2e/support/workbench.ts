@@ -100,6 +100,32 @@ export function rozetView(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** The Tasks panel's list of task rows, by its accessible name. */
+export function taskList(view: FrameLocator): Locator {
+  return view.getByRole('list', { name: 'Tasks', exact: true });
+}
+
+/** A task row (of the plan under review or of the run) by its exact title. */
+export function taskRow(view: FrameLocator, title: string): Locator {
+  return view.locator('.rz-task', {
+    has: view.locator('.rz-title', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+  });
+}
+
+/**
+ * Picks `model` in the header's picker for `role` with real clicks: the picker, then the
+ * option in its list.
+ */
+export async function pickModelInView(
+  view: FrameLocator,
+  role: 'orchestrator' | 'worker',
+  model: string,
+): Promise<void> {
+  const picker = view.locator(`#rz-model-${role}`);
+  await picker.click();
+  await picker.locator('li.option', { hasText: new RegExp(`^\\s*${escapeRegExp(model)}\\s*$`) }).click();
+}
+
 /** A vscode-button in the Rozet view by its exact text. */
 export function viewButton(view: FrameLocator, text: string): Locator {
   return view.locator('vscode-button', { hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) });
