@@ -2,6 +2,7 @@
 // the HTML and CSP from renderWebviewHtml) on 127.0.0.1 and drives it in Debian's
 // chromium through playwright-core. A scripted host bridge stands in for VS Code:
 // acquireVsCodeApi records posted messages and keeps setState across reloads.
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -332,4 +333,29 @@ async function openWebview(
       await settle();
     },
   };
+}
+
+/**
+ * Mocha hooks for the enclosing describe: one browser for the block and a fresh page per
+ * test, which must end with no CSP violation and no console error. Returns the current page.
+ */
+export function pagePerTest(options: { theme?: Theme; width?: number; height?: number } = {}): () => WebviewPage {
+  let harness: Harness | undefined;
+  let current: WebviewPage | undefined;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    current = await harness!.open(options);
+  });
+  afterEach(async () => {
+    const w = current!;
+    assert.deepEqual(await w.violations(), [], 'CSP violations');
+    assert.deepEqual(w.consoleErrors, [], 'console errors');
+    await w.page.context().close();
+  });
+  return () => current!;
 }

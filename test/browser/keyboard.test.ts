@@ -2,7 +2,7 @@
 // control a run needs, where focus goes after each action and each host event, and what
 // the one live status region says.
 import assert from 'node:assert/strict';
-import { startHarness, type Harness, type WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import * as f from './fixtures';
 import { focusedStop, tabTo } from './keys';
 import type { WebviewMessage } from '../../src/webview/protocol';
@@ -19,21 +19,10 @@ const status = (w: WebviewPage): Promise<string> =>
   w.page.evaluate(() => (document.querySelector('.rz-live')?.textContent ?? '').replace(/\s+/g, ' ').trim());
 
 describe('keyboard and screen reader (chromium, real keys)', function () {
-  let harness: Harness;
+  const current = pagePerTest({ theme: 'light', width: 300, height: 700 });
   let w: WebviewPage;
-  before(async () => {
-    harness = await startHarness();
-  });
-  after(async () => {
-    await harness?.close();
-  });
-  beforeEach(async () => {
-    w = await harness.open({ theme: 'light', width: 300, height: 700 });
-  });
-  afterEach(async () => {
-    assert.deepEqual(await w.violations(), [], 'CSP violations');
-    assert.deepEqual(w.consoleErrors, [], 'console errors');
-    await w.page.context().close();
+  beforeEach(() => {
+    w = current();
   });
 
   it('keyboard walk: Tab reaches and keys operate every control from a request to a finished run', async function () {

@@ -2,7 +2,7 @@
 // its options, real keys (Playwright click/press/type; never a dispatched event). A pick
 // must reach the host as `model.switch`; the host's answer must not take the picker away.
 import assert from 'node:assert/strict';
-import { startHarness, type Harness, type WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import * as f from './fixtures';
 import type { ModelsConfig, WebviewMessage } from '../../src/webview/protocol';
 
@@ -17,21 +17,10 @@ const option = (w: WebviewPage, role: string, name: string) =>
     .filter({ hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
 
 describe('model pickers (chromium, real clicks and keys)', function () {
-  let harness: Harness;
+  const current = pagePerTest({ width: 300 });
   let w: WebviewPage;
-  before(async () => {
-    harness = await startHarness();
-  });
-  after(async () => {
-    await harness?.close();
-  });
-  beforeEach(async () => {
-    w = await harness.open({ width: 300 });
-  });
-  afterEach(async () => {
-    assert.deepEqual(await w.violations(), [], 'CSP violations');
-    assert.deepEqual(w.consoleErrors, [], 'console errors');
-    await w.page.context().close();
+  beforeEach(() => {
+    w = current();
   });
 
   it('have accessible names: "Planner model", "Worker model"; the message box "Message to Rozet"', async () => {
