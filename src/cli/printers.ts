@@ -75,7 +75,13 @@ class PlainPrinter implements RunPrinter {
         break;
       }
       case 'task.succeeded':
-        line(e.taskId, `succeeded in ${took(e.taskId)}`);
+        line(e.taskId, e.kept ? 'kept from the saved run' : `succeeded in ${took(e.taskId)}`);
+        break;
+      case 'task.overBudget':
+        line(e.taskId, `stopped at its token budget (${e.used} of ${e.budget} tokens)`);
+        break;
+      case 'run.overBudget':
+        this.output.out(`Run budget reached (${e.used} of ${e.budget} tokens): no further task starts.`);
         break;
       case 'task.failed':
         line(e.taskId, `failed in ${took(e.taskId)}: ${oneLine(e.error)}`);
@@ -121,6 +127,7 @@ const COLOURS: Partial<Record<TaskStatus, string>> = {
   cancelled: '2',
   pending: '2',
   queued: '2',
+  overBudget: '33',
 };
 const FRAME_MS = 100;
 
@@ -145,6 +152,10 @@ class LivePrinter implements RunPrinter {
     }
     if (e.type === 'capacity') {
       this.capacity = e.endpoints.map(describeEndpoint);
+      return;
+    }
+    if (e.type === 'run.overBudget') {
+      this.capacity = [...this.capacity, `run budget reached: ${e.used} of ${e.budget} tokens`];
       return;
     }
     if (e.type === 'plan.finished') {
@@ -191,6 +202,9 @@ class LivePrinter implements RunPrinter {
         break;
       case 'task.cancelled':
         Object.assign(row, { status: 'cancelled', endedAt: e.at, activity: 'cancelled' });
+        break;
+      case 'task.overBudget':
+        Object.assign(row, { status: 'overBudget', endedAt: e.at, activity: `${e.used} of ${e.budget} tokens` });
         break;
       default:
         break;

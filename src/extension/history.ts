@@ -20,7 +20,7 @@ export interface SessionRecord {
   plan: ShownPlan | null;
   runEvents: RunEvent[];
   /** Set once a run started; 'running' from another window means it was cut off. */
-  runState?: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  runState?: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'overBudget' | 'interrupted';
   /** The HistoryStore (i.e. window session) that last saved it. */
   owner?: string;
 }

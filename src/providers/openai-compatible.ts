@@ -142,6 +142,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
       params.temperature = request.temperature;
     if (request.json && info.jsonMode) params.response_format = { type: 'json_object' };
     if (request.maxOutputTokens) params[info.maxTokensParam] = request.maxOutputTokens;
+    // OpenRouter's usage accounting: the final usage chunk then carries the call's `cost` in dollars.
+    if (this.provider === 'openrouter') Object.assign(params, { usage: { include: true } });
     return params;
   }
 
@@ -316,5 +318,8 @@ function toFinishReason(reason: string | null | undefined): FinishReason {
 }
 
 function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number }): TokenUsage {
-  return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+  const out: TokenUsage = { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+  const cost = (usage as { cost?: unknown }).cost;
+  if (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) out.cost = cost;
+  return out;
 }

@@ -36,8 +36,22 @@ export const PlanResultShape: z.ZodType<PlanResult> = z.object({
   notes: z.array(z.string()),
 });
 
-const TokenUsageShape = z.object({ promptTokens: z.number(), completionTokens: z.number() });
-const TaskStatusShape = z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+const TokenUsageShape = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  cost: z.number().optional(),
+});
+const TaskStatusShape = z.enum([
+  'pending',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+  'overBudget',
+]);
+const RunOutcomeShape = z.enum(['succeeded', 'failed', 'cancelled', 'overBudget']);
 
 export const ToolCallRecordShape: z.ZodType<ToolCallRecord> = z.object({
   id: z.string(),
@@ -68,7 +82,7 @@ const TaskOutcomeShape: z.ZodType<TaskOutcome> = z.object({
 });
 
 const RunSummaryShape: z.ZodType<RunSummary> = z.object({
-  outcome: z.enum(['succeeded', 'failed', 'cancelled']),
+  outcome: RunOutcomeShape,
   tasks: z.array(TaskOutcomeShape),
   filesChanged: z.array(z.string()),
   commandsRun: z.array(z.string()),
@@ -122,10 +136,19 @@ export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
     delayMs: z.number(),
     reason: z.string(),
   }),
-  z.object({ ...base, type: z.literal('task.succeeded'), taskId: z.string(), result: z.string() }),
+  z.object({ ...base, type: z.literal('task.usage'), taskId: z.string(), usage: TokenUsageShape }),
+  z.object({
+    ...base,
+    type: z.literal('task.succeeded'),
+    taskId: z.string(),
+    result: z.string(),
+    kept: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('task.failed'), taskId: z.string(), error: z.string() }),
   z.object({ ...base, type: z.literal('task.skipped'), taskId: z.string(), reason: z.string() }),
   z.object({ ...base, type: z.literal('task.cancelled'), taskId: z.string() }),
+  z.object({ ...base, type: z.literal('task.overBudget'), taskId: z.string(), used: z.number(), budget: z.number() }),
+  z.object({ ...base, type: z.literal('run.overBudget'), used: z.number(), budget: z.number() }),
   z.object({ ...base, type: z.literal('plan.finished'), summary: RunSummaryShape }),
 ]);
 
@@ -201,7 +224,7 @@ export const HistoryItemShape = z.object({
   title: z.string(),
   at: z.number(),
   /** 'interrupted': the window closed or reloaded while the run went on. */
-  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'interrupted']).optional(),
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'overBudget', 'interrupted']).optional(),
 });
 export type HistoryItem = z.infer<typeof HistoryItemShape>;
 

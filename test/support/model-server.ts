@@ -35,7 +35,7 @@
 // GET /__rozet/stats answers the slot counts (most serving, most waiting, served).
 // Reply — "kind" picks the shape:
 //   {"kind": "text", "text": "Hello", "reasoning"?: "…", "textFile"?: "messy-qwen-toolcall-1.txt",
-//    "finishReason"?: "stop" | "length" | …, "usage"?: {"prompt": 10, "completion": 5}}
+//    "finishReason"?: "stop" | "length" | …, "usage"?: {"prompt": 10, "completion": 5, "cost"?: 0.0001}}
 //   {"kind": "tools", "calls": [{"name": "write_file", "arguments": {"path": "a.txt", "content": "x"}, "id"?: "call_1"}],
 //    "text"?: "I'll write it."}              // OpenAI: arguments split into `chunks` fragments
 //   {"kind": "fixture", "file": "openrouter-sse-processing-usage-1.txt", "status"?: 200}
@@ -98,7 +98,8 @@ export interface ScriptedToolCall {
 interface Answer {
   reasoning?: string;
   finishReason?: string;
-  usage?: { prompt: number; completion: number };
+  /** `cost` (dollars) is sent as OpenRouter's usage accounting does. */
+  usage?: { prompt: number; completion: number; cost?: number };
   model?: string;
 }
 
@@ -424,7 +425,7 @@ interface Rendering {
   reasoning?: string;
   calls: Array<{ id: string; name: string; args: string }>;
   finish: string;
-  usage: { prompt: number; completion: number };
+  usage: { prompt: number; completion: number; cost?: number };
   model: string;
   stream: boolean;
   pieces: number;
@@ -436,6 +437,7 @@ function renderOpenAI(r: Rendering & { includeUsage: boolean }): Wire {
     prompt_tokens: r.usage.prompt,
     completion_tokens: r.usage.completion,
     total_tokens: r.usage.prompt + r.usage.completion,
+    ...(r.usage.cost !== undefined ? { cost: r.usage.cost } : {}),
   };
   if (!r.stream) {
     const message = {

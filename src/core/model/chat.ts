@@ -62,6 +62,8 @@ export interface ChatRequest {
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** US dollars, where the provider reports it (OpenRouter) or rozet.pricing prices the model. */
+  cost?: number;
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';

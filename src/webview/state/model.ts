@@ -4,6 +4,7 @@
 import type { RetryEvent, RunSummary, TaskStatus, ToolCallRecord } from '../../core/run/events';
 import type { PlanResult } from '../../core/plan/plan';
 import type { EndpointStatus } from '../../core/model/capacity';
+import type { TokenUsage } from '../../core/model/chat';
 import type { ApprovalPrompt, Attachment, HistoryItem, ModelsConfig, ShownPlan, TranscriptMessage } from '../protocol';
 
 export interface ToolCallView {
@@ -33,6 +34,12 @@ export interface TaskView {
   error?: string;
   /** Why a queued task has not started ("b.py is held by t2, which is running"). */
   waiting?: string;
+  /** Tokens (and cost, where known) used so far. */
+  usage?: TokenUsage;
+  /** Set while over budget: the attempt's tokens and its budget. */
+  overBudget?: { used: number; budget: number };
+  /** Kept from the saved run by Resume, not run again. */
+  kept?: boolean;
 }
 
 export interface RunView {
@@ -44,6 +51,8 @@ export interface RunView {
   summary?: RunSummary;
   /** Requests in flight and slots per model endpoint, as the last capacity event said. */
   capacity?: EndpointStatus[];
+  /** Set when the run stopped starting tasks at rozet.budget.tokensPerRun. */
+  overBudget?: { used: number; budget: number };
 }
 
 export interface PlanDraft extends ShownPlan {

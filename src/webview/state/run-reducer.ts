@@ -30,6 +30,7 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
   if (event.type === 'plan.finished') {
     run.summary = event.summary;
+    if (event.summary.outcome !== 'overBudget') run.overBudget = undefined;
     for (const outcome of event.summary.tasks) {
       const task = run.tasks.get(outcome.id);
       if (!task) continue;
@@ -41,6 +42,11 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
   if (event.type === 'capacity') {
     run.capacity = event.endpoints;
+    changes.run = true;
+    return;
+  }
+  if (event.type === 'run.overBudget') {
+    run.overBudget = { used: event.used, budget: event.budget };
     changes.run = true;
     return;
   }
@@ -59,6 +65,12 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
       break;
     case 'task.started':
       task.waiting = undefined;
+      task.overBudget = undefined;
+      if (run.summary) {
+        // Continued or retried after the run had finished: it is going again.
+        run.summary = undefined;
+        run.overBudget = undefined;
+      }
       if (task.attempt > 0 && task.output !== '') appendOutput(task, `\n— attempt ${event.attempt} —\n`);
       task.status = 'running';
       task.model = event.model;
@@ -91,9 +103,19 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
     case 'task.retrying':
       task.retries.push({ attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
       break;
+    case 'task.usage':
+      task.usage = event.usage;
+      changes.run = true;
+      break;
     case 'task.succeeded':
       finish(task, 'succeeded', event.at);
       task.result = event.result;
+      task.kept = event.kept;
+      changes.run = true;
+      break;
+    case 'task.overBudget':
+      finish(task, 'overBudget', event.at);
+      task.overBudget = { used: event.used, budget: event.budget };
       changes.run = true;
       break;
     case 'task.failed':
