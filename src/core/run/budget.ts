@@ -68,6 +68,7 @@ export function describeUsage(usage: TokenUsage): string {
 
 export function formatCost(dollars: number): string {
   if (dollars === 0) return '$0';
-  if (dollars < 0.01) return `$${dollars.toPrecision(2)}`;
+  // Small sums keep two significant digits: a run of cheap calls is not "$0.00".
+  if (dollars < 1) return `$${Number(dollars.toPrecision(2))}`;
   return `$${dollars.toFixed(2)}`;
 }
