@@ -5,7 +5,7 @@ import { isSettingKey, SETTING_KEYS, type ExplicitValue, type SettingKey } from 
 import { closest } from '../config/suggest';
 import { errorMessage } from '../core/text/error-message';
 
-export const COMMANDS = ['plan', 'run', 'health', 'config', 'repl'] as const;
+export const COMMANDS = ['plan', 'run', 'health', 'config', 'repl', 'runs', 'resume', 'undo'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Bad command-line input: printed without a stack, exit code 2. */
@@ -118,6 +118,10 @@ const EXIT_HELP = `Exit codes:
   3    no model reachable for run (nothing was run)
   130  cancelled with Ctrl-C (files are written atomically: none is left half-written)`;
 
+const SAVED_RUNS_HELP = `Runs are saved as they go in the user's state folder ($XDG_STATE_HOME/rozet, else
+~/.local/state/rozet; macOS ~/Library/Application Support/rozet; Windows %LOCALAPPDATA%\\rozet),
+one folder per workspace, never inside the workspace. RUN is a run id or its first characters.`;
+
 const HELP: Record<CommandName | 'main', string> = {
   main: `rozet — plan a coding request as a task tree and run it with parallel worker agents.
 
@@ -127,6 +131,9 @@ Usage:
   rozet health [--json]                  check the planner and worker models, with fixes
   rozet config [--json]                  show every setting, its value and where it came from
   rozet repl                             plan and run one request per line, remembering the conversation
+  rozet runs [--json]                    this workspace's saved runs (and unusable ones, to delete)
+  rozet resume [RUN] [--yes] [--json]    go on with a saved run: succeeded tasks kept, the rest run
+  rozet undo RUN [TASK] [--yes] [--json] revert what one task (or the whole run) wrote
   rozet <command> --help                 help for one command
 
 ${SETTINGS_HELP}
@@ -165,6 +172,40 @@ default), where each API key comes from (never the key), proxies and any problem
   --json   {values, sources, problems, apiKeys}
 
 ${SETTINGS_HELP}`,
+  runs: `rozet runs [--json]
+rozet runs delete RUN
+rozet runs prune
+
+Lists this workspace's saved runs, newest first: id, time, state (succeeded, failed,
+cancelled, overBudget, interrupted), tasks done, tokens and cost, request. Saved runs that
+cannot be used (unreadable, from another version of Rozet, for a workspace that moved or is
+gone) are reported; \`prune\` deletes them all, \`delete RUN\` one run.
+  --json   {runs: [{runId, title, state, usage, tasks: [{id, status, usage, filesChanged}]}], problems}
+
+${SAVED_RUNS_HELP}`,
+  resume: `rozet resume [RUN] [--yes] [--json]
+
+Goes on with a saved run that failed, was cancelled, stopped at a budget or was interrupted
+(without RUN: the newest such run). Succeeded tasks are kept and their results feed their
+dependents; every other task runs again. When a kept task's files changed on disk since, you
+choose on a terminal to keep going or to run it again; --yes keeps going.
+  -y, --yes   keep going past changed files; answer yes to every approval
+  --json      one JSON run event per line on stdout
+
+${SAVED_RUNS_HELP}
+
+${SETTINGS_HELP}
+
+${EXIT_HELP}`,
+  undo: `rozet undo RUN [TASK] [--yes] [--json]
+
+Reverts what TASK of a saved run wrote (without TASK: the whole run). Edits made since on
+other lines are kept; where they touch the same lines, the diff of what would be lost is
+shown and you are asked (--yes: undo anyway; without a terminal the file is left alone).
+A file deleted since is named and not restored. Exit code 1 when a file could not be undone.
+  --json   {runId, taskId?, files: [{path, action: restored | removed | kept, reason?}]}
+
+${SAVED_RUNS_HELP}`,
   repl: `rozet repl
 
 Reads one request per line, plans and runs it; later requests see a summary of the earlier

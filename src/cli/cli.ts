@@ -8,6 +8,9 @@ import { configCommand } from './commands/config';
 import { healthCommand } from './commands/health';
 import { planCommand } from './commands/plan';
 import { replCommand } from './commands/repl';
+import { resumeCommand } from './commands/resume';
+import { runsCommand } from './commands/runs';
+import { undoCommand } from './commands/undo';
 import { EXIT, Output, type CliIo } from './io';
 import { Prompter } from './prompt';
 import { runRequest } from './commands/run';
@@ -56,6 +59,7 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
     return EXIT.usage;
   }
   if (args.command === 'repl') return replCommand(ctx, output, io, { yes: args.yes, json: args.json });
+  if (args.command === 'runs') return runsCommand(ctx, words(request), output, { json: args.json });
 
   const controller = new AbortController();
   const off = io.onInterrupt(() => {
@@ -71,6 +75,10 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
         return await planCommand(ctx, request, output, options);
       case 'health':
         return await healthCommand(ctx, output, options);
+      case 'resume':
+        return await resumeCommand(ctx, words(request)[0], output, { ...options, yes: args.yes, prompter });
+      case 'undo':
+        return await undoCommand(ctx, words(request), output, { ...options, yes: args.yes, prompter });
       default:
         return (await runRequest(ctx, request, output, { ...options, yes: args.yes, prompter })).code;
     }
@@ -78,4 +86,8 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
     off();
     prompter?.close();
   }
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
 }

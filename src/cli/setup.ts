@@ -22,6 +22,7 @@ import { ModelPools, modelSpecForRole, type ModelSpec } from '../providers';
 import { UsageError, type CliArgs } from './args';
 import type { CliIo, Output } from './io';
 import type { Prompter } from './prompt';
+import { stateDir } from './saved-runs';
 
 export interface CliContext {
   root: string;
@@ -39,6 +40,8 @@ export interface CliContext {
   warnings: ConfigProblem[];
   /** Worker models over their endpoints, shared by every run of this process (the REPL's too). */
   pools: ModelPools;
+  /** Where saved runs live (saved-runs.ts): the user's state folder, never the workspace. */
+  stateDir: string;
 }
 
 export async function loadContext(args: CliArgs, io: CliIo, output: Output): Promise<CliContext> {
@@ -82,6 +85,7 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
     specs,
     keySources,
     pools: new ModelPools(),
+    stateDir: stateDir(io.env),
     fatal: problems.filter(isFatal),
     warnings: problems.filter((p) => !isFatal(p)),
   };

@@ -1,5 +1,7 @@
 // `rozet` in-process with captured streams: no terminal, and only the environment given
 // (never the real one's keys).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
@@ -12,6 +14,9 @@ export interface CliResult {
 }
 
 export const REPO = path.resolve(__dirname, '..', '..');
+
+/** Saved runs of tests go here unless a test names its own XDG_STATE_HOME: never the user's state folder. */
+export const TEST_STATE_HOME = mkdtempSync(path.join(tmpdir(), 'rozet-state-'));
 
 function collect(stream: PassThrough): () => string {
   const parts: Buffer[] = [];
@@ -31,7 +36,7 @@ export async function cli(args: string[], env: Record<string, string>, stdinText
     stdout,
     stderr,
     stdin,
-    env,
+    env: { XDG_STATE_HOME: TEST_STATE_HOME, ...env },
     cwd: REPO,
     interrupt: () => handlers.forEach((h) => h()),
     onInterrupt: (h) => (handlers.add(h), () => handlers.delete(h)),

@@ -4,6 +4,7 @@ import { isAbortError } from '../../core/model/chat';
 import type { PlanResult } from '../../core/plan/plan';
 import { planLines } from '../format';
 import { EXIT, type Output } from '../io';
+import { planGraphLines } from '../plan-graph';
 import { makePlan } from '../planning';
 import type { CliContext } from '../setup';
 
@@ -34,6 +35,8 @@ export async function planCommand(
     );
   } else {
     planLines(result).forEach((line) => output.out(line));
+    output.out('');
+    planGraphLines(result.plan).forEach((line) => output.out(line));
   }
   return EXIT.ok;
 }

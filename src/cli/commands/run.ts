@@ -15,6 +15,7 @@ import { EXIT, type Output } from '../io';
 import { makePlan } from '../planning';
 import { createPrinter } from '../printers';
 import type { Prompter } from '../prompt';
+import { RunSaver, savedRunStore } from '../saved-runs';
 import type { CliContext } from '../setup';
 
 const PROBE_TIMEOUT_MS = 5000;
@@ -77,6 +78,7 @@ export async function runRequest(
   if (!options.json) planLines(planned).forEach((line) => output.out(line));
 
   const printer = createPrinter(output, options.json);
+  const saver = new RunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { title: request, source: planned.source });
   const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
   const coordinator = new Coordinator({
     plan: planned.plan,
@@ -87,7 +89,11 @@ export async function runRequest(
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
     policy: toolPolicyFromConfig(ctx.resolved.values),
     limits: runLimitsFromConfig(ctx.resolved.values),
-    onEvent: (event) => printer.event(event),
+    onEvent: (event) => {
+      printer.event(event);
+      saver.event(event);
+    },
+    onWrite: saver.write,
   });
   try {
     const summary = await coordinator.run(options.signal);
@@ -97,5 +103,6 @@ export async function runRequest(
     };
   } finally {
     printer.close();
+    await saver.close();
   }
 }

@@ -5,8 +5,8 @@
 // Every problem with a saved run — unreadable, from another version, for a workspace that
 // is no longer there — is reported, never thrown at the caller's face.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../text/error-message';
 import { RunJournal } from './run-journal';
@@ -51,9 +51,11 @@ export class RunStateStore {
     return join(this.dir, `${runId}${SUFFIX}`);
   }
 
-  /** A journal for a new run; the folder is created on its first write. */
-  async begin(record: RunRecord): Promise<RunJournal> {
-    await this.mark();
+  /** A journal for a new run (synchronous: a run's first event opens it). */
+  begin(record: RunRecord): RunJournal {
+    mkdirSync(this.dir, { recursive: true });
+    const mark = join(this.dir, 'workspace.json');
+    if (!existsSync(mark)) writeFileSync(mark, JSON.stringify({ workspace: this.workspace }));
     return new RunJournal(this.fileOf(record.runId), record, true);
   }
 
@@ -130,12 +132,6 @@ export class RunStateStore {
         });
     }
     return problems;
-  }
-
-  private async mark(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    if (!existsSync(join(this.dir, 'workspace.json')))
-      await writeFile(join(this.dir, 'workspace.json'), JSON.stringify({ workspace: this.workspace }));
   }
 }
 

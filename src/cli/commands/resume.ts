@@ -1,0 +1,129 @@
+// `rozet resume [RUN] [--json] [--yes]`: goes on with a saved run that failed, was
+// cancelled, stopped at a budget or was interrupted (the newest such run when RUN is not
+// given). Succeeded tasks are kept — their results feed their dependents, the model is
+// not asked again — and every other task runs. A kept task whose files changed on disk
+// since is named: on a terminal the user keeps going or runs it again; without one
+// --yes keeps going, otherwise nothing runs.
+import { runLimitsFromConfig, sandboxSettingsFromConfig, toolPolicyFromConfig } from '../../config';
+import { Coordinator } from '../../core/run/coordinator';
+import { planResume, rerunAlso, type ResumePlan } from '../../core/run-state/resume';
+import type { RunRecord } from '../../core/run-state/run-record';
+import { createCommandShell } from '../../core/sandbox/command-shell';
+import { NodeWorkspace } from '../../core/workspace/node-workspace';
+import { taskModelResolver } from '../../providers';
+import { CliApprover } from '../approver';
+import { EXIT, type Output } from '../io';
+import { createPrinter } from '../printers';
+import type { Prompter } from '../prompt';
+import { openSavedRun, RunSaver, savedRunStore } from '../saved-runs';
+import type { CliContext } from '../setup';
+import { readWorkspaceText } from './undo';
+import { runState } from './runs';
+
+export interface ResumeOptions {
+  json: boolean;
+  yes: boolean;
+  signal: AbortSignal;
+  prompter?: Prompter;
+}
+
+export async function resumeCommand(
+  ctx: CliContext,
+  id: string | undefined,
+  output: Output,
+  options: ResumeOptions,
+): Promise<number> {
+  const store = savedRunStore(ctx.stateDir, ctx.root);
+  const record = await openSavedRun(
+    store,
+    id,
+    (r) => r.state !== 'succeeded' && runState(r) !== 'running',
+    'to resume',
+  );
+  const state = runState(record);
+  if (state === 'running') {
+    output.err(`rozet: run ${record.runId} is still running (process ${record.pid}); wait for it or stop it first.`);
+    return EXIT.usage;
+  }
+  if (record.state === 'succeeded') {
+    output.err(`rozet: run ${record.runId} already succeeded; there is nothing to resume.`);
+    return EXIT.ok;
+  }
+  const resume = await decideDrift(
+    await planResume(record, (path) => readWorkspaceText(ctx.root, path)),
+    output,
+    options,
+  );
+  if (!resume) return EXIT.failed;
+  output.err(
+    `Resuming ${record.runId.slice(0, 8)} (${state}): ${resume.kept.size ? `keeping ${[...resume.kept.keys()].join(', ')}; ` : ''}running ${resume.rerun.join(', ')}.`,
+  );
+  return execute(ctx, record, resume, output, options);
+}
+
+/** Asks about kept tasks whose files changed since; undefined when nothing may run. */
+async function decideDrift(
+  resume: ResumePlan,
+  output: Output,
+  options: ResumeOptions,
+): Promise<ResumePlan | undefined> {
+  if (resume.drifted.length === 0) return resume;
+  for (const d of resume.drifted)
+    output.err(
+      `rozet: ${d.taskId} (${d.title}) is kept, but since it ran ${d.files.map((f) => `${f.path} was ${f.why}`).join(', ')}.`,
+    );
+  if (options.yes) {
+    output.err('rozet: --yes: keeping those tasks as they are.');
+    return resume;
+  }
+  if (!options.prompter || !output.interactive) {
+    output.err('rozet: nothing was run. On a terminal you can choose; --yes keeps going with those tasks kept.');
+    return undefined;
+  }
+  const rerun: string[] = [];
+  for (const d of resume.drifted) {
+    const answer = await options.prompter.ask(
+      `Keep ${d.taskId} as it is (k), or run it again (r)? [k/r]: `,
+      options.signal,
+    );
+    if (answer === undefined) return undefined;
+    if (answer.trim().toLowerCase().startsWith('r')) rerun.push(d.taskId);
+  }
+  return rerunAlso(resume, rerun);
+}
+
+async function execute(
+  ctx: CliContext,
+  record: RunRecord,
+  resume: ResumePlan,
+  output: Output,
+  options: ResumeOptions,
+): Promise<number> {
+  const printer = createPrinter(output, options.json);
+  const saver = new RunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { record });
+  const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
+  const coordinator = new Coordinator({
+    plan: resume.plan,
+    runId: record.runId,
+    planSource: record.source,
+    resume: resume.kept,
+    resolveModel: taskModelResolver(ctx.specs.worker, ctx.pools),
+    workspace: new NodeWorkspace(ctx.root),
+    shell: await createCommandShell(ctx.root, sandboxSettingsFromConfig(ctx.resolved.values)),
+    approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
+    policy: toolPolicyFromConfig(ctx.resolved.values),
+    limits: runLimitsFromConfig(ctx.resolved.values),
+    onEvent: (event) => {
+      printer.event(event);
+      saver.event(event);
+    },
+    onWrite: saver.write,
+  });
+  try {
+    const summary = await coordinator.run(options.signal);
+    return summary.outcome === 'succeeded' ? EXIT.ok : summary.outcome === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+  } finally {
+    printer.close();
+    await saver.close();
+  }
+}
