@@ -2,15 +2,12 @@
 // and the hooks that keep one up to date while `rozet run` or `rozet resume` goes.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PlanSource } from '../core/plan/plan';
-import type { RunEvent } from '../core/run/events';
-import { RunRecorder } from '../core/run-state/run-recorder';
-import { newRunRecord, type RunRecord } from '../core/run-state/run-record';
+import type { RunRecord } from '../core/run-state/run-record';
 import { RunStateError } from '../core/run-state/run-journal-entries';
 import { RunStateStore } from '../core/run-state/run-store';
-import type { WriteRecord } from '../core/workspace/recording-workspace';
 import { errorMessage } from '../core/text/error-message';
 import { UsageError } from './args';
+import { RunSaver } from '../core/run-state/run-saver';
 import type { Output } from './io';
 
 /**
@@ -30,70 +27,15 @@ export function savedRunStore(dir: string, root: string): RunStateStore {
   return new RunStateStore(dir, root);
 }
 
-/**
- * Saves the run that is about to start (opened on its plan.started) or goes on with a
- * saved one (`record`). A state folder that cannot be written costs the run nothing but a
- * warning: the run itself matters more than being able to resume it.
- */
-export class RunSaver {
-  private recorder: RunRecorder | undefined;
-  private broken = false;
-
-  constructor(
-    private readonly store: RunStateStore,
-    private readonly output: Output,
-    private readonly init: { title: string; source?: PlanSource } | { record: RunRecord },
-  ) {
-    if ('record' in init) this.recorder = new RunRecorder(store.reopen(init.record));
-  }
-
-  readonly event = (event: RunEvent): void => {
-    this.guard(() => {
-      if (event.type === 'plan.started' && !this.recorder && !('record' in this.init))
-        this.recorder = new RunRecorder(
-          this.store.begin(
-            newRunRecord({
-              runId: event.runId,
-              workspace: this.store.workspace,
-              title: this.init.title,
-              plan: event.plan,
-              source: this.init.source,
-              at: event.at,
-            }),
-          ),
-        );
-      this.recorder?.event(event);
-    });
-  };
-
-  readonly write = (record: WriteRecord): void => this.guard(() => this.recorder?.write(record));
-
-  /** Writes what is left and compacts the journal; never throws. */
-  async close(): Promise<void> {
-    if (!this.recorder || this.broken) return;
-    try {
-      await this.recorder.journal.flush();
-      await this.recorder.journal.compact();
-    } catch (error) {
-      this.warn(error);
-    }
-  }
-
-  private guard(action: () => void): void {
-    if (this.broken) return;
-    try {
-      action();
-    } catch (error) {
-      this.warn(error);
-    }
-  }
-
-  private warn(error: unknown): void {
-    this.broken = true;
-    this.output.err(
-      `rozet: warning: this run is not saved (${errorMessage(error)}); it cannot be resumed or undone per task. Check that ${this.store.baseDir} is writable (or set XDG_STATE_HOME).`,
-    );
-  }
+/** Saves a run of this process; a state folder that cannot be written is a warning on stderr. */
+export function cliRunSaver(
+  store: RunStateStore,
+  output: Output,
+  init: ConstructorParameters<typeof RunSaver>[1],
+): RunSaver {
+  return new RunSaver(store, init, (problem) =>
+    output.err(`rozet: warning: ${problem} Check that ${store.baseDir} is writable (or set XDG_STATE_HOME).`),
+  );
 }
 
 /**

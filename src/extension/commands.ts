@@ -247,6 +247,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     'rozet.openPanel': () => views.openPanel(),
+    'rozet.openPlanGraph': () => views.openGraph(),
   };
 }
 

@@ -29,6 +29,8 @@ sheet.replaceSync(css);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const store = new Store();
+// Every view edits the same plan: the host checks each edit and passes it to the others.
+store.onPlanEdit = (planId, plan) => vscode.postMessage({ type: 'plan.edit', planId, plan });
 try {
   if (!store.restore(vscode.getState()) && vscode.getState() !== undefined)
     console.warn('[rozet] saved state was unusable and is ignored');

@@ -172,8 +172,15 @@ export const TranscriptMessageShape = z.object({
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessageShape>;
 
-/** A plan waiting for the user (review, edit, Run). `planId` comes back in `plan.run`. */
-export const ShownPlanShape = z.object({ planId: z.string().min(1), result: PlanResultShape });
+/**
+ * A plan waiting for the user (review, edit, Run). `planId` comes back in `plan.run`;
+ * `edited` is the plan as edited so far in any view (absent: as planned).
+ */
+export const ShownPlanShape = z.object({
+  planId: z.string().min(1),
+  result: PlanResultShape,
+  edited: PlanShape.optional(),
+});
 export type ShownPlan = z.infer<typeof ShownPlanShape>;
 
 /** A question a worker's tool call waits on, as the sidebar shows it (the core's request, plus an id). */
@@ -254,6 +261,8 @@ const hostMessageShapes = {
   init: z.object({ type: z.literal('init'), version: z.number(), snapshot: SnapshotShape }),
   'chat.append': z.object({ type: z.literal('chat.append'), message: TranscriptMessageShape }),
   'plan.shown': ShownPlanShape.extend({ type: z.literal('plan.shown') }),
+  /** An edit to the plan under review, made in one view, for every view. */
+  'plan.edited': z.object({ type: z.literal('plan.edited'), planId: z.string(), plan: PlanShape }),
   'run.events': z.object({ type: z.literal('run.events'), events: z.array(RunEventShape) }),
   'approval.requested': z.object({ type: z.literal('approval.requested'), approval: ApprovalPromptShape }),
   'approval.resolved': z.object({
@@ -301,6 +310,22 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('diff.open'), path: z.string().min(1).max(4096), runId: id.optional() }),
   z.object({ type: z.literal('run.undo'), runId: id }),
+  /** Edits the plan under review; the host checks it and tells every view (plan.edited). */
+  z.object({ type: z.literal('plan.edit'), planId: id, plan: PlanShape }),
+  /** Goes on with a saved run: succeeded tasks kept, the others run again. */
+  z.object({ type: z.literal('run.resume'), runId: id }),
+  /** Reverts what one task wrote. */
+  z.object({ type: z.literal('task.undo'), runId: id, taskId: id }),
+  /** An over-budget task goes on with `tokens` more; a run stopped at its budget starts tasks again. */
+  z.object({
+    type: z.literal('task.continue'),
+    runId: id,
+    taskId: id,
+    tokens: z.number().int().min(1).max(1_000_000_000),
+  }),
+  z.object({ type: z.literal('run.continue'), runId: id, tokens: z.number().int().min(1).max(1_000_000_000) }),
+  /** Opens the plan graph in an editor tab. */
+  z.object({ type: z.literal('graph.open') }),
   z.object({ type: z.literal('model.switch'), role: ModelRoleShape, model: z.string().min(1).max(512) }),
   z.object({ type: z.literal('history.open'), id }),
   z.object({ type: z.literal('history.delete'), id }),

@@ -15,7 +15,7 @@ import { CliApprover } from '../approver';
 import { EXIT, type Output } from '../io';
 import { createPrinter } from '../printers';
 import type { Prompter } from '../prompt';
-import { openSavedRun, RunSaver, savedRunStore } from '../saved-runs';
+import { cliRunSaver, openSavedRun, savedRunStore } from '../saved-runs';
 import type { CliContext } from '../setup';
 import { readWorkspaceText } from './undo';
 import { runState } from './runs';
@@ -100,7 +100,7 @@ async function execute(
   options: ResumeOptions,
 ): Promise<number> {
   const printer = createPrinter(output, options.json);
-  const saver = new RunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { record });
+  const saver = cliRunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { record });
   const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
   const coordinator = new Coordinator({
     plan: resume.plan,

@@ -15,7 +15,7 @@ import { EXIT, type Output } from '../io';
 import { makePlan } from '../planning';
 import { createPrinter } from '../printers';
 import type { Prompter } from '../prompt';
-import { RunSaver, savedRunStore } from '../saved-runs';
+import { cliRunSaver, savedRunStore } from '../saved-runs';
 import type { CliContext } from '../setup';
 
 const PROBE_TIMEOUT_MS = 5000;
@@ -78,7 +78,7 @@ export async function runRequest(
   if (!options.json) planLines(planned).forEach((line) => output.out(line));
 
   const printer = createPrinter(output, options.json);
-  const saver = new RunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { title: request, source: planned.source });
+  const saver = cliRunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { title: request, source: planned.source });
   const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
   const coordinator = new Coordinator({
     plan: planned.plan,

@@ -214,6 +214,21 @@ function matchUnknown(dep: string, drafts: DraftTask[], byPosition: Map<string, 
   return byPosition.get(String(Number(number)));
 }
 
+/** What is wrong with an edited plan (ids twice, unknown dependencies, a cycle), or undefined. */
+export function planProblem(plan: Plan): string | undefined {
+  const ids = new Set<string>();
+  for (const task of plan.tasks) {
+    if (ids.has(task.id)) return `the id ${task.id} is used twice`;
+    ids.add(task.id);
+  }
+  for (const task of plan.tasks) {
+    const unknown = task.dependsOn.find((d) => !ids.has(d));
+    if (unknown) return `${task.id} depends on ${unknown}, which is not in the plan`;
+  }
+  const cycle = findCycle(plan.tasks);
+  return cycle ? `it has a cycle: ${cycle.join(' → ')}` : undefined;
+}
+
 /** A dependency cycle as a path of ids that returns to its start, or undefined. */
 export function findCycle(tasks: ReadonlyArray<{ id?: string; dependsOn: readonly string[] }>): string[] | undefined {
   const deps = new Map(tasks.map((t) => [t.id ?? '', t.dependsOn]));

@@ -2,7 +2,7 @@
 // they last looked, so a renderer patches only that instead of re-rendering per token.
 // No DOM here, and nothing that changes it: the store and the reducers do that.
 import type { RetryEvent, RunSummary, TaskStatus, ToolCallRecord } from '../../core/run/events';
-import type { PlanResult } from '../../core/plan/plan';
+import type { Plan, PlanResult } from '../../core/plan/plan';
 import type { EndpointStatus } from '../../core/model/capacity';
 import type { TokenUsage } from '../../core/model/chat';
 import type { ApprovalPrompt, Attachment, HistoryItem, ModelsConfig, ShownPlan, TranscriptMessage } from '../protocol';
@@ -23,6 +23,9 @@ export interface TaskView {
   attempt: number;
   startedAt?: number;
   endedAt?: number;
+  /** From the plan: what it waits for, and the files it declared (graph edges, tooltips). */
+  dependsOn: string[];
+  files: string[];
   output: string;
   /** Bumped when output is replaced rather than appended, so renderers redraw it whole. */
   outputEpoch: number;
@@ -56,8 +59,12 @@ export interface RunView {
 }
 
 export interface PlanDraft extends ShownPlan {
-  removed: string[];
-  renamed: Record<string, string>;
+  /** The plan as edited so far (the host's copy is the same: every edit goes through it). */
+  plan: Plan;
+  /** A task whose removal waits for "drop the edges of its dependents?". */
+  confirmRemove?: string;
+  /** The task whose fields are open for editing. */
+  editing?: string;
 }
 
 export type Tab = 'chat' | 'tasks' | 'history';

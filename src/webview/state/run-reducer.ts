@@ -2,6 +2,7 @@
 // `changes` which tasks to repaint. The same fold rebuilds a run from a snapshot or
 // from saved state (see persistence.ts), so there is one way a run gets its shape.
 import type { RunEvent, TaskStatus } from '../../core/run/events';
+import type { Task } from '../../core/plan/plan';
 import type { Changes, Model, TaskView } from './model';
 
 /** Worker output kept per task; older text is dropped so a chatty model cannot exhaust memory. */
@@ -15,7 +16,7 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
       source: event.source,
       startedAt: event.at,
       order: event.plan.tasks.map((t) => t.id),
-      tasks: new Map(event.plan.tasks.map((t) => [t.id, newTask(t.id, t.title, t.description, t.model)])),
+      tasks: new Map(event.plan.tasks.map((t) => [t.id, newTask(t)])),
     };
     // The plan under review became this run.
     model.plan = null;
@@ -135,13 +136,15 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
 }
 
-function newTask(id: string, title: string, description: string, model: string | undefined): TaskView {
+function newTask({ id, title, description, model, dependsOn, files }: Task): TaskView {
   return {
     id,
     title,
     description,
     status: 'pending',
     model,
+    dependsOn,
+    files,
     attempt: 0,
     output: '',
     outputEpoch: 0,

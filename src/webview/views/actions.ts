@@ -7,6 +7,7 @@ import type { Store } from '../state/store';
 import type { Post } from '../render/ui';
 import type { ChatView } from './chat';
 import type { TasksView } from './tasks';
+import { actOnPlan } from './plan-actions';
 
 /** The parts of the view an action may touch; `flush` renders what the action changed. */
 export interface ActionTarget {
@@ -97,6 +98,9 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
       return;
     case 'dismiss-notice':
       return after(ui, () => ui.store.dismissNotice(Number(id)));
+    default:
+      actOnPlan(target, ui);
+      return;
     case 'copy-code': {
       const code = target.closest('.rz-code')?.querySelector('pre')?.textContent ?? '';
       navigator.clipboard.writeText(code).then(
