@@ -62,7 +62,7 @@ export function updateTask(plan: Plan, taskId: string, fields: TaskFields): Plan
   }
   const tasks = plan.tasks.map((t) => (t.id === taskId ? next : t));
   const cycle = findCycle(tasks);
-  if (cycle) return { ok: false, error: `that would make a cycle: ${cycle.join(' → ')}` };
+  if (cycle) return { ok: false, error: `that would make a cycle: ${fromTask(cycle, taskId).join(' → ')}` };
   return { ok: true, plan: { tasks } };
 }
 
@@ -86,4 +86,13 @@ export function addTask(plan: Plan, title = 'New task'): { plan: Plan; id: strin
   while (ids.has(`t${n}`)) n++;
   const id = `t${n}`;
   return { plan: { tasks: [...plan.tasks, { id, title, description: '', dependsOn: [], files: [] }] }, id };
+}
+
+/** The cycle told from the task being edited: "t3 → t2 → t3" when t3 was given t2. */
+function fromTask(cycle: string[], taskId: string): string[] {
+  const ring = cycle.slice(0, -1);
+  const at = ring.indexOf(taskId);
+  if (at <= 0) return cycle;
+  const rotated = [...ring.slice(at), ...ring.slice(0, at)];
+  return [...rotated, taskId];
 }
