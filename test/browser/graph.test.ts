@@ -6,11 +6,15 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { WebviewMessage } from '../../src/webview/protocol';
+import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import * as f from './fixtures';
 import { startHarness, type Harness, type WebviewPage } from './harness';
 
-const shown = { type: 'plan.shown', planId: 'p1', result: { plan: f.plan, source: 'llm', notes: [] } } as const;
+const shown: Extract<HostMessage, { type: 'plan.shown' }> = {
+  type: 'plan.shown',
+  planId: 'p1',
+  result: { plan: f.plan, source: 'llm', notes: [] },
+};
 const edits = async (w: WebviewPage) =>
   (await w.posted()).filter((m): m is Extract<WebviewMessage, { type: 'plan.edit' }> => m.type === 'plan.edit');
 
