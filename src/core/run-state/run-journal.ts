@@ -1,23 +1,21 @@
 // Writes one saved run as it changes: each entry is folded into the record in memory and
 // appended, as a line, to the run's journal file. Appends are batched (one write per
-// FLUSH_MS, in order) so an event costs microseconds; every COMPACT_AFTER entries the
-// journal is rewritten as the one record it folds to (to a temporary file, then renamed),
-// so a long run's file stays the size of its state. flush() waits for what was appended;
-// flushSync() is for a process on its way out.
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// FLUSH_MS, in order) so an event costs microseconds. When the run ends, compact() rewrites
+// the journal as the one record it folds to (to a temporary file, then renamed); not
+// during the run, where serialising the whole record would stall the host for a large
+// one. flush() waits for what was appended; flushSync() is for a process on its way out.
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { applyEntry, type JournalEntry } from './run-journal-entries';
 import type { RunRecord } from './run-record';
 
 const FLUSH_MS = 50;
-const COMPACT_AFTER = 5000;
 
 export class RunJournal {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private sinceCompaction = 0;
   private failed: Error | undefined;
 
   /** `fresh`: the file does not exist yet (it is created holding the record). */
@@ -31,10 +29,6 @@ export class RunJournal {
 
   append(entry: Exclude<JournalEntry, { t: 'run' }>): void {
     applyEntry(this.record, entry);
-    if (++this.sinceCompaction >= COMPACT_AFTER) {
-      this.compactSoon();
-      return;
-    }
     this.pending.push(JSON.stringify(entry));
     this.timer ??= setTimeout(() => this.flushSoon(), FLUSH_MS);
   }
@@ -59,7 +53,6 @@ export class RunJournal {
   /** The whole journal becomes its record: one line. */
   async compact(): Promise<void> {
     this.pending = [];
-    this.sinceCompaction = 0;
     const text = `${JSON.stringify({ t: 'run', record: this.record })}\n`;
     this.enqueue(async () => {
       await mkdir(dirname(this.file), { recursive: true });
@@ -68,20 +61,6 @@ export class RunJournal {
       await rename(temporary, this.file);
     });
     await this.writing;
-  }
-
-  compactSync(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = [];
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(temporary, `${JSON.stringify({ t: 'run', record: this.record })}\n`);
-    renameSync(temporary, this.file);
-  }
-
-  private compactSoon(): void {
-    void this.compact().catch(() => undefined);
   }
 
   private flushSoon(): void {
