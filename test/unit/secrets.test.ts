@@ -6,15 +6,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/cli';
-import type { CliIo } from '../../src/cli/io';
 import { NodeShell } from '../../src/core/workspace/node-shell';
+import { cli as runCliCaptured } from '../support/cli-harness';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const KEYS: Record<string, string> = {
   OPENAI_COMPATIBLE_API_KEY: 'sk-secrets-compat-0123456789abcdefghijklmn',
   OPENAI_API_KEY: 'sk-proj-secretsOpenAI0123456789abcdefghij',
@@ -62,30 +59,9 @@ const SCENARIO: Scenario = {
   ],
 };
 
-function collect(stream: PassThrough): () => string {
-  const parts: Buffer[] = [];
-  stream.on('data', (c: Buffer) => parts.push(c));
-  return () => Buffer.concat(parts).toString('utf8');
-}
-
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end();
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env,
-    cwd: REPO,
-    interrupt: () => undefined,
-    onInterrupt: () => () => undefined,
-  };
-  const code = await runCli(args, io);
-  return `exit ${code}\n${out()}\n${err()}`;
+  const result = await runCliCaptured(args, env);
+  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
 }
 
 describe('secrets: keys never leak', function () {
