@@ -23,7 +23,12 @@ export class CliApprover implements Approver {
     if (this.mode === 'refuse' || !this.prompter) return { approved: false, message: refusal(request) };
     if (request.kind === 'write' && this.alwaysWrite.has(request.subject)) return { approved: true };
 
-    const what = request.kind === 'command' ? `run \`${request.subject}\`` : `write ${request.subject}`;
+    const what =
+      request.kind === 'command'
+        ? `run \`${request.subject}\``
+        : request.kind === 'tool'
+          ? `call the tool ${request.subject}`
+          : `write ${request.subject}`;
     const question = `[${request.taskId}] wants to ${what} (${request.reason}).\nAllow? [y]es / [n]o / [a]lways: `;
     const prompter = this.prompter;
     const ask = () => prompter.ask(question, signal);
@@ -45,6 +50,8 @@ function refusal(request: ApprovalRequest): string {
   const setting =
     request.kind === 'command'
       ? 'ROZET_BASH_APPROVAL=allowlist or auto'
-      : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
+      : request.kind === 'tool'
+        ? `ROZET_MCP_ALLOW=${request.subject.split(' ')[0]}`
+        : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
   return `there is no terminal to ask for approval; rerun with --yes, in a terminal, or with ${setting}`;
 }

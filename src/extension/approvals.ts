@@ -37,7 +37,12 @@ export class HostApprover implements Approver {
       taskId: request.taskId,
       kind: request.kind,
       subject: request.subject,
-      prefix: request.kind === 'command' ? safePrefix(request.subject) : undefined,
+      prefix:
+        request.kind === 'command'
+          ? safePrefix(request.subject)
+          : request.kind === 'tool'
+            ? request.subject.split(' ')[0]
+            : undefined,
       reason: request.reason,
     };
     return new Promise<ApprovalDecision>((resolve) => {
@@ -85,7 +90,9 @@ export class HostApprover implements Approver {
     const what =
       approval.kind === 'command'
         ? `Run this command?\n\n${approval.subject}`
-        : `Write the protected file ${approval.subject}?`;
+        : approval.kind === 'tool'
+          ? `Call this tool?\n\n${approval.subject}`
+          : `Write the protected file ${approval.subject}?`;
     const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
     const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];
     let pick: string | undefined;

@@ -266,7 +266,11 @@ export class App {
           h(
             'div',
             { class: 'rz-approval-title', id: titleId },
-            approval.kind === 'command' ? 'Run this command?' : 'Write to this protected file?',
+            approval.kind === 'command'
+              ? 'Run this command?'
+              : approval.kind === 'tool'
+                ? 'Call this tool?'
+                : 'Write to this protected file?',
             task ? h('span', { class: 'rz-muted' }, ` — ${task}`) : null,
           ),
           h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),

@@ -25,6 +25,7 @@ const TaskShape = z.object({
   dependsOn: z.array(z.string()),
   files: z.array(z.string()),
   model: z.string().min(1).optional(),
+  tools: z.array(z.string().min(1)).optional(),
 });
 export const PlanShape: z.ZodType<Plan> = z.object({ tasks: z.array(TaskShape).min(1) });
 
@@ -152,8 +153,8 @@ export const ApprovalRequestShape = z.object({
   id: z.string().min(1),
   runId: z.string().optional(),
   taskId: z.string().optional(),
-  /** `command`: an execute_bash call; `write`: a write to a protected path. */
-  kind: z.enum(['command', 'write']),
+  /** `command`: an execute_bash call; `write`: a write to a protected path; `tool`: an MCP / VS Code tool not allowed in advance. */
+  kind: z.enum(['command', 'write', 'tool']),
   /** Exactly what will run (the full command) or be written (the path). Shown verbatim. */
   subject: z.string(),
   /** The prefix "Always allow" would add to the allowlist; absent when none is safe to offer. */

@@ -7,6 +7,7 @@ import { Coordinator } from '../../core/run/coordinator';
 import type { RunSummary } from '../../core/run/events';
 import { NodeShell } from '../../core/workspace/node-shell';
 import { NodeWorkspace } from '../../core/workspace/node-workspace';
+import { folderSearch } from '../../core/search/workspace-search';
 import type { PlanResult } from '../../core/plan/plan';
 import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../../providers';
 import { CliApprover } from '../approver';
@@ -78,11 +79,13 @@ export async function runRequest(
 
   const printer = createPrinter(output, options.json);
   const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
+  const workspace = new NodeWorkspace(ctx.root);
   const coordinator = new Coordinator({
     plan: planned.plan,
     planSource: planned.source,
     resolveModel: taskModelResolver(worker),
-    workspace: new NodeWorkspace(ctx.root),
+    workspace,
+    extraTools: { search: folderSearch(workspace.root) },
     shell: new NodeShell(ctx.root),
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
     policy: toolPolicyFromConfig(ctx.resolved.values),

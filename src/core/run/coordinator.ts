@@ -21,7 +21,7 @@ import { FileLeases, FileLocks } from './file-locks';
 import { modelSummariser } from './memory';
 import type { RetryPolicy } from '../model/model-call';
 import type { Plan, PlanSource, Task } from '../plan/plan';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
 import { runWorker } from './worker';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 
@@ -72,6 +72,8 @@ export interface CoordinatorOptions {
   planSource?: PlanSource;
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
 }
 
 /** An event without the fields the coordinator stamps; distributes over the union. */
@@ -328,6 +330,7 @@ export class Coordinator {
         bashTimeoutMs: this.limits.bashTimeoutMs,
         maxOutputBytes: this.limits.maxOutputBytes,
         signal: controller.signal,
+        ...this.options.extraTools,
       },
       maxSteps: this.limits.maxSteps,
       idleTimeoutMs: this.limits.idleTimeoutMs,

@@ -4,10 +4,14 @@
 // worker except for cancellation: everything else comes back as `{ ok: false, output }`.
 import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
+import type { Task } from '../plan/plan';
 import { decideCommand, parseAllowlist, type BashApproval } from './command-policy';
 import type { FileLocks } from '../run/file-locks';
 import { describeIssues } from '../text/json-extract';
+import type { CodeSearch } from '../search/code-search';
+import { externalSpecs, runExternalTool, toolsForTask, type ExternalTools } from './external-tools';
 import { isProtectedPath } from './protected-paths';
+import { SEARCH_ARGS, SEARCH_DESCRIPTIONS, SEARCH_HANDLERS } from './search';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
 
 export type WriteApproval = 'auto' | 'ask';
@@ -31,6 +35,10 @@ export interface ToolContext {
   bashTimeoutMs: number;
   maxOutputBytes: number;
   signal?: AbortSignal;
+  /** Behind search_files and find_files; without it those tools are not offered. */
+  search?: CodeSearch;
+  /** MCP / VS Code tools, when rozet.mcp.enabled. */
+  external?: ExternalTools;
 }
 
 export interface ToolResult {
@@ -63,6 +71,7 @@ const ARGS = {
       .optional()
       .describe('List sub-folders too (bounded; ignores node_modules, .git and .gitignored files).'),
   }),
+  ...SEARCH_ARGS,
 } as const;
 
 export type ToolName = keyof typeof ARGS;
@@ -75,6 +84,7 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   execute_bash:
     'Run a shell command in the workspace root (the user may be asked first). Returns its exit code and output.',
   list_files: 'List files and folders of the workspace.',
+  ...SEARCH_DESCRIPTIONS,
 };
 
 export const TOOL_NAMES = Object.keys(ARGS) as ToolName[];
@@ -84,6 +94,12 @@ export const TOOL_SPECS: ToolSpec[] = TOOL_NAMES.map((name) => {
   return { name, description: DESCRIPTIONS[name], parameters };
 });
 
+/** The tools one worker is offered: search only where there is a search, and the external tools its task gets. */
+export function toolSpecsFor(ctx: ToolContext, task: Pick<Task, 'tools'>): ToolSpec[] {
+  const builtIn = ctx.search ? TOOL_SPECS : TOOL_SPECS.filter((spec) => !(spec.name in SEARCH_ARGS));
+  return [...builtIn, ...externalSpecs(toolsForTask(ctx.external, task))];
+}
+
 export function isToolName(name: string): name is ToolName {
   return Object.prototype.hasOwnProperty.call(ARGS, name);
 }
@@ -91,7 +107,12 @@ export function isToolName(name: string): name is ToolName {
 export async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult> {
   try {
     if (!isToolName(name))
-      return { ok: false, output: `Unknown tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.` };
+      return (
+        (await runExternalTool(name, args, ctx)) ?? {
+          ok: false,
+          output: `Unknown tool "${name}". Available tools: ${[...TOOL_NAMES, ...(ctx.external?.host.tools.map((t) => t.name) ?? [])].join(', ')}.`,
+        }
+      );
     const parsed = ARGS[name].safeParse(args);
     if (!parsed.success)
       return {
@@ -217,6 +238,7 @@ const HANDLERS: { [K in ToolName]: (args: z.infer<(typeof ARGS)[K]>, ctx: ToolCo
   replace_in_file: replaceInFile,
   execute_bash: executeBash,
   list_files: listFiles,
+  ...SEARCH_HANDLERS,
 };
 
 async function approveWrite(path: string, key: string, ctx: ToolContext): Promise<void> {

@@ -63,9 +63,10 @@ export interface Shell {
 }
 
 export interface ApprovalRequest {
-  kind: 'command' | 'write';
+  /** `tool`: an MCP or VS Code tool that rozet.mcp.allow does not list. */
+  kind: 'command' | 'write' | 'tool';
   taskId: string;
-  /** The exact command, or the path to be written. */
+  /** The exact command, the path to be written, or the tool's name and its arguments. */
   subject: string;
   /** Why the user is asked (e.g. "protected path", "not on the allowlist"). */
   reason: string;
