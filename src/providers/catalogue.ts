@@ -17,6 +17,8 @@ export interface ProviderInfo {
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
   /** Where the user tops up credits, for the 402 message. */
   creditsUrl?: string;
+  /** Served by the host itself (VS Code's language models), not over HTTP: no base URL, no key, not in the CLI. */
+  hostOnly?: boolean;
   defaults: ModelCapabilities;
 }
 
@@ -87,6 +89,16 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     maxTokensParam: 'max_tokens',
     // LM Studio, llama.cpp and vLLM are usually one local GPU.
     defaults: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 8192 },
+  },
+  vscode: {
+    displayName: 'VS Code language models',
+    defaultBaseUrl: '',
+    keyRequired: false,
+    jsonMode: false,
+    maxTokensParam: 'max_tokens',
+    hostOnly: true,
+    // Copilot's and other extensions' models are cloud services; the context comes from each model.
+    defaults: { nativeTools: true, streaming: true, parallelSlots: 4, contextTokens: 64_000 },
   },
 };
 

@@ -58,7 +58,7 @@ describe('config precedence', () => {
 
   it('gives every key a value and a source with no input at all', () => {
     const resolved = resolveConfig({});
-    assert.equal(Object.keys(resolved.values).length, 21);
+    assert.equal(Object.keys(resolved.values).length, 25);
     assert.ok(Object.values(resolved.sources).every((s) => s === 'default'));
     assert.deepEqual(resolved.problems, []);
   });
@@ -112,7 +112,7 @@ describe('config invalid values', () => {
         source: 'environment',
         message:
           'rozet.worker.provider from environment variable ROZET_WORKER_PROVIDER is "olama", which is not valid (not one of the allowed values). ' +
-          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible. Did you mean "ollama"? Using the default "ollama" instead.',
+          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible, vscode. Did you mean "ollama"? Using the default "ollama" instead.',
       },
     ]);
   });

@@ -74,6 +74,9 @@ describe('config schema ↔ package.json', () => {
       'rozet.autoRun',
       'rozet.bash.allowlist',
       'rozet.bash.approval',
+      'rozet.mcp.allow',
+      'rozet.mcp.configFile',
+      'rozet.mcp.enabled',
       'rozet.write.approval',
     ]);
     for (const key of SETTING_KEYS) {
