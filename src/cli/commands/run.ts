@@ -8,6 +8,7 @@ import type { RunSummary } from '../../core/run/events';
 import { NodeShell } from '../../core/workspace/node-shell';
 import { NodeWorkspace } from '../../core/workspace/node-workspace';
 import { folderSearch } from '../../core/search/workspace-search';
+import { startMcp, type CliMcp } from '../mcp/start-mcp';
 import type { PlanResult } from '../../core/plan/plan';
 import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../../providers';
 import { CliApprover } from '../approver';
@@ -62,13 +63,34 @@ export async function runRequest(
     return { code: EXIT.noModel };
   }
 
+  // MCP servers live as long as the request: started here, stopped however it ends.
+  const mcp = await startMcp(ctx, output);
+  try {
+    return await planAndRun(ctx, request, output, options, mcp);
+  } finally {
+    await mcp?.close();
+  }
+}
+
+async function planAndRun(
+  ctx: CliContext,
+  request: string,
+  output: Output,
+  options: RunRequestOptions,
+  mcp: CliMcp | undefined,
+): Promise<RunRequestResult> {
+  const worker = ctx.specs.worker;
   let planned: PlanResult;
   try {
     if (!options.json)
       output.err(
         `Planning with ${PROVIDERS[ctx.specs.orchestrator.provider].displayName} "${ctx.specs.orchestrator.model}"…`,
       );
-    planned = await makePlan(ctx, request, { signal: options.signal, history: options.history });
+    planned = await makePlan(ctx, request, {
+      signal: options.signal,
+      history: options.history,
+      tools: mcp?.host.tools,
+    });
   } catch (error) {
     if (isAbortError(error) || options.signal.aborted) return { code: EXIT.cancelled };
     throw error;
@@ -85,7 +107,7 @@ export async function runRequest(
     planSource: planned.source,
     resolveModel: taskModelResolver(worker),
     workspace,
-    extraTools: { search: folderSearch(workspace.root) },
+    extraTools: { search: folderSearch(workspace.root), external: mcp },
     shell: new NodeShell(ctx.root),
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
     policy: toolPolicyFromConfig(ctx.resolved.values),
