@@ -28,6 +28,8 @@ import type { Log } from './log';
 import { RunChanges } from './run-changes';
 import { fixFor, type RozetService } from './service';
 import { trustGuardedShell, trustGuardedWorkspace } from './trust';
+import { vscodeTools } from './lm-tools';
+import { vscodeSearch } from './vscode-search';
 import { VsCodeWorkspace } from './vscode-workspace';
 
 const MAX_CONTEXT_FILES = 300;
@@ -261,6 +263,7 @@ export class Controller implements vscode.Disposable {
       resolveModel: taskModelResolver(workerSpec),
       workspace,
       shell,
+      extraTools: { search: vscodeSearch(folders), external: vscodeTools(values, this.redactor) },
       approver: this.approver,
       policy: toolPolicyFromConfig(values),
       limits: runLimitsFromConfig(values),

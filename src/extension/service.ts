@@ -19,7 +19,6 @@ import type { PlanResult } from '../core/plan/plan';
 import type { Redactor } from '../core/text/redact';
 import {
   createChatModel,
-  createRoleModel,
   filterModels,
   healthCheck,
   modelSpecForRole,
@@ -30,7 +29,9 @@ import {
   type ModelSpec,
 } from '../providers';
 import type { ApiKeyStore } from './api-keys';
+import { vscodeTools } from './lm-tools';
 import { readHostConfig, type HostConfig } from './settings';
+import { vscodeModels } from './vscode-lm-model';
 
 export class RozetService {
   /** Base URLs the user agreed to send a key to in this window: `${provider} ${url}`. */
@@ -81,11 +82,12 @@ export class RozetService {
   }
 
   async specFor(host: HostConfig, role: Role, interactive = true): Promise<ModelSpec> {
-    return modelSpecForRole(host.resolved.values, role, await this.apiKeyFor(host, role, interactive));
+    const spec = modelSpecForRole(host.resolved.values, role, await this.apiKeyFor(host, role, interactive));
+    return { ...spec, hostModels: vscodeModels };
   }
 
   async modelFor(host: HostConfig, role: Role): Promise<ChatModel> {
-    return createRoleModel(host.resolved.values, role, await this.apiKeyFor(host, role));
+    return createChatModel(await this.specFor(host, role));
   }
 
   /**
@@ -106,13 +108,19 @@ export class RozetService {
       if (!(error instanceof ProviderConfigError)) throw error;
       configReason = `The planner model is not usable: ${error.message}`;
     }
-    const result = await planTask(request, context, {
-      model,
-      ...plannerSettingsFromConfig(host.resolved.values),
-      signal: options.signal,
-      onDelta: options.onDelta,
-      onModelError: options.onModelError,
-    });
+    // The planner may give tasks the VS Code tools they need (rozet.mcp.enabled).
+    const tools = context.tools ?? vscodeTools(host.resolved.values, this.redactor)?.host.tools;
+    const result = await planTask(
+      request,
+      { ...context, tools },
+      {
+        model,
+        ...plannerSettingsFromConfig(host.resolved.values),
+        signal: options.signal,
+        onDelta: options.onDelta,
+        onModelError: options.onModelError,
+      },
+    );
     return configReason && result.source === 'fallback' ? { ...result, reason: configReason } : result;
   }
 

@@ -30,7 +30,7 @@ import { launchChromium, newPage, openWorkbench, screenshot } from '../e2e/suppo
 import { buildExtension } from '../e2e/support/build';
 import { type CodeServerOptions, startCodeServer } from '../e2e/support/code-server';
 import { repoRoot, testResultsDir } from '../e2e/support/paths';
-import { buildHostTests } from './build';
+import { buildHostTests, lmExtensionVsix } from './build';
 import { printResults, runDriver } from './report';
 import { type HostTestResults, resultsFileEnv, uiBridgeEnv } from './results';
 import { startUiBridge } from './ui-bridge';
@@ -97,6 +97,8 @@ async function runProfile(
   const server = await startCodeServer({
     label,
     extensionTests: true,
+    // The web workbench takes one extension under development: the test extension is installed.
+    vsix: [lmExtensionVsix],
     settings: profile.settings,
     files: profile.files ?? { 'README.md': '# Rozet host test workspace\n' },
     open: profile.open,
