@@ -10,6 +10,7 @@ import { benchJsonRepair } from './json-repair';
 import { benchMemory } from './memory';
 import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
+import { benchSearch } from './search';
 import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
 
@@ -24,6 +25,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['Memory per 1,000 tasks', benchMemory],
   ['Cancellation latency', benchCancellation],
   ['429 storm', benchRateLimitStorm],
+  ['search_files over 10,000 files', benchSearch],
 ];
 
 function render(value: unknown, indent = ''): string[] {

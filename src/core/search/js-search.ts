@@ -40,6 +40,7 @@ export interface SearchFs {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const READ_AHEAD = 16;
 
 export class JsSearch implements CodeSearch {
   readonly engine = 'javascript';
@@ -80,18 +81,33 @@ export class JsSearch implements CodeSearch {
     }
   }
 
+  /** Files are read a few ahead of the one being matched (over an asynchronous file system such as workspace.fs, reading is what takes time), in walk order. */
   private async *lines(
     regex: RegExp,
     include: ((path: string) => boolean) | undefined,
     signal?: AbortSignal,
   ): AsyncGenerator<SearchLine> {
-    for await (const path of this.files(signal)) {
-      if ((include && !include(path)) || !isSearchable(path)) continue;
-      const bytes = await this.fs.readFile(path, MAX_SEARCH_FILE_BYTES);
-      if (!bytes) continue;
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (isBinary(buffer)) continue;
-      yield* fileHits(path, textLines(buffer), regex);
+    const files = this.files(signal);
+    const ahead: Array<{ path: string; bytes: Promise<Uint8Array | undefined> }> = [];
+    let walked = false;
+    try {
+      for (;;) {
+        while (!walked && ahead.length < READ_AHEAD) {
+          const next = await files.next();
+          if (next.done) walked = true;
+          else if ((!include || include(next.value)) && isSearchable(next.value))
+            ahead.push({ path: next.value, bytes: this.fs.readFile(next.value, MAX_SEARCH_FILE_BYTES) });
+        }
+        const file = ahead.shift();
+        if (!file) return;
+        const bytes = await file.bytes;
+        if (!bytes) continue;
+        const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (isBinary(buffer)) continue;
+        yield* fileHits(file.path, textLines(buffer), regex);
+      }
+    } finally {
+      await files.return(undefined);
     }
   }
 }
