@@ -9,7 +9,7 @@ import type { CodeSearch, TextQuery } from '../../src/core/search/code-search';
 import { JsSearch } from '../../src/core/search/js-search';
 import { nodeSearchFs } from '../../src/core/search/node-search-fs';
 import { RipgrepSearch } from '../../src/core/search/ripgrep';
-import { findRipgrep, folderSearch } from '../../src/core/search/workspace-search';
+import { findRipgrep, folderSearch, multiRootSearch } from '../../src/core/search/workspace-search';
 import { runTool, toolSpecsFor } from '../../src/core/tools/tools';
 import { removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 import { NEEDLE, writeSearchFixture } from '../support/search-fixture';
@@ -160,6 +160,31 @@ describe('search tools', () => {
     const broken = new RipgrepSearch({ rgPath: path.join(root, 'no-such-rg'), root, fallback: js });
     assert.deepEqual(await broken.searchText(query(NEEDLE)), await js.searchText(query(NEEDLE)));
     assert.deepEqual(await broken.findFiles(() => true, 50), await js.findFiles(() => true, 50));
+  });
+
+  it('a multi-root workspace is searched folder by folder, each path starting with its folder name', async () => {
+    const other = tempDir('rozet-search-lib-');
+    try {
+      fs.writeFileSync(path.join(other, 'lib.ts'), `export const x = ${NEEDLE};\n`);
+      const both = multiRootSearch([
+        { name: 'app', search: js },
+        { name: 'lib', search: folderSearch(other, null) },
+      ]);
+      const all = await both.searchText(query(NEEDLE, { caseSensitive: true }));
+      assert.equal(all.lines.at(-1)?.path, 'lib/lib.ts');
+      assert.ok(all.lines.every((l) => l.path.startsWith('app/') || l.path.startsWith('lib/')));
+      const onlyLib = await both.searchText(query(NEEDLE, { include: (p) => p.startsWith('lib/') }));
+      assert.deepEqual(
+        onlyLib.lines.map((l) => `${l.path}:${l.line}`),
+        ['lib/lib.ts:1'],
+      );
+      const cut = await both.findFiles(() => true, 3);
+      assert.deepEqual(cut, { paths: ['app/.env', 'app/.gitignore', 'app/.hidden/notes.md'], truncated: true });
+      const files = await both.findFiles((p) => p.endsWith('lib.ts') || p === 'app/a-b.txt', 10);
+      assert.deepEqual(files, { paths: ['app/a-b.txt', 'lib/lib.ts'], truncated: false });
+    } finally {
+      removeDir(other);
+    }
   });
 
   describe('as tools', () => {
