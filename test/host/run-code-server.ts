@@ -44,11 +44,18 @@ interface Profile {
   files?: Record<string, string>;
   /** What the window opens (default: the workspace folder). */
   open?: CodeServerOptions['open'];
+  /** Extensions installed into the profile besides Rozet (the workbench loads one under development only). */
+  vsix?: string[];
 }
 
 const PROFILES: Profile[] = [
   // Every suite but those that need a window of their own.
-  { label: 'trusted', settings: {}, grep: '^(?!untrusted workspace|multi-root workspace|no workspace folder)' },
+  {
+    label: 'trusted',
+    settings: {},
+    grep: '^(?!untrusted workspace|multi-root workspace|no workspace folder)',
+    vsix: [lmExtensionVsix],
+  },
   {
     label: 'untrusted',
     // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.
@@ -97,8 +104,7 @@ async function runProfile(
   const server = await startCodeServer({
     label,
     extensionTests: true,
-    // The web workbench takes one extension under development: the test extension is installed.
-    vsix: [lmExtensionVsix],
+    vsix: profile.vsix,
     settings: profile.settings,
     files: profile.files ?? { 'README.md': '# Rozet host test workspace\n' },
     open: profile.open,
