@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestLmApi } from './lm-extension/extension';
 import { shippedRipgrep, vscodeSearch } from '../../src/extension/vscode-search';
-import { readText, rozetApi, runPlan, setUserSettings, toolResults } from './helpers';
+import { readText, rozetApi, runPlan, setUserSettings, toolResults, waitFor } from './helpers';
 
 const LOOKUP = 'rozet-test_lookup';
 
@@ -119,6 +119,30 @@ describe('provider vscode (VS Code language models and tools)', () => {
     const [search, find] = toolResults(events);
     assert.equal(search.summary, 'README.md:1: # Rozet host test workspace [1 matching line in 1 file]');
     assert.equal(find.summary, 'README.md');
+  });
+
+  it('cancelling a run cancels the request to the VS Code model', async () => {
+    lm.setSteps('rozet-test-worker', [{ waitForCancel: true }]);
+    const before = lm.cancelled;
+    const handle = await (
+      await rozetApi()
+    ).run({
+      tasks: [{ id: 't1', title: 'Think forever', description: 'Wait.', dependsOn: [], files: [] }],
+    });
+    const streaming = new Promise<void>((resolve) => {
+      const subscription = handle.onEvent((event) => {
+        if (event.type === 'task.delta') {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    await streaming;
+    handle.cancel();
+    const summary = await handle.done;
+    assert.equal(summary.outcome, 'cancelled');
+    // The token crosses to the provider's extension asynchronously, after the run settled.
+    await waitFor('the model to see its cancellation token fire', () => lm.cancelled === before + 1);
   });
 
   it('a model the user did not allow fails its task with how to allow it', async () => {

@@ -6,7 +6,7 @@
 // what the models were sent and the tool was called with.
 import * as vscode from 'vscode';
 
-export type Step = { text: string } | { toolCall: { name: string; input: object } };
+export type Step = { text: string } | { toolCall: { name: string; input: object } } | { waitForCancel: true };
 
 interface ModelInfo {
   id: string;
@@ -52,6 +52,8 @@ export interface TestLmApi {
   removeFlakyOnNextLookup(): void;
   readonly requests: RecordedRequest[];
   readonly lookups: unknown[];
+  /** Requests whose cancellation token fired while a step waited for it. */
+  readonly cancelled: number;
   /** Total of every token count the models gave (Rozet's usage should come from these). */
   readonly countedTokens: number;
 }
@@ -86,11 +88,12 @@ export function activate(context: vscode.ExtensionContext): TestLmApi {
   const requests: RecordedRequest[] = [];
   const lookups: unknown[] = [];
   let counted = 0;
+  let cancelled = 0;
   let removeFlaky = false;
 
   const provider = (ids: string[]): ChatProvider => ({
     provideLanguageModelChatInformation: () => ids.map(info),
-    async provideLanguageModelChatResponse(model, messages, options, progress) {
+    async provideLanguageModelChatResponse(model, messages, options, progress, token) {
       const tools = (options.tools ?? []).map((t) => t.name);
       requests.push({ model: model.id, tools, text: messages.map(flatten).join('\n') });
       if (model.id === 'rozet-test-refusing') throw vscode.LanguageModelError.NoPermissions('Access was not granted.');
@@ -102,7 +105,11 @@ export function activate(context: vscode.ExtensionContext): TestLmApi {
       const turn = messages.filter((m) => m.role === vscode.LanguageModelChatMessageRole.Assistant).length;
       const script = steps.get(model.id) ?? [{ text: 'No steps scripted.' }];
       const step = script[Math.min(turn, script.length - 1)];
-      if ('text' in step) {
+      if ('waitForCancel' in step) {
+        progress.report(new vscode.LanguageModelTextPart('Thinking'));
+        await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+        cancelled++;
+      } else if ('text' in step) {
         for (const piece of step.text.match(/.{1,8}/gs) ?? []) progress.report(new vscode.LanguageModelTextPart(piece));
       } else {
         progress.report(new vscode.LanguageModelToolCallPart(`call_${turn}`, step.toolCall.name, step.toolCall.input));
@@ -149,6 +156,9 @@ export function activate(context: vscode.ExtensionContext): TestLmApi {
     lookups,
     get countedTokens() {
       return counted;
+    },
+    get cancelled() {
+      return cancelled;
     },
   };
 }
