@@ -12,6 +12,7 @@ import { benchParallelSlots } from './parallel-slots';
 import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
 import { benchSandbox } from './sandbox';
+import { benchSearch } from './search';
 import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
 import { errorMessage } from '../src/core/text/error-message';
@@ -29,6 +30,7 @@ const BENCHES: Array<[string, Bench]> = [
   ['Cancellation latency', benchCancellation],
   ['429 storm', benchRateLimitStorm],
   ['Command sandbox', benchSandbox],
+  ['search_files over 10,000 files', benchSearch],
 ];
 
 function render(value: unknown, indent = ''): string[] {

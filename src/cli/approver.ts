@@ -14,6 +14,7 @@ const WANTS: Record<ApprovalRequest['kind'], string> = {
   command: 'wants to run this command',
   write: 'wants to write',
   read: 'wants to read',
+  tool: 'wants to call this tool',
 };
 
 export class CliApprover implements Approver {
@@ -34,8 +35,12 @@ export class CliApprover implements Approver {
     if (request.kind !== 'command' && this.alwaysPaths.has(pathKey)) return { approved: true };
 
     const prefix = request.kind === 'command' ? alwaysAllowPrefix(request.subject) : undefined;
-    const always =
-      request.kind !== 'command' ? '[a]lways for this file' : prefix ? `[a]lways allow \`${prefix}\`` : undefined;
+    const always = {
+      command: prefix ? `[a]lways allow \`${prefix}\`` : undefined,
+      tool: '[a]lways for this tool in this run',
+      write: '[a]lways for this file',
+      read: '[a]lways for this file',
+    }[request.kind];
     const question = [
       `[${inertText(request.taskId)}] ${WANTS[request.kind]} (${inertText(request.reason)}):`,
       `  ${inertText(request.subject)}`,
@@ -46,6 +51,8 @@ export class CliApprover implements Approver {
     const answer = (await (this.around ? this.around(ask) : ask()))?.trim().toLowerCase();
     if (answer === 'y' || answer === 'yes') return { approved: true };
     if ((answer === 'a' || answer === 'always') && always) {
+      // The core remembers a tool by its name for the rest of the run.
+      if (request.kind === 'tool') return { approved: true, alwaysAllowPrefix: request.subject.split(' ')[0] };
       if (request.kind !== 'command') {
         this.alwaysPaths.add(pathKey);
         return { approved: true };
@@ -62,6 +69,8 @@ function refusal(request: ApprovalRequest): string {
       ? 'ROZET_BASH_APPROVAL=allowlist or auto'
       : request.kind === 'write'
         ? 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)'
-        : undefined;
+        : request.kind === 'tool'
+          ? `ROZET_MCP_ALLOW=${request.subject.split(' ')[0]}`
+          : undefined;
   return `there is no terminal to ask for approval; rerun with --yes, in a terminal${setting ? `, or with ${setting}` : ''}`;
 }

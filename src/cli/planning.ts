@@ -16,6 +16,8 @@ export interface PlanningOptions {
   /** The conversation so far (repl), shown to the planner. */
   history?: string;
   onDelta?: (text: string) => void;
+  /** MCP tools the workers can be given, for the planner to name. */
+  tools?: PlanContext['tools'];
 }
 
 export async function makePlan(ctx: CliContext, request: string, options: PlanningOptions = {}): Promise<PlanResult> {
@@ -23,6 +25,7 @@ export async function makePlan(ctx: CliContext, request: string, options: Planni
   const context: PlanContext = {
     workspaceFiles: await workspaceFiles(ctx.root, options.signal),
     workspaceDescription: options.history,
+    tools: options.tools,
   };
   const result = await planTask(request, context, {
     model,

@@ -25,6 +25,8 @@ import type { Prompter } from './prompt';
 
 export interface CliContext {
   root: string;
+  /** The environment this command runs with (process.env, or a test's). */
+  env: Record<string, string | undefined>;
   resolved: ResolvedConfig;
   apiKeys: Record<ProviderName, ResolvedApiKey>;
   specs: Record<Role, ModelSpec>;
@@ -77,6 +79,7 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
     p.severity === 'error' && (p.source === 'cli flag' || p.source === 'environment');
   return {
     root,
+    env: io.env,
     resolved,
     apiKeys,
     specs,

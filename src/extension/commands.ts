@@ -256,7 +256,8 @@ function isProvider(value: unknown): value is ProviderName {
 
 async function pickProvider(keys: ApiKeyStore): Promise<ProviderName | undefined> {
   const items = await Promise.all(
-    PROVIDER_NAMES.map(async (p) => ({
+    // VS Code's own models take no key.
+    PROVIDER_NAMES.filter((p) => !PROVIDERS[p].hostOnly).map(async (p) => ({
       label: PROVIDERS[p].displayName,
       description: (await keys.get(p)) ? 'key set' : PROVIDERS[p].keyEnv ? `or ${PROVIDERS[p].keyEnv}` : 'optional',
       provider: p,

@@ -20,7 +20,6 @@ import type { PlanResult } from '../core/plan/plan';
 import type { Redactor } from '../core/text/redact';
 import {
   createChatModel,
-  createRoleModel,
   filterModels,
   healthCheck,
   ModelPools,
@@ -32,7 +31,9 @@ import {
   type ModelSpec,
 } from '../providers';
 import type { ApiKeyStore } from './api-keys';
+import { vscodeTools } from './lm-tools';
 import { readHostConfig, type HostConfig } from './settings';
+import { vscodeModels } from './vscode-lm-model';
 
 export class RozetService {
   /** Base URLs the user agreed to send a key to in this window: `${provider} ${url}`. */
@@ -105,11 +106,11 @@ export class RozetService {
       }
       spec.endpoints = endpoints;
     }
-    return spec;
+    return { ...spec, hostModels: vscodeModels };
   }
 
   async modelFor(host: HostConfig, role: Role): Promise<ChatModel> {
-    return createRoleModel(host.resolved.values, role, await this.apiKeyFor(host, role));
+    return createChatModel(await this.specFor(host, role));
   }
 
   /**
@@ -130,13 +131,19 @@ export class RozetService {
       if (!(error instanceof ProviderConfigError)) throw error;
       configReason = `The planner model is not usable: ${error.message}`;
     }
-    const result = await planTask(request, context, {
-      model,
-      ...plannerSettingsFromConfig(host.resolved.values),
-      signal: options.signal,
-      onDelta: options.onDelta,
-      onModelError: options.onModelError,
-    });
+    // The planner may give tasks the VS Code tools they need (rozet.mcp.enabled).
+    const tools = context.tools ?? vscodeTools(host.resolved.values, this.redactor)?.host.tools;
+    const result = await planTask(
+      request,
+      { ...context, tools },
+      {
+        model,
+        ...plannerSettingsFromConfig(host.resolved.values),
+        signal: options.signal,
+        onDelta: options.onDelta,
+        onModelError: options.onModelError,
+      },
+    );
     return configReason && result.source === 'fallback' ? { ...result, reason: configReason } : result;
   }
 

@@ -22,6 +22,12 @@ export interface ModelSpec {
   streaming?: boolean;
   /** For tests and proxies; requests still go over real HTTP. */
   fetch?: typeof fetch;
+  /** The models the host serves itself (provider `vscode`); absent outside VS Code. */
+  hostModels?: HostModels;
+}
+
+export interface HostModels {
+  create(model: string): ListingChatModel;
 }
 
 /** Configuration that cannot work; `setting` names what to change. */
@@ -49,6 +55,14 @@ export function createChatModel(spec: ModelSpec): ListingChatModel {
       `No model is set for ${PROVIDERS[provider].displayName}. Pick one with "Rozet: Switch Model".`,
       'model',
     );
+  if (PROVIDERS[provider].hostOnly) {
+    if (!spec.hostModels)
+      throw new ProviderConfigError(
+        `The "${provider}" provider is the language models of VS Code (GitHub Copilot and other extensions): it is only available in the Rozet extension, not in the rozet CLI. Pick another provider for the CLI, e.g. ROZET_WORKER_PROVIDER=ollama or ROZET_ORCHESTRATOR_PROVIDER=openrouter.`,
+        'provider',
+      );
+    return spec.hostModels.create(model);
+  }
   const baseUrl = resolveBaseUrl(provider, spec.baseUrl);
   const apiKey = spec.apiKey?.trim() || undefined;
   if (provider === 'ollama') {
@@ -92,6 +106,7 @@ export function filterModels<T extends string | { id: string }>(
 
 export function resolveBaseUrl(provider: ProviderName, configured: string | undefined): string {
   const info = PROVIDERS[provider];
+  if (info.hostOnly) return '';
   const raw = configured?.trim() || info.defaultBaseUrl;
   if (!raw) {
     throw new ProviderConfigError(

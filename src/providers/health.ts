@@ -81,6 +81,7 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
   const { model, baseUrl } = built;
   health.baseUrl = baseUrl;
   const info = PROVIDERS[spec.provider];
+  const where = baseUrl ? `${info.displayName} at ${baseUrl}` : info.displayName;
   const hasKey = Boolean(spec.apiKey?.trim());
 
   let listed: ListedModel[];
@@ -89,7 +90,7 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
   } catch (error) {
     const failure = describeFailure(error, target, baseUrl, options);
     if (failure.kind === 'auth') {
-      add('provider', 'pass', `${info.displayName} at ${baseUrl} answered.`);
+      add('provider', 'pass', `${where} answered.`);
       add('key', 'fail', failure.message, keyHint(spec.provider));
       skipRest(['model', 'tools'], 'the key must be accepted first');
     } else {
@@ -98,11 +99,7 @@ async function checkRole(target: HealthTarget, options: HealthOptions): Promise<
     }
     return health;
   }
-  add(
-    'provider',
-    'pass',
-    `${info.displayName} at ${baseUrl} answered (${listed.length} model${listed.length === 1 ? '' : 's'} listed).`,
-  );
+  add('provider', 'pass', `${where} answered (${listed.length} model${listed.length === 1 ? '' : 's'} listed).`);
 
   const key = await checkKey(target, baseUrl, hasKey, options);
   add('key', key.status, key.message, key.fix);
@@ -258,6 +255,8 @@ export async function checkReachable(
   const built = build(target);
   if (built instanceof ProviderConfigError)
     return { role, name: 'provider', status: 'fail', message: built.message, fix: settingFix(role, built.setting) };
+  // Nothing to connect to: the host serves these models itself.
+  if (PROVIDERS[spec.provider].hostOnly) return undefined;
   try {
     const response = await bounded(options, (signal) =>
       (spec.fetch ?? fetch)(built.baseUrl, { method: 'GET', signal }),

@@ -9,6 +9,7 @@ export {
   DEFAULT_OLLAMA,
   type ModelSpec,
   type ListingChatModel,
+  type HostModels,
 } from './factory';
 export {
   PROVIDERS,

@@ -30,6 +30,10 @@ const EXPECTED: Record<SettingKey, string> = {
   'rozet.memory.maxTokens': 'ROZET_MEMORY_MAX_TOKENS',
   'rozet.ollama.numCtx': 'ROZET_OLLAMA_NUM_CTX',
   'rozet.ollama.keepAlive': 'ROZET_OLLAMA_KEEP_ALIVE',
+  'rozet.mcp.enabled': 'ROZET_MCP_ENABLED',
+  'rozet.mcp.allow': 'ROZET_MCP_ALLOW',
+  'rozet.mcp.configFile': 'ROZET_MCP_CONFIG_FILE',
+  'rozet.mcp.timeoutSeconds': 'ROZET_MCP_TIMEOUT_SECONDS',
 };
 
 describe('config environment names', () => {

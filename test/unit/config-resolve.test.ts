@@ -113,7 +113,7 @@ describe('config invalid values', () => {
         source: 'environment',
         message:
           'rozet.worker.provider from environment variable ROZET_WORKER_PROVIDER is "olama", which is not valid (not one of the allowed values). ' +
-          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible. Did you mean "ollama"? Using the default "ollama" instead.',
+          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible, vscode. Did you mean "ollama"? Using the default "ollama" instead.',
       },
     ]);
   });

@@ -7,6 +7,8 @@ import { Coordinator } from '../../core/run/coordinator';
 import type { RunSummary } from '../../core/run/events';
 import { createCommandShell } from '../../core/sandbox/command-shell';
 import { NodeWorkspace } from '../../core/workspace/node-workspace';
+import { folderSearch } from '../../core/search/workspace-search';
+import { startMcp, type CliMcp } from '../mcp/start-mcp';
 import type { PlanResult } from '../../core/plan/plan';
 import { checkReachable, createChatModel, PROVIDERS, ProviderConfigError, taskModelResolver } from '../../providers';
 import { CliApprover } from '../approver';
@@ -61,13 +63,34 @@ export async function runRequest(
     return { code: EXIT.noModel };
   }
 
+  // MCP servers live as long as the request: started here, stopped however it ends.
+  const mcp = await startMcp(ctx, output);
+  try {
+    return await planAndRun(ctx, request, output, options, mcp);
+  } finally {
+    await mcp?.close();
+  }
+}
+
+async function planAndRun(
+  ctx: CliContext,
+  request: string,
+  output: Output,
+  options: RunRequestOptions,
+  mcp: CliMcp | undefined,
+): Promise<RunRequestResult> {
+  const worker = ctx.specs.worker;
   let planned: PlanResult;
   try {
     if (!options.json)
       output.err(
         `Planning with ${PROVIDERS[ctx.specs.orchestrator.provider].displayName} "${ctx.specs.orchestrator.model}"…`,
       );
-    planned = await makePlan(ctx, request, { signal: options.signal, history: options.history });
+    planned = await makePlan(ctx, request, {
+      signal: options.signal,
+      history: options.history,
+      tools: mcp?.host.tools,
+    });
   } catch (error) {
     if (isAbortError(error) || options.signal.aborted) return { code: EXIT.cancelled };
     throw error;
@@ -78,11 +101,13 @@ export async function runRequest(
 
   const printer = createPrinter(output, options.json);
   const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
+  const workspace = new NodeWorkspace(ctx.root);
   const coordinator = new Coordinator({
     plan: planned.plan,
     planSource: planned.source,
     resolveModel: taskModelResolver(worker, ctx.pools),
-    workspace: new NodeWorkspace(ctx.root),
+    workspace,
+    extraTools: { search: folderSearch(workspace.root), external: mcp },
     shell: await createCommandShell(ctx.root, sandboxSettingsFromConfig(ctx.resolved.values)),
     approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
     policy: toolPolicyFromConfig(ctx.resolved.values),

@@ -5,7 +5,15 @@
 import type { SlotGate } from './capacity';
 
 // A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
-export const PROVIDER_NAMES = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const;
+export const PROVIDER_NAMES = [
+  'ollama',
+  'openai',
+  'openrouter',
+  'gemini',
+  'anthropic',
+  'openaiCompatible',
+  'vscode',
+] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';

@@ -15,6 +15,8 @@ export interface PlanContext {
   activeFile?: string;
   workspaceFiles?: string[];
   workspaceDescription?: string;
+  /** MCP / VS Code tools workers can be given; the planner names those a task needs. */
+  tools?: ReadonlyArray<{ name: string; description: string }>;
 }
 
 export interface PlannerOptions {
@@ -202,8 +204,26 @@ export function buildPlannerPrompt(
     parts.push(`About the workspace:\n${desc}`);
   }
   if (context.workspaceFiles?.length) parts.push(fileSummary(context.workspaceFiles, Math.min(available, 2000)));
+  if (context.tools?.length) parts.push(toolSummary(context.tools, Math.min(available, 1500)));
   parts.push('Answer with the JSON plan only.');
   return { text: parts.join('\n\n'), notes };
+}
+
+function toolSummary(tools: NonNullable<PlanContext['tools']>, maxTokens: number): string {
+  const lines: string[] = [];
+  let used = 0;
+  for (const tool of tools) {
+    const line = `- ${tool.name}: ${tool.description.split('\n')[0].slice(0, 160)}`;
+    used += estimateTokens(line) + 1;
+    if (used > maxTokens) break;
+    lines.push(line);
+  }
+  return [
+    'Besides their own file, search and command tools, workers can be given these tools. When a task needs some, list their names in that task\'s "tools" array (e.g. "tools": ["' +
+      tools[0].name +
+      '"]); leave "tools" out otherwise:',
+    ...lines,
+  ].join('\n');
 }
 
 function fileSummary(files: readonly string[], maxTokens: number): string {

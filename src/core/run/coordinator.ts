@@ -20,7 +20,7 @@ import { describeEndpoint, type SlotGate } from '../model/capacity';
 import { isAbortError, type ChatModel } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
 import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
@@ -46,6 +46,8 @@ export interface CoordinatorOptions {
   planSource?: PlanSource;
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
 }
 
 interface Slot {
@@ -94,6 +96,7 @@ export class Coordinator {
       runWrites: new RunWrites(),
       limits: this.limits,
       summaries: options.summaries ?? 'model',
+      extraTools: options.extraTools,
       emit: (event) => this.emit(event),
     };
   }

@@ -5,7 +5,7 @@ import type { ChatModel } from '../model/chat';
 import type { RetryPolicy } from '../model/model-call';
 import type { Task } from '../plan/plan';
 import type { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import type { RunEvent, TaskOutcome } from './events';
 import type { FileLocks } from './file-locks';
@@ -64,6 +64,8 @@ export interface RunShared {
   runWrites: RunWrites;
   limits: RunLimits;
   summaries: 'model' | 'digest';
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
   emit: (event: EventInit) => void;
 }
 
@@ -99,6 +101,7 @@ export function launchTask(
       signal,
       ownership: shared.ownership,
       versions: new ReadVersions(),
+      ...shared.extraTools,
     },
     maxSteps: limits.maxSteps,
     ...timing,
