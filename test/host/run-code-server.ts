@@ -161,6 +161,20 @@ async function runProfile(
   }
 }
 
+/** Runs `work` over `items`, at most `size` at a time, keeping the items' order in the results. */
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, lane));
+  return results;
+}
+
 async function main(): Promise<number> {
   const timeoutMs = Number(process.env.ROZET_HOST_TIMEOUT_SECONDS ?? 300) * 1000;
   const wanted = process.env.ROZET_HOST_PROFILES?.split(',').map((p) => p.trim());
@@ -173,7 +187,8 @@ async function main(): Promise<number> {
   const browser = await launchChromium();
   let outcomes: ProfileOutcome[];
   try {
-    outcomes = await Promise.all(profiles.map((profile) => runProfile(browser, profile, testsEntry, timeoutMs)));
+    // Two windows at a time: four code-servers loading at once starve a 2-core machine.
+    outcomes = await inBatches(profiles, 2, (profile) => runProfile(browser, profile, testsEntry, timeoutMs));
   } finally {
     await browser.close();
   }
