@@ -1,11 +1,12 @@
 // Approvals in the terminal. With a terminal the user is asked y/n/a(lways) on stderr;
-// without one nobody can answer, so everything that asks is refused (DESIGN §3) unless
-// --yes said yes in advance. The refusal tells the model, and the user in the run's
-// output, exactly which switch would allow it.
+// without one nobody can answer, so everything that asks is refused (DESIGN §3) — except
+// commands when --approve-commands said yes to all of them in advance. (--yes answers the
+// plan review only.) The refusal tells the model, and the user in the run's output,
+// exactly which switch would allow it.
 import type { ApprovalDecision, ApprovalRequest, Approver } from '../core/workspace/workspace';
 import type { Prompter } from './prompt';
 
-export type ApprovalMode = 'yes' | 'ask' | 'refuse';
+export type ApprovalMode = 'ask' | 'refuse';
 
 export class CliApprover implements Approver {
   /** Paths the user said "always" to for this run. */
@@ -16,10 +17,12 @@ export class CliApprover implements Approver {
     private readonly prompter?: Prompter,
     /** Lets the live task tree step aside while a question is on screen. */
     private readonly around?: <T>(ask: () => Promise<T>) => Promise<T>,
+    /** --approve-commands: every command of this run is approved without asking. */
+    private readonly approveCommands = false,
   ) {}
 
   async approve(request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalDecision> {
-    if (this.mode === 'yes') return { approved: true };
+    if (request.kind === 'command' && this.approveCommands) return { approved: true };
     if (this.mode === 'refuse' || !this.prompter) return { approved: false, message: refusal(request) };
     if (request.kind === 'write' && this.alwaysWrite.has(request.subject)) return { approved: true };
 
@@ -42,9 +45,7 @@ export class CliApprover implements Approver {
 }
 
 function refusal(request: ApprovalRequest): string {
-  const setting =
-    request.kind === 'command'
-      ? 'ROZET_BASH_APPROVAL=allowlist or auto'
-      : 'ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
-  return `there is no terminal to ask for approval; rerun with --yes, in a terminal, or with ${setting}`;
+  return request.kind === 'command'
+    ? 'there is no terminal to ask for approval; rerun with --approve-commands, in a terminal, or with ROZET_BASH_APPROVAL=allowlist or auto'
+    : 'there is no terminal to ask for approval; rerun in a terminal, or with ROZET_WRITE_APPROVAL=auto (protected paths always ask)';
 }

@@ -43,6 +43,7 @@ export const settingSchemas = {
   'rozet.worker.model': modelId('qwen2.5-coder:14b-instruct'),
   'rozet.worker.baseUrl': baseUrl,
   'rozet.worker.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
+  'rozet.orchestrator.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
   'rozet.worker.maxSteps': z.number().int().min(1).max(200).default(25),
   'rozet.temperature': z.number().min(0).max(2).default(0),
   'rozet.maxParallelWorkers': z.number().int().min(1).max(16).default(2),

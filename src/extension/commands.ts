@@ -10,7 +10,7 @@ import type { ChatViews } from './chat-view';
 import type { Controller } from './controller';
 import type { Log } from './log';
 import type { COMMAND_IDS } from './command-ids';
-import type { RozetService } from './service';
+import { fixButton, type RozetService } from './service';
 
 export interface CommandDeps {
   controller: Controller;
@@ -202,14 +202,20 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
           .filter((c) => c.status === 'fail')
           .map((c) => `${r.role} ${c.name}: ${c.message}${c.fix ? ` — ${c.fix}` : ''}`),
       );
+      const action = report.roles.flatMap((r) => r.checks).find((c) => c.status === 'fail')?.action;
+      const fix = action && fixButton(action);
       if (failed.length === 0)
         void vscode.window
           .showInformationMessage('Rozet: health check passed for the planner and the worker.', 'Show Details')
           .then((p) => p && log.show());
       else
         void vscode.window
-          .showErrorMessage(`Rozet: ${failed[0]}`, 'Show Details', 'Set API Key')
-          .then((p) => (p === 'Show Details' ? log.show() : p && vscode.commands.executeCommand('rozet.setApiKey')));
+          .showErrorMessage(`Rozet: ${failed[0]}`, 'Show Details', ...(fix ? [fix.label] : []))
+          .then((p) =>
+            p === 'Show Details'
+              ? log.show()
+              : fix && p === fix.label && vscode.commands.executeCommand(fix.command, ...(fix.args ?? [])),
+          );
       return report;
     }),
     'rozet.cancel': () => controller.cancel(),
@@ -268,8 +274,13 @@ async function checkKey(
   key: string,
 ): Promise<{ ok: boolean; message?: string }> {
   const report = await healthCheck(
-    [{ role: 'worker', spec: { provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key } }],
-    { timeoutMs: 8000 },
+    [
+      {
+        role: 'worker',
+        spec: { provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key, host: 'vscode' },
+      },
+    ],
+    { timeoutMs: 8000, upTo: 'key' },
   );
   const checks = report.roles[0]?.checks ?? [];
   const keyCheck = checks.find((c) => c.name === 'key');

@@ -133,10 +133,3 @@ export function capabilitiesFor(
 export function acceptsTemperature(provider: ProviderName, model: string): boolean {
   return !(provider === 'openai' && /^(o\d|gpt-5)/.test(model.toLowerCase()));
 }
-
-export function keyHint(provider: ProviderName): string {
-  const env = PROVIDERS[provider].keyEnv;
-  return env
-    ? `Run "Rozet: Set API Key" or set ${env}.`
-    : `Run "Rozet: Set API Key" for ${PROVIDERS[provider].displayName}.`;
-}

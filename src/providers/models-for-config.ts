@@ -3,9 +3,10 @@
 // Only types come from the config layer (config already depends on providers at runtime;
 // a type import adds no runtime edge the other way).
 import type { ChatModel } from '../core/model/chat';
+import type { Host } from '../core/model/fix';
 import type { Task } from '../core/plan/plan';
 import type { Role, RozetConfig } from '../config';
-import { createChatModel, type ListingChatModel, type ModelSpec } from './factory';
+import { createChatModel, type ModelSpec } from './factory';
 
 export type ModelRole = Role;
 
@@ -19,9 +20,17 @@ export type RoleModelSettings = Pick<
   | 'rozet.ollama.keepAlive'
 >;
 
-export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ModelSpec {
+/** `host` words the fixes in the model's error messages for where they are read. */
+export function modelSpecForRole(
+  settings: RoleModelSettings,
+  role: ModelRole,
+  apiKey: string | undefined,
+  host: Host,
+): ModelSpec {
   const baseUrl = settings[`rozet.${role}.baseUrl`];
   return {
+    host,
+    role,
     provider: settings[`rozet.${role}.provider`],
     model: settings[`rozet.${role}.model`],
     // '' means the provider's own; createChatModel fills it in.
@@ -29,11 +38,6 @@ export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, a
     apiKey,
     ollama: { numCtx: settings['rozet.ollama.numCtx'], keepAlive: settings['rozet.ollama.keepAlive'] },
   };
-}
-
-/** Throws ProviderConfigError (unknown provider, missing or malformed base URL, no model). */
-export function createRoleModel(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ListingChatModel {
-  return createChatModel(modelSpecForRole(settings, role, apiKey));
 }
 
 /**

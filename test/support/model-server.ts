@@ -26,7 +26,9 @@
 //   "chat":   [Reply, …],                        // FIFO queue for both chat routes
 //   "routes": {"ollama.chat": [Reply, …]},       // FIFO queue for one route
 //   "agent":  [AgentRule, …],                    // answers by what the request says (below)
-//   "default": Reply                             // when nothing else answers
+//   "default": Reply,                            // when nothing else answers
+//   "apiKey": "sk-…"                             // OpenAI routes answer 401 without
+//                                                // "Authorization: Bearer <apiKey>" (as vLLM --api-key)
 // }
 // Reply — "kind" picks the shape:
 //   {"kind": "text", "text": "Hello", "reasoning"?: "…", "textFile"?: "messy-qwen-toolcall-1.txt",
@@ -120,6 +122,7 @@ export interface Scenario {
   routes?: Partial<Record<Route, Reply[]>>;
   agent?: AgentRule[];
   default?: Reply;
+  apiKey?: string;
 }
 
 export interface RecordedRequest {
@@ -222,6 +225,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('404 page not found');
     }
+    if (
+      scenario.apiKey !== undefined &&
+      route.startsWith('openai.') &&
+      recorded.headers.authorization !== `Bearer ${scenario.apiKey}`
+    )
+      return sendJson(res, 401, {
+        error: { message: 'Invalid API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     const reply = await pick(route, recorded);
     if (reply) return send(res, reply, route, recorded.body);
     switch (route) {

@@ -4,134 +4,17 @@
 // Every assert.ok has a message: without one, Node re-reads the (tsx-transformed) source
 // to quote the expression, which can spin for minutes when it fails.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/cli';
-import type { CliIo } from '../../src/cli/io';
 import type { RunEvent } from '../../src/core/run/events';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
-import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
-
-const REPO = path.resolve(__dirname, '..', '..');
-const KEY = 'sk-cli-test-key-0123456789abcdefghijkl';
-
-const HELLO = { id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] };
-const README = {
-  id: 't2',
-  title: 'Write the readme',
-  description: 'Describe hello.py',
-  dependsOn: ['t1'],
-  files: ['README.md'],
-};
-
-function writes(file: string, content: string, answer = `Wrote ${file}.`) {
-  return [
-    { kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: file, content } }] },
-    { kind: 'text' as const, text: answer },
-  ];
-}
-
-const SCENARIO: Scenario = {
-  models: [
-    { id: 'planner', tools: true },
-    { id: 'worker', tools: true },
-  ],
-  agent: [
-    // The readme task's prompt quotes its dependency "Write hello.py", so it must match first.
-    { match: 'Write the readme', hasTools: true, steps: writes('README.md', '# hello\n') },
-    { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
-    {
-      match: 'Break things',
-      hasTools: true,
-      steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }],
-    },
-    {
-      match: 'Run a command',
-      hasTools: true,
-      steps: [
-        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] },
-        { kind: 'text', text: 'Tried it.' },
-      ],
-    },
-    { match: 'Leak the key', hasTools: true, steps: [{ kind: 'text', text: `The key is ${KEY}` }] },
-    { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'late', firstTokenDelayMs: 10_000 }] },
-    { match: 'two files', hasTools: false, plan: { tasks: [HELLO, README] } },
-    {
-      match: 'break',
-      hasTools: false,
-      plan: {
-        tasks: [
-          { ...HELLO, id: 't1', title: 'Break things', files: [] },
-          { ...README, dependsOn: ['t1'] },
-        ],
-      },
-    },
-    { match: 'command', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Run a command', files: [] }] } },
-    { match: 'leak', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Leak the key', files: [] }] } },
-    { match: 'slow', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Be slow', files: ['slow.txt'] }] } },
-    { hasTools: false, plan: { tasks: [HELLO] } },
-  ],
-};
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(stream: PassThrough): () => string {
-  const parts: Buffer[] = [];
-  stream.on('data', (c: Buffer) => parts.push(c));
-  return () => Buffer.concat(parts).toString('utf8');
-}
-
-/** runCli in-process: no terminal, the given environment only (never the real one's keys). */
-async function cli(args: string[], env: Record<string, string>, stdinText = ''): Promise<Result> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const handlers = new Set<() => void>();
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env,
-    cwd: REPO,
-    interrupt: () => handlers.forEach((h) => h()),
-    onInterrupt: (h) => (handlers.add(h), () => handlers.delete(h)),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout: out(), stderr: err() };
-}
-
-function serverEnv(url: string): Record<string, string> {
-  return {
-    ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
-    ROZET_ORCHESTRATOR_BASE_URL: `${url}/v1`,
-    ROZET_ORCHESTRATOR_MODEL: 'planner',
-    ROZET_WORKER_PROVIDER: 'openaiCompatible',
-    ROZET_WORKER_BASE_URL: `${url}/v1`,
-    ROZET_WORKER_MODEL: 'worker',
-    // Keep a misbehaving test fast: no retry waits worth noticing.
-    ROZET_WORKER_IDLE_TIMEOUT_SECONDS: '5',
-  };
-}
-
-const chatRequests = (server: ModelServer) => server.requests.filter((r) => r.route === 'openai.chat');
-
-/** No stack trace reached the user. */
-function noStack(text: string): void {
-  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/);
-}
+import { startModelServer, type ModelServer } from '../support/model-server';
+import { chatRequests, cli, noStack, serverEnv, spawnCli } from '../support/cli-harness';
+import { HELLO, KEY, SCENARIO } from '../support/cli-scenario';
 
 describe('rozet CLI', function () {
   let server: ModelServer;
@@ -161,8 +44,11 @@ describe('rozet CLI', function () {
       const plan = JSON.parse(r.stdout) as { tasks: unknown[]; source: string; reason: string };
       assert.equal(plan.source, 'fallback');
       assert.ok(plan.tasks.length >= 1, 'the fallback plan has tasks');
-      assert.match(plan.reason, /Cannot connect to OpenAI-compatible server at http:\/\/127\.0\.0\.1:\d+\/v1/);
-      assert.match(plan.reason, /ROZET_ORCHESTRATOR_BASE_URL/);
+      assert.match(plan.reason, /OpenAI-compatible server is not running at http:\/\/127\.0\.0\.1:\d+\/v1/);
+      assert.match(
+        plan.reason,
+        /Start the server, or set rozet\.orchestrator\.baseUrl \(--base-url URL or ROZET_ORCHESTRATOR_BASE_URL\)/,
+      );
       assert.match(r.stderr, /planned without the model/);
     });
 
@@ -176,7 +62,7 @@ describe('rozet CLI', function () {
 
   describe('run', () => {
     it('writes the files the workers were scripted to write and exits 0', async () => {
-      const r = await cli(['run', '-w', root, 'two files please'], env);
+      const r = await cli(['run', '--yes', '-w', root, 'two files please'], env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(fs.readFileSync(path.join(root, 'hello.py'), 'utf8'), "print('hi')\n");
       assert.equal(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), '# hello\n');
@@ -185,7 +71,7 @@ describe('rozet CLI', function () {
     });
 
     it('exits 1 when a task fails, and its dependents are skipped', async () => {
-      const r = await cli(['run', '-w', root, 'break it'], env);
+      const r = await cli(['run', '--yes', '-w', root, 'break it'], env);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /\[t1\] failed .*scripted refusal/);
       assert.match(r.stdout, /\[t2\] skipped/);
@@ -193,7 +79,7 @@ describe('rozet CLI', function () {
     });
 
     it('--json prints one run event per line, from plan.started to plan.finished', async () => {
-      const r = await cli(['run', '--json', '-w', root, 'make a hello script'], env);
+      const r = await cli(['run', '--json', '--yes', '-w', root, 'make a hello script'], env);
       assert.equal(r.code, 0, r.stderr);
       const events = r.stdout
         .trim()
@@ -212,39 +98,47 @@ describe('rozet CLI', function () {
     });
 
     it('without a reachable worker model: says what to start, exits 3, runs and plans nothing', async () => {
+      const down = new URL(server.url);
+      await server.close();
+      server = await startModelServer({ scenario: SCENARIO });
+      env = serverEnv(server.url);
       const r = await cli(
         [
           'run',
+          '--yes',
           '-w',
           root,
           '--worker-provider',
           'ollama',
           '--worker-base-url',
-          'http://127.0.0.1:9',
+          down.origin,
           'make a hello script',
         ],
         env,
       );
       assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, /Ollama is not running at http:\/\/127\.0\.0\.1:9/);
-      assert.match(r.stderr, /fix: Start it with `ollama serve`/);
+      assert.match(r.stderr, new RegExp(`Ollama is not running at http://127\\.0\\.0\\.1:${down.port}`));
+      assert.match(r.stderr, /fix: Start it with `ollama serve`.*--worker-base-url URL or ROZET_WORKER_BASE_URL/);
       assert.equal(chatRequests(server).length, 0);
       assert.deepEqual(fs.readdirSync(root), []);
     });
 
-    it('without a terminal, execute_bash is refused unless --yes', async () => {
-      const refused = await cli(['run', '--json', '-w', root, 'run a command'], env);
+    it('without a terminal, execute_bash is refused unless --approve-commands', async () => {
+      const refused = await cli(['run', '--json', '--yes', '-w', root, 'run a command'], env);
       const result = refused.stdout.split('\n').find((l) => l.includes('"task.toolResult"')) ?? '';
-      assert.match(result, /no terminal to ask for approval.*--yes/);
+      assert.match(result, /no terminal to ask for approval.*--approve-commands/);
       assert.equal(fs.existsSync(path.join(root, 'ran.txt')), false, 'the refused command did not run');
 
-      const allowed = await cli(['run', '--yes', '-w', root, 'run a command'], env);
+      const allowed = await cli(['run', '--yes', '--approve-commands', '-w', root, 'run a command'], env);
       assert.equal(allowed.code, 0, allowed.stderr);
       assert.ok(fs.existsSync(path.join(root, 'ran.txt')), 'the approved command ran');
     });
 
     it('never prints an API key, even when a model repeats it', async () => {
-      const r = await cli(['run', '--json', '-w', root, 'leak it'], { ...env, OPENAI_COMPATIBLE_API_KEY: KEY });
+      const r = await cli(['run', '--json', '--yes', '-w', root, 'leak it'], {
+        ...env,
+        OPENAI_COMPATIBLE_API_KEY: KEY,
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY), 'the key was printed');
       assert.match(r.stdout, /The key is \[redacted\]/);
@@ -256,14 +150,18 @@ describe('rozet CLI', function () {
       fs.writeFileSync(path.join(root, '.rozet.yaml'), `worker.baseUrl: ${server.url}/v1\n`);
       const { ROZET_WORKER_BASE_URL: _unset, ...rest } = env;
       const withKey = { ...rest, OPENAI_COMPATIBLE_API_KEY: KEY };
-      const r = await cli(['run', '-w', root, 'make a hello script'], withKey);
+      const r = await cli(['run', '--yes', '-w', root, 'make a hello script'], withKey);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /API key is not sent to rozet\.worker\.baseUrl from \.rozet\.yaml.*--yes/);
+      assert.match(
+        r.stderr,
+        /API key is not sent to .*rozet\.worker\.baseUrl comes from \.rozet\.yaml.*--worker-base-url/,
+      );
       const workerCalls = () => chatRequests(server).filter((q) => (q.body as { tools?: unknown[] }).tools?.length);
       assert.equal(workerCalls()[0].headers.authorization, undefined);
 
+      // --yes answers the plan review only; the URL chosen by the user gets the key.
       server.requests.length = 0;
-      await cli(['run', '--yes', '-w', root, 'make a hello script'], withKey);
+      await cli(['run', '--yes', '-w', root, '--worker-base-url', `${server.url}/v1`, 'make a hello script'], withKey);
       assert.equal(workerCalls()[0].headers.authorization, `Bearer ${KEY}`);
     });
   });
@@ -340,14 +238,12 @@ describe('rozet CLI', function () {
       assert.match(table.stdout, /rozet\.worker\.model\s+from-yaml\s+\.rozet\.yaml/);
     });
 
-    it('a YAML syntax error is reported with line and column, and the file is ignored', async () => {
+    it('a YAML syntax error is shown with line and column, and config exits 2', async () => {
       fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  model: [unclosed\n');
       const shown = await cli(['config', '-w', root], {});
-      assert.match(shown.stdout, /\.rozet\.yaml line \d+, column \d+: .*The file was ignored/);
-      const planned = await cli(['plan', '--json', '-w', root, 'make a hello script'], env);
-      assert.equal(planned.code, 0);
-      assert.match(planned.stderr, /warning|config error/);
-      assert.match(planned.stderr, /\.rozet\.yaml line \d+, column \d+/);
+      assert.equal(shown.code, 2);
+      assert.match(shown.stdout, /\.rozet\.yaml line 2, column 10: .*never closed/);
+      assert.match(shown.stdout, /stop until the errors are fixed/);
     });
   });
 
@@ -355,7 +251,10 @@ describe('rozet CLI', function () {
     it('an unknown provider: clear message, exit 2, no stack trace, nothing sent', async () => {
       const r = await cli(['plan', '-w', root, '--provider', 'olama', 'x'], env);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /rozet\.orchestrator\.provider from CLI flag is "olama".*Did you mean "ollama"\?/);
+      assert.match(
+        r.stderr,
+        /rozet\.orchestrator\.provider from CLI flag --provider is "olama".*Did you mean "ollama"\?/,
+      );
       noStack(r.stderr);
       assert.equal(server.requests.length, 0);
     });
@@ -402,7 +301,11 @@ describe('rozet CLI', function () {
 
   describe('repl', () => {
     it('plans and runs each line, and the planner sees the earlier requests', async () => {
-      const r = await cli(['repl', '-w', root], env, 'make a hello script\nnow the readme for two files\n/exit\n');
+      const r = await cli(
+        ['repl', '--yes', '-w', root],
+        env,
+        'make a hello script\nnow the readme for two files\n/exit\n',
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.ok(fs.existsSync(path.join(root, 'README.md')), 'the second request wrote README.md');
       const planner = chatRequests(server).filter((q) => !(q.body as { tools?: unknown[] }).tools?.length);
@@ -411,17 +314,9 @@ describe('rozet CLI', function () {
     });
   });
 
-  describe('as a process', () => {
-    function spawnCli(args: string[], extraEnv: Record<string, string>) {
-      // PATH etc. from the real environment, but no real keys or ROZET_* settings.
-      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
-      return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: REPO,
-        env: { ...base, ...extraEnv, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    }
-
+  describe('as a process', function () {
+    // Each case starts node with tsx, which takes seconds on a loaded machine.
+    this.timeout(60_000);
     it('plan --json: the real entry point prints the plan and exits 0', async () => {
       const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], env);
       let stdout = '';
@@ -476,7 +371,7 @@ describe('rozet CLI', function () {
     });
 
     it('Ctrl-C cancels a run cleanly: exit 130, no file written', async () => {
-      const child = spawnCli(['run', '-w', root, 'slow please'], env);
+      const child = spawnCli(['run', '--yes', '-w', root, 'slow please'], env);
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -152,13 +152,13 @@ describe('secrets: keys never leak', function () {
   });
 
   it('run --json and run: events, tool results (incl. `env`), summaries and answers hold no key', async () => {
-    const json = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    const json = await cli(['run', '--json', '--yes', '--approve-commands', '-w', root, 'echo keys'], env);
     assert.match(json, /"plan.finished"/);
     assert.match(json, /\[redacted\]/, 'the redactor was at work');
     assert.match(json, /\[exit code 0\] [A-Za-z_]+=/, 'env ran and its output is in the events');
     clean('run --json', json);
     fs.rmSync(path.join(root, 'out.txt'));
-    clean('run', await cli(['run', '--yes', '-w', root, 'echo keys'], env));
+    clean('run', await cli(['run', '--yes', '--approve-commands', '-w', root, 'echo keys'], env));
     // The key did reach the server it belongs to: the scan is not vacuous.
     assert.equal(server.requests.find((r) => r.route === 'openai.chat')?.headers.authorization, `Bearer ${KEY}`);
   });

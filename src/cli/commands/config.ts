@@ -11,19 +11,29 @@ export function configCommand(ctx: CliContext, output: Output, io: CliIo, option
     ]),
   );
   if (options.json) {
-    const problems = [...ctx.fatal, ...ctx.warnings];
+    const problems = [...ctx.errors, ...ctx.warnings];
     output.out(
       JSON.stringify(
-        { workspace: ctx.root, values: ctx.resolved.values, sources: ctx.resolved.sources, problems, apiKeys },
+        {
+          workspace: ctx.root,
+          values: ctx.resolved.values,
+          sources: ctx.resolved.sources,
+          problems,
+          apiKeys,
+          // Other commands stop on these; the `error` member every --json failure has says so.
+          ...(ctx.errors.length
+            ? { error: { code: 'config', message: ctx.errors.map((p) => p.message).join(' ') } }
+            : {}),
+        },
         null,
         2,
       ),
     );
   } else {
     // The table lists the resolver's problems; file-level ones (an unreadable file) are added.
-    const resolved = { ...ctx.resolved, problems: [...ctx.fatal, ...ctx.warnings] };
+    const resolved = { ...ctx.resolved, problems: [...ctx.errors, ...ctx.warnings] };
     output.out(`Workspace: ${ctx.root}\n`);
-    output.out(describeConfig(resolved, { apiKeys, env: io.env }));
+    output.out(describeConfig(resolved, { apiKeys, env: io.env, host: 'cli', errorsStop: true }));
   }
-  return ctx.fatal.length > 0 ? EXIT.usage : EXIT.ok;
+  return ctx.errors.length > 0 ? EXIT.usage : EXIT.ok;
 }

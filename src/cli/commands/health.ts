@@ -1,19 +1,42 @@
-// `rozet health [--json]`: the shared health check for both roles.
+// `rozet health [--json]`: the shared health check for both roles, with a spinner while
+// the test chats wait for their models.
 import { ROLES } from '../../config';
-import { formatHealthReport, healthCheck } from '../../providers';
+import { formatHealthReport, healthCheck, type HealthReport } from '../../providers';
 import { EXIT, type Output } from '../io';
-import type { CliContext } from '../setup';
+import { startProgress } from '../progress';
+import { targetOf, type CliContext } from '../setup';
+import { cancellable } from './run';
+
+export async function checkHealth(ctx: CliContext, output: Output, signal: AbortSignal): Promise<HealthReport> {
+  const progress = startProgress(output, 'checking the planner and worker models');
+  try {
+    return await cancellable(signal, () =>
+      healthCheck(
+        ROLES.map((role) => targetOf(ctx, role)),
+        { signal },
+      ),
+    );
+  } finally {
+    progress.stop();
+  }
+}
 
 export async function healthCommand(
   ctx: CliContext,
   output: Output,
   options: { json: boolean; signal: AbortSignal },
 ): Promise<number> {
-  const report = await healthCheck(
-    ROLES.map((role) => ({ role, spec: ctx.specs[role], keySource: ctx.keySources[role] })),
-    { signal: options.signal },
-  );
-  if (options.signal.aborted) return EXIT.cancelled;
-  output.out(options.json ? JSON.stringify(report, null, 2) : formatHealthReport(report));
+  const report = await checkHealth(ctx, output, options.signal);
+  if (!options.json) output.out(formatHealthReport(report));
+  else {
+    // A failing report says so in the `error` member every --json failure has.
+    const failed = report.roles.flatMap((r) =>
+      r.checks.filter((c) => c.status === 'fail').map((c) => `${r.role} ${c.name}`),
+    );
+    const error = failed.length
+      ? { error: { code: 'health_failed', message: `Failed checks: ${failed.join(', ')}.` } }
+      : {};
+    output.out(JSON.stringify({ ...report, ...error }, null, 2));
+  }
   return report.ok ? EXIT.ok : EXIT.failed;
 }

@@ -2,6 +2,8 @@
 // through it, so the coordinator, worker and planner run the same against Ollama,
 // OpenAI-compatible servers and the scripted models of the tests.
 
+import type { Fix } from './fix';
+
 // A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
 export const PROVIDER_NAMES = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -117,8 +119,8 @@ export class ModelError extends Error {
       provider?: ProviderName;
       status?: number;
       retryAfterMs?: number;
-      /** Command id or setting that fixes it, for "offer the fix" buttons. */
-      fix?: 'rozet.setApiKey' | 'rozet.switchModel' | 'rozet.healthCheck' | 'settings';
+      /** What fixes it; hosts word it and offer it as a button. */
+      fix?: Fix;
       cause?: unknown;
     } = {},
   ) {

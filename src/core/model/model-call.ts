@@ -21,6 +21,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface CallOptions {
   idleTimeoutMs?: number;
+  /** The setting behind idleTimeoutMs, named when it runs out (default: the worker's). */
+  idleSetting?: `rozet.${string}`;
   retry?: Partial<RetryPolicy>;
   onRetry?: (error: ModelError, attempt: number, delayMs: number) => void;
 }
@@ -33,7 +35,12 @@ export async function callModel(
   const policy = { ...DEFAULT_RETRY, ...options.retry };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await callWithIdleTimeout(model, request, options.idleTimeoutMs ?? request.idleTimeoutMs);
+      return await callWithIdleTimeout(
+        model,
+        request,
+        options.idleTimeoutMs ?? request.idleTimeoutMs,
+        options.idleSetting,
+      );
     } catch (error) {
       if (request.signal?.aborted) throw new ModelError('cancelled', 'Cancelled.', { cause: error });
       if (!(error instanceof ModelError) || !error.retryable || attempt >= policy.maxAttempts) throw error;
@@ -51,6 +58,7 @@ async function callWithIdleTimeout(
   model: ChatModel,
   request: ChatRequest,
   idleTimeoutMs: number | undefined,
+  idleSetting: `rozet.${string}` = 'rozet.worker.idleTimeoutSeconds',
 ): Promise<ChatResponse> {
   if (!idleTimeoutMs || idleTimeoutMs <= 0) return model.chat(request);
   const inner = new AbortController();
@@ -92,10 +100,10 @@ async function callWithIdleTimeout(
     if (idle && !outer?.aborted) {
       throw new ModelError(
         'timeout',
-        `${model.provider} model "${model.model}" sent nothing for ${Math.round(idleTimeoutMs / 1000)} s. If it is a local model still loading, raise rozet.worker.idleTimeoutSeconds.`,
+        `${model.provider} model "${model.model}" sent nothing for ${Math.round(idleTimeoutMs / 1000)} s. If it is a local model still loading, raise ${idleSetting}.`,
         {
           provider: model.provider,
-          fix: 'settings',
+          fix: { kind: 'setting', key: idleSetting },
           cause: error,
         },
       );

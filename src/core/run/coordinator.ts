@@ -14,6 +14,7 @@
 //   await c.retryTask('t2');               // reruns a failed/cancelled task and the tasks it skipped
 //
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { isAbortError, type ChatModel, type TokenUsage } from '../model/chat';
 import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
@@ -70,6 +71,9 @@ export interface CoordinatorOptions {
   runId?: string;
   /** Where the plan came from, passed on in plan.started. */
   planSource?: PlanSource;
+  /** Why a fallback plan was made, and the planner's notes, passed on in plan.started. */
+  planReason?: string;
+  planNotes?: readonly string[];
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
 }
@@ -130,7 +134,14 @@ export class Coordinator {
 
   async run(signal?: AbortSignal): Promise<RunSummary> {
     if (this.controller) throw new Error('This run is already in progress.');
-    this.emit({ type: 'plan.started', plan: this.options.plan, source: this.options.planSource });
+    const { planReason: reason, planNotes: notes } = this.options;
+    this.emit({
+      type: 'plan.started',
+      plan: this.options.plan,
+      source: this.options.planSource,
+      ...(reason ? { reason } : {}),
+      ...(notes?.length ? { notes: [...notes] } : {}),
+    });
     return this.execute(signal);
   }
 
@@ -194,6 +205,10 @@ export class Coordinator {
 
   private execute(signal?: AbortSignal): Promise<RunSummary> {
     const controller = new AbortController();
+    // One abort listener per running task (a finished task's until its `finally`, when the
+    // next may already have started) plus the run's own: past Node's default of 10 at
+    // maxParallelWorkers ≥ 5, by design and no leak, so no MaxListenersExceededWarning.
+    setMaxListeners(Math.max(10, 2 * this.limits.maxParallelWorkers + 2), controller.signal);
     this.controller = controller;
     const started = performance.now();
     const onAbort = () => controller.abort();

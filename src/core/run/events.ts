@@ -50,7 +50,8 @@ interface Base {
 }
 
 export type RunEvent =
-  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
+  // `reason`: why a fallback plan was made; `notes`: the planner's repairs and trims.
+  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source']; reason?: string; notes?: string[] })
   | (Base & { type: 'task.queued'; taskId: string })
   | (Base & { type: 'task.started'; taskId: string; model: string; attempt: number })
   | (Base & { type: 'task.delta'; taskId: string; text: string; reasoning?: boolean })
