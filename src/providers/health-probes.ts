@@ -1,6 +1,6 @@
 // The checks of health.ts that talk to the model or judge a failure: the key test, the
 // tiny chat request, the one tool call, and the words for a provider that did not answer.
-import { ModelError } from '../core/model/chat';
+import { ModelError, type ChatRequest, type ChatResponse } from '../core/model/chat';
 import type { Fix, Host } from '../core/model/fix';
 import { fixPhrase, fixSentence } from '../config/fix-hints';
 import { capabilitiesFor, PROVIDERS, type ListedModel } from './catalogue';
@@ -172,25 +172,32 @@ export async function verifyKey(
 
 /** One tiny chat request: a server that lists models may still refuse to chat (a wrong endpoint, a 405). */
 export async function chatProbe(model: ListingChatModel, host: Host, options: HealthOptions): Promise<Found> {
+  const answer = await timedChat(model, options, {
+    messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
+    maxOutputTokens: 32,
+  });
+  if ('error' in answer) return { ...chatFailure(answer.error, host, options, 'chat'), durationMs: answer.durationMs };
+  const said = answer.response.content.replace(/\s+/g, ' ').trim().slice(0, 40);
+  return {
+    status: 'pass',
+    message: said ? `Answered "${said}".` : `Answered (with no text; finish reason ${answer.response.finishReason}).`,
+    durationMs: answer.durationMs,
+  };
+}
+
+/** A chat request bounded by the chat timeout, with its time. */
+async function timedChat(
+  model: ListingChatModel,
+  options: HealthOptions,
+  request: Omit<ChatRequest, 'signal'>,
+): Promise<({ response: ChatResponse } | { error: unknown }) & { durationMs: number }> {
   const started = performance.now();
   try {
-    const response = await bounded(
-      { ...options, timeoutMs: options.chatTimeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS },
-      (signal) =>
-        model.chat({
-          messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
-          maxOutputTokens: 32,
-          signal,
-        }),
-    );
-    const said = response.content.replace(/\s+/g, ' ').trim().slice(0, 40);
-    return {
-      status: 'pass',
-      message: said ? `Answered "${said}".` : `Answered (with no text; finish reason ${response.finishReason}).`,
-      durationMs: performance.now() - started,
-    };
+    const timeoutMs = options.chatTimeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS;
+    const response = await bounded({ ...options, timeoutMs }, (signal) => model.chat({ ...request, signal }));
+    return { response, durationMs: performance.now() - started };
   } catch (error) {
-    return { ...chatFailure(error, host, options, 'chat'), durationMs: performance.now() - started };
+    return { error, durationMs: performance.now() - started };
   }
 }
 
@@ -220,44 +227,32 @@ export async function toolProbe(
   if (found?.tools !== true && !model.capabilities.nativeTools)
     return { status: 'warn', message: textProtocol('Known to lack native tool calling'), action: pick, fixText };
 
-  const started = performance.now();
-  try {
-    const response = await bounded(
-      { ...options, timeoutMs: options.chatTimeoutMs ?? DEFAULT_CHAT_TIMEOUT_MS },
-      (signal) =>
-        model.chat({
-          messages: [{ role: 'user', content: `Call the ${TEST_TOOL} tool with ok set to true.` }],
-          tools: [
-            {
-              name: TEST_TOOL,
-              description: 'Reports that the health check reached the model.',
-              parameters: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
-            },
-          ],
-          maxOutputTokens: 128,
-          signal,
-        }),
-    );
-    const durationMs = performance.now() - started;
-    if (response.toolCalls.some((call) => call.name === TEST_TOOL))
-      return { status: 'pass', message: 'Tool calling works: the model called a test tool.', durationMs };
-    return {
-      status: 'warn',
-      message: 'The model answered without calling the test tool; workers may get prose where they need tool calls.',
-      action: pick,
-      fixText,
-      durationMs,
-    };
-  } catch (error) {
-    const failure = chatFailure(error, hostOf(target), options, 'tool call');
-    const refused = error instanceof ModelError && error.kind === 'tools_unsupported';
-    return {
-      ...failure,
-      status: refused ? 'fail' : 'warn',
-      ...(refused ? { action: pick, fixText } : {}),
-      durationMs: performance.now() - started,
-    };
+  const answer = await timedChat(model, options, {
+    messages: [{ role: 'user', content: `Call the ${TEST_TOOL} tool with ok set to true.` }],
+    tools: [
+      {
+        name: TEST_TOOL,
+        description: 'Reports that the health check reached the model.',
+        parameters: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+      },
+    ],
+    maxOutputTokens: 128,
+  });
+  const { durationMs } = answer;
+  if ('error' in answer) {
+    const refused = answer.error instanceof ModelError && answer.error.kind === 'tools_unsupported';
+    const failure = chatFailure(answer.error, hostOf(target), options, 'tool call');
+    return { ...failure, status: refused ? 'fail' : 'warn', ...(refused ? { action: pick, fixText } : {}), durationMs };
   }
+  if (answer.response.toolCalls.some((call) => call.name === TEST_TOOL))
+    return { status: 'pass', message: 'Tool calling works: the model called a test tool.', durationMs };
+  return {
+    status: 'warn',
+    message: 'The model answered without calling the test tool; workers may get prose where they need tool calls.',
+    action: pick,
+    fixText,
+    durationMs,
+  };
 }
 
 function textProtocol(what: string): string {

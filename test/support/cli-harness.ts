@@ -8,8 +8,10 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
 import type { CliIo } from '../../src/cli/io';
-import type { ModelServer } from './model-server';
+import { SCENARIO } from './cli-scenario';
+import { startModelServer, type ModelServer } from './model-server';
 import { spawnInPty, type PtySession } from './pty';
+import { removeDir, tempDir } from './run-engine-fixtures';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
@@ -111,4 +113,26 @@ export function jsonError(stdout: string): { code: string; message: string } {
   }
   assert.ok(parsed.error, `no "error" object on stdout: ${stdout}`);
   return parsed.error;
+}
+
+export interface CliFixture {
+  server: ModelServer;
+  root: string;
+  env: Record<string, string>;
+}
+
+/** Per test: a scripted server answering SCENARIO, an empty workspace, and the environment pointing at the server. */
+export function useCliFixture(prefix: string): CliFixture {
+  const fixture = {} as CliFixture;
+  beforeEach(async () => {
+    fixture.server = await startModelServer({ scenario: SCENARIO });
+    fixture.root = tempDir(prefix);
+    fixture.env = serverEnv(fixture.server.url);
+  });
+  afterEach(async () => {
+    // A test may have replaced the server; the one in place now is closed.
+    await fixture.server.close();
+    removeDir(fixture.root);
+  });
+  return fixture;
 }
