@@ -2,8 +2,6 @@
 // real process; tests call it in-process with captured streams. Every failure ends here:
 // a message on stderr (never a stack trace) and, with --json, {"error": {code, message}}
 // as the last thing on stdout.
-import { ModelError } from '../core/model/chat';
-import { PlanRequestError } from '../core/plan/planner';
 import { version } from '../../package.json';
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { configCommand } from './commands/config';
@@ -11,7 +9,8 @@ import { healthCommand } from './commands/health';
 import { planCommand } from './commands/plan';
 import { replCommand } from './commands/repl';
 import { runFailure, runRequest } from './commands/run';
-import { CliError, EXIT, Output, type CliIo } from './io';
+import { printFailure, toCliError } from './failure';
+import { EXIT, Output, type CliIo } from './io';
 import { Prompter } from './prompt';
 import { checkProblems, confirmWorkspaceBaseUrls, loadContext } from './setup';
 
@@ -22,30 +21,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await dispatch(argv, io, output);
   } catch (error) {
-    const failure = asCliError(error);
-    if (!failure.more.quiet) {
-      failure.more.before?.forEach((line) => output.err(line));
-      output.err(`rozet: ${failure.message}`);
-      failure.more.after?.forEach((line) => output.err(line));
-    }
+    const failure = toCliError(error);
+    printFailure(output, failure);
     if (json)
       output.out(JSON.stringify({ error: { code: failure.code, message: failure.message }, ...failure.more.extra }));
     return failure.exitCode;
   }
-}
-
-function asCliError(error: unknown): CliError {
-  if (error instanceof CliError) return error;
-  // Expected failures are messages, never stack traces.
-  if (error instanceof UsageError || error instanceof PlanRequestError)
-    return new CliError(EXIT.usage, 'usage', error.message);
-  if (error instanceof ModelError && error.kind === 'cancelled')
-    return new CliError(EXIT.cancelled, 'cancelled', 'Cancelled.', { quiet: true });
-  return new CliError(
-    EXIT.failed,
-    'unexpected',
-    `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-  );
 }
 
 async function dispatch(argv: readonly string[], io: CliIo, output: Output): Promise<number> {

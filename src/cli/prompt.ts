@@ -45,10 +45,11 @@ export class Prompter {
     }
   }
 
-  /** Ctrl-C at a prompt: drops the half-typed line, as shells do. */
+  /** Ctrl-C at a prompt: drops the half-typed line and shows the prompt again, as shells do. */
   dropLine(): void {
     this.rl?.write(null, { ctrl: true, name: 'e' });
     this.rl?.write(null, { ctrl: true, name: 'u' });
+    this.rl?.prompt();
   }
 
   private askNow(question: string, signal?: AbortSignal): Promise<string | undefined> {

@@ -8,7 +8,8 @@ import type { RunSummary } from '../../core/run/events';
 import type { PlanResult } from '../../core/plan/plan';
 import { createChatModel } from '../../providers';
 import { oneLine } from '../format';
-import { CliError, EXIT, type CliIo, type Output } from '../io';
+import { printFailure, toCliError } from '../failure';
+import { EXIT, type CliIo, type Output } from '../io';
 import { Prompter } from '../prompt';
 import { replCommandFor, type ReplSession } from '../repl-commands';
 import { confirmWorkspaceBaseUrls, type CliContext } from '../setup';
@@ -136,13 +137,10 @@ class Repl implements ReplSession {
     try {
       result = await work(controller.signal);
     } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      if (!error.more.quiet) {
-        error.more.before?.forEach((line) => this.output.err(line));
-        this.output.err(`rozet: ${error.message}`);
-        error.more.after?.forEach((line) => this.output.err(line));
-      }
-      result = error.code === 'cancelled' ? 'cancelled' : error.message;
+      // Whatever went wrong, the session goes on.
+      const failure = toCliError(error);
+      printFailure(this.output, failure);
+      result = failure.code === 'cancelled' ? 'cancelled' : failure.message;
     } finally {
       off();
       this.prompter.onUnasked = undefined;
