@@ -123,8 +123,8 @@ const ENV_HELP = `Environment:
   ROZET_*                    every setting (\`rozet config\` lists the names), e.g. ROZET_WORKER_MODEL
   ${PROVIDER_NAMES.flatMap(apiKeyEnvNames).join(', ')}
                              API keys (also read from the workspace .env)
-  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
-                             proxy for model requests
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+                             proxy for model requests (rozet config also shows ALL_PROXY, which is not used)
   VISUAL, EDITOR             the editor "e" opens at the plan review
   NO_COLOR                   no colours on a terminal`;
 
