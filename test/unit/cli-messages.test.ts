@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chatRequests, cli, jsonError, noStack, useCliFixture } from '../support/cli-harness';
+import { chatRequests, cli, jsonError, noStack, ptyCli, useCliFixture } from '../support/cli-harness';
 import { HELLO, SCENARIO } from '../support/cli-scenario';
 
 const VSCODE_WORDS = /Rozet: (Set API Key|Switch Model|Health Check)/;
@@ -160,6 +160,22 @@ describe('rozet CLI messages', function () {
       assert.match(r.stderr, /planning… 5 s, waiting for the first token/);
       assert.equal(chatRequests(f.server).length, 2, 'the planner gave up after 6 s and asked again');
       assert.match(r.stderr, /rozet\.orchestrator\.idleTimeoutSeconds/);
+    });
+
+    it('on a terminal: a spinner with the elapsed time while the planner is silent, gone once the plan is in', async () => {
+      f.server.load({
+        ...SCENARIO,
+        chat: [{ kind: 'text', text: JSON.stringify({ tasks: [HELLO] }), firstTokenDelayMs: 2500 }],
+      });
+      const term = ptyCli(['plan', '-w', f.root, 'make a hello script'], f.env);
+      try {
+        await term.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] planning… [12] s, waiting for the first token/);
+        assert.equal(await term.exited, 0, term.screen());
+        assert.match(term.raw(), /\r\x1b\[K/, 'the spinner redraws one line in place');
+        assert.match(term.screen(), /t1 {2}Write hello\.py/);
+      } finally {
+        term.kill();
+      }
     });
 
     it('a long task without a terminal: a "still running" line when nothing was printed for 5 s', async () => {
