@@ -62,7 +62,7 @@ class PlainPrinter implements RunPrinter {
       case 'plan.started':
         e.plan.tasks.forEach((t) => this.titles.set(t.id, t.title));
         this.print(`Running ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}.`);
-        this.timer = setInterval(() => this.heartbeat(), 1000);
+        this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 10);
         this.timer.unref();
         break;
       case 'task.started':

@@ -182,7 +182,7 @@ describe('rozet CLI messages', function () {
       f.server.load({
         ...SCENARIO,
         agent: [
-          { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'done', firstTokenDelayMs: 6500 }] },
+          { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'done', firstTokenDelayMs: 7000 }] },
           { hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Be slow', files: [] }] } },
         ],
       });
@@ -191,7 +191,7 @@ describe('rozet CLI messages', function () {
         ROZET_WORKER_IDLE_TIMEOUT_SECONDS: '60',
       });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^… still running: t1 \(5 s\)$/m);
+      assert.match(r.stdout, /^\[t1\] started: Be slow.*\n… still running: t1 \([56] s\)\n\[t1\] succeeded/m);
     });
   });
 });
