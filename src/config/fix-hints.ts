@@ -2,7 +2,6 @@
 // flags and environment variables (`--worker-model ID`, `OPENAI_COMPATIBLE_API_KEY`),
 // VS Code names its commands ("Rozet: Set API Key") and settings.
 import type { Fix, Host } from '../core/model/fix';
-import { PROVIDERS } from '../providers/catalogue';
 import { apiKeyEnvNames } from './api-keys';
 import { flagFor } from './cli-flags';
 import { envName } from './env-names';
@@ -14,8 +13,7 @@ export function fixPhrase(fix: Fix, host: Host): string {
     case 'apiKey': {
       const [variable, ...others] = apiKeyEnvNames(fix.provider);
       const also = others.length ? ` (or ${others.join(', ')})` : '';
-      if (host === 'vscode')
-        return `run "Rozet: Set API Key" for ${PROVIDERS[fix.provider].displayName}${variable ? ` (or set ${variable})` : ''}`;
+      if (host === 'vscode') return `run "Rozet: Set API Key"${variable ? ` (or set ${variable})` : ''}`;
       return variable ? `set ${variable}${also} in the environment or the workspace .env` : 'set the API key';
     }
     case 'model': {

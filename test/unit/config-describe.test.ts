@@ -55,7 +55,7 @@ describe('config describeConfig', () => {
     const none = describeConfig(resolved, { apiKeys: {} });
     assert.match(
       none,
-      /orchestrator \(openrouter\)\s+not set: Run "Rozet: Set API Key" for OpenRouter \(or set OPENROUTER_API_KEY\)\./,
+      /orchestrator \(openrouter\)\s+not set: Run "Rozet: Set API Key" \(or set OPENROUTER_API_KEY\)\./,
     );
     assert.match(none, /worker \(ollama\)\s+not set \(optional for this provider\)/);
   });

@@ -8,7 +8,7 @@ const CASES: Array<[Fix, cli: RegExp, vscode: RegExp]> = [
   [
     { kind: 'apiKey', provider: 'openaiCompatible' },
     /^Set OPENAI_COMPATIBLE_API_KEY in the environment or the workspace \.env\.$/,
-    /^Run "Rozet: Set API Key" for OpenAI-compatible server \(or set OPENAI_COMPATIBLE_API_KEY\)\.$/,
+    /^Run "Rozet: Set API Key" \(or set OPENAI_COMPATIBLE_API_KEY\)\.$/,
   ],
   [{ kind: 'apiKey', provider: 'gemini' }, /^Set GEMINI_API_KEY \(or GOOGLE_API_KEY\)/, /Rozet: Set API Key/],
   [{ kind: 'apiKey', provider: 'ollama' }, /^Set OLLAMA_API_KEY/, /Rozet: Set API Key.*OLLAMA_API_KEY/],
