@@ -71,6 +71,7 @@ export const settingSchemas = {
   'rozet.worker.model': modelId('qwen2.5-coder:14b-instruct'),
   'rozet.worker.baseUrl': baseUrl,
   'rozet.worker.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
+  'rozet.orchestrator.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
   'rozet.worker.firstTokenTimeoutSeconds': z.number().min(5).max(86400).default(600),
   'rozet.worker.parallelRequests': parallelRequests,
   'rozet.worker.endpoints': endpointUrls,

@@ -15,6 +15,7 @@ import {
   type TokenUsage,
 } from '../core/model/chat';
 import { capabilitiesFor, type HostModels, type ListedModel, type ListingChatModel } from '../providers';
+import { errorMessage } from '../core/text/error-message';
 
 const JUSTIFICATION = 'Rozet runs the tasks you planned with this model (planner and worker agents).';
 
@@ -98,7 +99,7 @@ class VsCodeLmChatModel implements ListingChatModel {
     throw new ModelError(
       'model_not_found',
       `The VS Code language model "${this.model}" is not available (any more): the extension that provides it may have been disabled or uninstalled, or it stopped offering this model. Pick another with "Rozet: Switch Model".`,
-      { provider: 'vscode', fix: 'rozet.switchModel' },
+      { provider: 'vscode', fix: { kind: 'model' } },
     );
   }
 
@@ -106,13 +107,13 @@ class VsCodeLmChatModel implements ListingChatModel {
     if (error instanceof ModelError) return error;
     if (signal?.aborted || error instanceof vscode.CancellationError)
       return new ModelError('cancelled', 'Cancelled.', { provider: 'vscode', cause: error });
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (error instanceof vscode.LanguageModelError) {
       if (error.code === vscode.LanguageModelError.NoPermissions.name)
         return new ModelError(
           'auth',
           `VS Code did not let Rozet use the language model "${this.model}" (${message || 'permission refused'}). To allow it, open the Accounts menu (bottom of the activity bar), choose "Manage Language Model Access…", allow Rozet, and run again.`,
-          { provider: 'vscode', fix: 'rozet.healthCheck', cause: error },
+          { provider: 'vscode', fix: { kind: 'healthCheck' }, cause: error },
         );
       if (error.code === vscode.LanguageModelError.Blocked.name)
         return new ModelError(
@@ -126,7 +127,7 @@ class VsCodeLmChatModel implements ListingChatModel {
           `The VS Code language model "${this.model}" was not found (${message}).`,
           {
             provider: 'vscode',
-            fix: 'rozet.switchModel',
+            fix: { kind: 'model' },
             cause: error,
           },
         );

@@ -2,6 +2,8 @@
 // Bad configuration fails here, before any request, with a message naming the setting.
 import picomatch from 'picomatch';
 import { PROVIDER_NAMES, type ChatModel, type ProviderName } from '../core/model/chat';
+import type { Host } from '../core/model/fix';
+import { fixSentence } from '../config/fix-hints';
 import { capabilitiesFor, PROVIDERS, type ListedModel } from './catalogue';
 import { OllamaChatModel } from './ollama';
 import { OpenAICompatibleChatModel } from './openai-compatible';
@@ -22,6 +24,10 @@ export interface ModelSpec {
   streaming?: boolean;
   /** For tests and proxies; requests still go over real HTTP. */
   fetch?: typeof fetch;
+  /** Who reads the error messages (default: VS Code), which decides how fixes are worded. */
+  host?: Host;
+  /** The role the model serves, for fixes that name its setting (default: the worker's). */
+  role?: 'orchestrator' | 'worker';
   /** The models the host serves itself (provider `vscode`); absent outside VS Code. */
   hostModels?: HostModels;
 }
@@ -50,9 +56,10 @@ export type ListingChatModel = ChatModel & { listModels(signal?: AbortSignal): P
 export function createChatModel(spec: ModelSpec): ListingChatModel {
   const provider = checkProvider(spec.provider);
   const model = spec.model?.trim();
+  const wording = { host: spec.host, role: spec.role };
   if (!model)
     throw new ProviderConfigError(
-      `No model is set for ${PROVIDERS[provider].displayName}. Pick one with "Rozet: Switch Model".`,
+      `No model is set for ${PROVIDERS[provider].displayName}. ${fixSentence({ kind: 'model', role: spec.role }, spec.host ?? 'vscode')}`,
       'model',
     );
   if (PROVIDERS[provider].hostOnly) {
@@ -69,13 +76,22 @@ export function createChatModel(spec: ModelSpec): ListingChatModel {
     const { numCtx, keepAlive } = spec.ollama ?? DEFAULT_OLLAMA;
     const capabilities = capabilitiesFor(provider, model, { numCtx });
     if (spec.streaming === false) capabilities.streaming = false;
-    return new OllamaChatModel({ model, baseUrl, numCtx, keepAlive, capabilities, fetch: spec.fetch });
+    return new OllamaChatModel({ model, baseUrl, numCtx, keepAlive, capabilities, fetch: spec.fetch, apiKey, wording });
   }
   const capabilities = capabilitiesFor(provider, model);
   if (spec.streaming === false) capabilities.streaming = false;
   const headers =
     provider === 'openrouter' ? { 'HTTP-Referer': OPENROUTER_REFERER, 'X-Title': spec.appName ?? 'Rozet' } : undefined;
-  return new OpenAICompatibleChatModel({ provider, model, baseUrl, apiKey, headers, capabilities, fetch: spec.fetch });
+  return new OpenAICompatibleChatModel({
+    provider,
+    model,
+    baseUrl,
+    apiKey,
+    headers,
+    capabilities,
+    fetch: spec.fetch,
+    wording,
+  });
 }
 
 /** The provider's model list: /models for OpenAI-compatible servers, /api/tags for Ollama. */
@@ -131,7 +147,7 @@ export function resolveBaseUrl(provider: ProviderName, configured: string | unde
   }
   if (url.username || url.password) {
     throw new ProviderConfigError(
-      `The base URL for ${info.displayName} contains credentials; remove them and set the key with "Rozet: Set API Key".`,
+      `The base URL for ${info.displayName} contains credentials; remove them and set the API key on its own.`,
       'baseUrl',
     );
   }

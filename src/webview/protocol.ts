@@ -6,7 +6,7 @@
 // version skew after an update degrades to ignored messages, never a blank panel.
 import { z } from 'zod';
 import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/run/events';
-import type { EndpointStatus } from '../core/model/capacity';
+import type { EndpointStatus } from '../core/model/endpoint-status';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import { PROVIDER_NAMES } from '../core/model/chat';
 

@@ -2,7 +2,7 @@
 // real SDKs over HTTP against a scripted server that serves K requests at a time and
 // queues the rest unanswered, as Ollama (OLLAMA_NUM_PARALLEL) and llama.cpp (--parallel) do.
 import assert from 'node:assert/strict';
-import { describeEndpoint } from '../../src/core/model/capacity';
+import { describeEndpoint } from '../../src/core/model/endpoint-status';
 import { ModelError, type ChatRequest, type ProviderName } from '../../src/core/model/chat';
 import { callModel } from '../../src/core/model/model-call';
 import { ModelPools } from '../../src/providers';

@@ -7,6 +7,7 @@ const EXPECTED: Record<SettingKey, string> = {
   'rozet.orchestrator.provider': 'ROZET_ORCHESTRATOR_PROVIDER',
   'rozet.orchestrator.model': 'ROZET_ORCHESTRATOR_MODEL',
   'rozet.orchestrator.baseUrl': 'ROZET_ORCHESTRATOR_BASE_URL',
+  'rozet.orchestrator.idleTimeoutSeconds': 'ROZET_ORCHESTRATOR_IDLE_TIMEOUT_SECONDS',
   'rozet.worker.provider': 'ROZET_WORKER_PROVIDER',
   'rozet.worker.model': 'ROZET_WORKER_MODEL',
   'rozet.worker.baseUrl': 'ROZET_WORKER_BASE_URL',

@@ -326,7 +326,7 @@ describe('MCP in `rozet run`', function () {
   });
 
   it('a tool not allowed asks; with no terminal to ask, the call is refused with the setting that allows it', async () => {
-    const r = await runCliCaptured(['run', '--json', '-w', root, 'note issue 7'], env, REPO);
+    const r = await runCliCaptured(['run', '--yes', '--json', '-w', root, 'note issue 7'], env, REPO);
     const results = r.stdout
       .trim()
       .split('\n')

@@ -1,13 +1,13 @@
-// A scan proving API keys never reach what Rozet prints or ships
-// (docs/ARCHITECTURE.md, "Security invariants"): CLI stdout/stderr of plan, run, health and
-// config (keys in the environment, a scripted server that echoes them back in errors and
-// answers), plans, run events and summaries, error messages, the environment of commands
-// workers run, and the packaged .vsix.
+// A scan proving API keys never reach what Rozet prints or ships (docs/ARCHITECTURE.md,
+// "Security invariants"):
+// CLI stdout/stderr of plan, run, health and config (keys in the environment, a scripted
+// server that echoes them back in errors and answers), plans, run events and summaries,
+// error messages, the environment of commands workers run, and the packaged .vsix.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cli } from '../support/cli-harness';
 import { NodeShell } from '../../src/core/workspace/node-shell';
-import { cli as runCliCaptured } from '../support/cli-harness';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
@@ -59,9 +59,10 @@ const SCENARIO: Scenario = {
   ],
 };
 
-async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await runCliCaptured(args, env);
-  return `exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+/** Everything the command printed, with its exit code: what a leak scan must cover. */
+async function cliText(args: string[], env: Record<string, string>): Promise<string> {
+  const r = await cli(args, env);
+  return `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 }
 
 describe('secrets: keys never leak', function () {
@@ -104,8 +105,8 @@ describe('secrets: keys never leak', function () {
   }
 
   it('plan and plan --json: a plan quoting the keys prints none of them', async () => {
-    clean('plan --json', await cli(['plan', '--json', '-w', root, 'echo keys'], env));
-    clean('plan', await cli(['plan', '-w', root, 'echo keys'], env));
+    clean('plan --json', await cliText(['plan', '--json', '-w', root, 'echo keys'], env));
+    clean('plan', await cliText(['plan', '-w', root, 'echo keys'], env));
   });
 
   it('a 401 that echoes the key: plan, run and health say what is wrong without the key', async () => {
@@ -117,34 +118,34 @@ describe('secrets: keys never leak', function () {
     };
     server.handle('openai.chat', () => echo);
     server.handle('openai.models', () => echo);
-    const plan = await cli(['plan', '--json', '-w', root, 'echo keys'], env);
+    const plan = await cliText(['plan', '--json', '-w', root, 'echo keys'], env);
     assert.match(plan, /rejected the API key/);
     clean('plan after 401', plan);
-    const run = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    const run = await cliText(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
     clean('run after 401', run);
-    const health = await cli(['health', '--json', '-w', root], env);
+    const health = await cliText(['health', '--json', '-w', root], env);
     assert.match(health, /rejected the API key/);
     clean('health --json after 401', health);
-    clean('health after 401', await cli(['health', '-w', root], env));
+    clean('health after 401', await cliText(['health', '-w', root], env));
   });
 
   it('run --json and run: events, tool results (incl. `env`), summaries and answers hold no key', async () => {
-    const json = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    const json = await cliText(['run', '--json', '--yes', '--approve-commands', '-w', root, 'echo keys'], env);
     assert.match(json, /"plan.finished"/);
     assert.match(json, /\[redacted\]/, 'the redactor was at work');
     assert.match(json, /\[exit code 0\] (\[rozet: [^\]]*\] )*[A-Za-z_]+=/, 'env ran and its output is in the events');
     clean('run --json', json);
     fs.rmSync(path.join(root, 'out.txt'));
-    clean('run', await cli(['run', '--yes', '-w', root, 'echo keys'], env));
+    clean('run', await cliText(['run', '--yes', '--approve-commands', '-w', root, 'echo keys'], env));
     // The key did reach the server it belongs to: the scan is not vacuous.
     assert.equal(server.requests.find((r) => r.route === 'openai.chat')?.headers.authorization, `Bearer ${KEY}`);
   });
 
   it('config and config --json show where keys come from, never the keys', async () => {
-    const text = await cli(['config', '-w', root], env);
+    const text = await cliText(['config', '-w', root], env);
     assert.match(text, /OPENAI_COMPATIBLE_API_KEY/);
     clean('config', text);
-    clean('config --json', await cli(['config', '--json', '-w', root], env));
+    clean('config --json', await cliText(['config', '--json', '-w', root], env));
   });
 
   it("commands workers run never see the user's keys, tokens or secrets", async () => {

@@ -16,6 +16,7 @@ import {
 } from '../../core/tools/external-tools';
 import { TOOL_NAMES } from '../../core/tools/tools';
 import type { McpServerConfig } from './mcp-config';
+import { errorMessage } from '../../core/text/error-message';
 
 const MAX_TOOLS_PER_SERVER = 200;
 const STDERR_KEPT = 2000;
@@ -136,7 +137,7 @@ async function start(
   } catch (error) {
     connection.closed = true;
     await client.close().catch(() => undefined);
-    const why = options.redactor.redact(error instanceof Error ? error.message : String(error));
+    const why = options.redactor.redact(errorMessage(error));
     options.onProblem(
       `MCP server "${server.name}" could not be used (${why})${lastWords(connection)}; the run goes on without its tools.`,
     );

@@ -3,6 +3,7 @@
 // OpenAI-compatible servers and the scripted models of the tests.
 
 import type { SlotGate } from './capacity';
+import type { Fix } from './fix';
 
 // A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
 export const PROVIDER_NAMES = [
@@ -132,8 +133,8 @@ export class ModelError extends Error {
       provider?: ProviderName;
       status?: number;
       retryAfterMs?: number;
-      /** Command id or setting that fixes it, for "offer the fix" buttons. */
-      fix?: 'rozet.setApiKey' | 'rozet.switchModel' | 'rozet.healthCheck' | 'settings';
+      /** What fixes it; hosts word it and offer it as a button. */
+      fix?: Fix;
       cause?: unknown;
     } = {},
   ) {

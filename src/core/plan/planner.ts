@@ -4,7 +4,7 @@
 // user is told why. Only cancellation is not covered by a fallback: the user asked to stop.
 import { ModelError, isAbortError, type ChatMessage, type ChatModel } from '../model/chat';
 import { fallbackPlan } from './fallback-planner';
-import { callModel, type RetryPolicy } from '../model/model-call';
+import { callModel, type CallOptions, type RetryPolicy } from '../model/model-call';
 import type { PlanResult } from './plan';
 import { parsePlanText } from './plan-parse';
 import { estimateTokens, truncateToTokens } from '../text/tokens';
@@ -20,8 +20,10 @@ export interface PlanContext {
 }
 
 export interface PlannerOptions {
-  /** Undefined when no planner model is configured: the fallback plan is used. */
+  /** Undefined when no planner model is configured or usable: the fallback plan is used. */
   model?: ChatModel;
+  /** Why there is no model although one is configured (a probe found it unreachable), for the reason. */
+  unusable?: string;
   maxTasks: number;
   temperature?: number;
   idleTimeoutMs?: number;
@@ -33,6 +35,8 @@ export interface PlannerOptions {
   retry?: Partial<RetryPolicy>;
   /** Told of the model failure behind a fallback, so a UI can offer its fix (e.g. Set API Key). */
   onModelError?: (error: unknown) => void;
+  /** Told before a failed model call is tried again, so a wait is not silent. */
+  onRetry?: CallOptions['onRetry'];
 }
 
 /** The request cannot be planned at all (e.g. it is empty); its message is for the user. */
@@ -62,7 +66,9 @@ export async function planTask(request: string, context: PlanContext, options: P
   });
   if (!model) {
     return fallback(
-      `No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`,
+      options.unusable
+        ? `The planner model cannot be used: ${options.unusable} ${FALLBACK_SUFFIX}`
+        : `No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`,
     );
   }
 
@@ -117,7 +123,12 @@ async function ask(model: ChatModel, messages: ChatMessage[], options: PlannerOp
       signal: options.signal,
       onDelta: options.onDelta ? (delta) => delta.text && options.onDelta?.(delta.text) : undefined,
     },
-    { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry },
+    {
+      idleTimeoutMs: options.idleTimeoutMs,
+      idleSetting: 'rozet.orchestrator.idleTimeoutSeconds',
+      retry: options.retry,
+      onRetry: options.onRetry,
+    },
   );
   // A provider that finished despite an abort must not turn a cancel into a plan.
   if (options.signal?.aborted)

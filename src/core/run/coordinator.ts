@@ -15,8 +15,9 @@
 //   await c.retryTask('t2');               // reruns a failed/cancelled task and the tasks it skipped
 //
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { describeEndpoint, type SlotGate } from '../model/capacity';
+import type { SlotGate } from '../model/capacity';
 import { isAbortError, type ChatModel } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import { RunWrites } from '../tools/redirects';
@@ -26,6 +27,7 @@ import { errorMessage } from '../text/error-message';
 import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
 import { FileLeases, FileLocks } from './file-locks';
 import { FileOwnership } from './file-ownership';
+import { slotsBusy } from './slots';
 import { TaskBook } from './task-book';
 import { DEFAULT_LIMITS, launchTask, type EventInit, type RunLimits, type RunShared } from './task-launch';
 
@@ -44,6 +46,9 @@ export interface CoordinatorOptions {
   runId?: string;
   /** Where the plan came from, passed on in plan.started. */
   planSource?: PlanSource;
+  /** Why a fallback plan was made, and the planner's notes, passed on in plan.started. */
+  planReason?: string;
+  planNotes?: readonly string[];
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
   /** search_files / find_files and MCP tools, where the host has them. */
@@ -117,7 +122,14 @@ export class Coordinator {
 
   async run(signal?: AbortSignal): Promise<RunSummary> {
     if (this.controller) throw new Error('This run is already in progress.');
-    this.emit({ type: 'plan.started', plan: this.options.plan, source: this.options.planSource });
+    const { planReason: reason, planNotes: notes } = this.options;
+    this.emit({
+      type: 'plan.started',
+      plan: this.options.plan,
+      source: this.options.planSource,
+      ...(reason ? { reason } : {}),
+      ...(notes?.length ? { notes: [...notes] } : {}),
+    });
     return this.execute(signal);
   }
 
@@ -139,6 +151,10 @@ export class Coordinator {
 
   private execute(signal?: AbortSignal): Promise<RunSummary> {
     const controller = new AbortController();
+    // One abort listener per running task (a finished task's until its `finally`, when the
+    // next may already have started) plus the run's own: past Node's default of 10 at
+    // maxParallelWorkers ≥ 5, by design and no leak, so no MaxListenersExceededWarning.
+    setMaxListeners(Math.max(10, 2 * this.limits.maxParallelWorkers + 2), controller.signal);
     this.controller = controller;
     const started = performance.now();
     const onAbort = () => controller.abort();
@@ -240,7 +256,10 @@ export class Coordinator {
       const file = task.files[leaseKeys.indexOf(conflict.key)] ?? conflict.key;
       return `${file} is held by ${conflict.holder}, which is running`;
     }
-    const busy = this.slotsBusy(model);
+    const busy = slotsBusy(
+      model,
+      [...this.running.values()].map((slot) => slot.model),
+    );
     if (busy) return busy;
     this.leases.tryLease(task.id, leaseKeys);
 
@@ -309,18 +328,6 @@ export class Coordinator {
     return model;
   }
 
-  /** Why no further task can use this model now, or undefined when one can. */
-  private slotsBusy(model: ChatModel): string | undefined {
-    const gate = model.gate;
-    const sameModel = [...this.running.values()].filter((s) =>
-      gate ? s.model.gate === gate : !s.model.gate && modelKey(s.model) === modelKey(model),
-    ).length;
-    const capacity = gate ? gate.capacity() : Math.max(1, model.capabilities.parallelSlots);
-    if (sameModel < capacity) return undefined;
-    const where = gate ? gate.status().map(describeEndpoint).join('; ') : `${model.model} ${sameModel}/${capacity}`;
-    return `no free model slot (${where})`;
-  }
-
   private reportCapacity(): void {
     const endpoints = [...this.gates.keys()].flatMap((gate) => gate.status());
     const key = JSON.stringify(endpoints);
@@ -373,10 +380,6 @@ export class Coordinator {
       }
     }
   }
-}
-
-function modelKey(model: ChatModel): string {
-  return `${model.provider}:${model.model}`;
 }
 
 /** The lease key of a declared file that does not resolve: the same path written another way still matches. */

@@ -2,7 +2,7 @@
 // notifications and the CLI printer all consume exactly these events.
 import type { Plan, PlanResult } from '../plan/plan';
 import type { TokenUsage } from '../model/chat';
-import type { EndpointStatus } from '../model/capacity';
+import type { EndpointStatus } from '../model/endpoint-status';
 
 export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
@@ -53,7 +53,8 @@ interface Base {
 }
 
 export type RunEvent =
-  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
+  // `reason`: why a fallback plan was made; `notes`: the planner's repairs and trims.
+  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source']; reason?: string; notes?: string[] })
   | (Base & { type: 'task.queued'; taskId: string })
   // A queued task that cannot start yet, and why ("b.py is held by t2", "no free model
   // slot …"); sent again only when the reason changes.

@@ -11,6 +11,7 @@
 // line, where a line is not valid UTF-8 — Latin-1. Patterns are JavaScript regular
 // expressions, or literal text.
 import picomatch from 'picomatch';
+import { errorMessage } from '../text/error-message';
 
 export const MAX_SEARCH_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -62,7 +63,7 @@ export function compilePattern(query: Pick<TextQuery, 'pattern' | 'regex' | 'cas
   try {
     return new RegExp(source, query.caseSensitive ? '' : 'i');
   } catch (error) {
-    throw new SearchPatternError(error instanceof Error ? error.message : String(error));
+    throw new SearchPatternError(errorMessage(error));
   }
 }
 

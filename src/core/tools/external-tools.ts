@@ -10,6 +10,7 @@ import type { Redactor } from '../text/redact';
 import { truncateToTokens } from '../text/tokens';
 import { ToolError } from '../workspace/workspace';
 import type { ToolContext, ToolResult } from './tools';
+import { errorMessage } from '../text/error-message';
 
 export interface ExternalTool {
   /** The name models see: letters, digits, `_` and `-`, at most 64 characters, unique. */
@@ -148,7 +149,7 @@ async function callBounded(
       throw new ToolError(
         `${where} did not answer ${tool.tool} within ${Math.round(external.timeoutMs / 1000)} s; the call was abandoned. Go on without this tool.`,
       );
-    const message = external.redactor.redact(error instanceof Error ? error.message : String(error));
+    const message = external.redactor.redact(errorMessage(error));
     throw new ToolError(
       `${where} failed to run ${tool.tool}: ${message}. Go on without this tool if it keeps failing.`,
     );
