@@ -173,7 +173,11 @@ function timeoutError(
     kind === 'first'
       ? `${who} sent no first token for ${seconds} after the request. A local model may still be loading, or the server is busy with other requests: raise ${setting} if it needs longer.`
       : `${who} sent nothing for ${seconds} in the middle of its answer. Raise ${setting} if it is a slow local model.`;
-  return new ModelError('timeout', message, { provider: model.provider, fix: { kind: 'setting', key: setting }, cause });
+  return new ModelError('timeout', message, {
+    provider: model.provider,
+    fix: { kind: 'setting', key: setting },
+    cause,
+  });
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
