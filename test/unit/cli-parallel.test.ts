@@ -104,6 +104,36 @@ describe('rozet run on servers with parallel slots', function () {
     }
   });
 
+  it('rozet health says per worker endpoint how many requests it takes, where that is known before running', async () => {
+    const llama = await startModelServer({ scenario: { ...scenario(3), slotsReported: true } });
+    try {
+      const r = await cli(['health', '--json', '-w', root], {
+        ...env(planner, `${llama.url}/v1`, { ROZET_WORKER_ENDPOINTS: `${a.url}/v1` }),
+        ROZET_WORKER_PROVIDER: 'openaiCompatible',
+      });
+      const report = JSON.parse(r.stdout) as { slots: Array<{ url: string; slots?: number; source: string }> };
+      assert.deepEqual(
+        report.slots.map((s) => [s.slots, s.source]),
+        [
+          [3, 'reported'],
+          [undefined, 'found while running'],
+        ],
+        r.stdout,
+      );
+      const text = await cli(['health', '-w', root], {
+        ...env(planner, `${llama.url}/v1`),
+        ROZET_WORKER_PROVIDER: 'openaiCompatible',
+        ROZET_WORKER_PARALLEL_REQUESTS: '5',
+      });
+      assert.match(
+        text.stdout,
+        /Worker slots \(rozet\.worker\.parallelRequests\):\n  127\.0\.0\.1:\d+: 5 at once \(configured\)/,
+      );
+    } finally {
+      await llama.close();
+    }
+  });
+
   it('rozet config shows the new settings and where each came from', async () => {
     fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  endpoints: [http://10.0.0.2:11434]\n');
     const r = await cli(['config', '-w', root], { ROZET_WORKER_PARALLEL_REQUESTS: '4' });
