@@ -19,16 +19,16 @@ describe('the bundled rozet command', function () {
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   // Nothing listens on port 9: the planner is unreachable and the fallback plan answers.
-  const env = {
+  const env = () => ({
     PATH: process.env.PATH ?? '',
     HOME: root,
     ROZET_ORCHESTRATOR_PROVIDER: 'ollama',
     ROZET_ORCHESTRATOR_BASE_URL: 'http://127.0.0.1:9',
-  };
+  });
 
   it('plans with no model reachable, and prints the plan contract', () => {
     const r = spawnSync(process.execPath, [CLI, 'plan', '--json', '-w', root, 'Add a greet() function and a test'], {
-      env,
+      env: env(),
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
@@ -40,7 +40,7 @@ describe('the bundled rozet command', function () {
 
   it('config and --help run', () => {
     for (const args of [['config', '-w', root], ['--help']]) {
-      const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, ...args], { env: env(), encoding: 'utf8' });
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     }
   });
