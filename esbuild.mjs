@@ -10,6 +10,9 @@ const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
+  // ESM builds first: some packages' UMD builds (jsonc-parser) require their own files at
+  // run time, which a bundle does not have.
+  mainFields: ['module', 'main'],
   sourcemap: !production,
   minify: production,
   metafile: true,

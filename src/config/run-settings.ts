@@ -43,6 +43,6 @@ export function plannerSettingsFromConfig(values: RozetConfig): {
   return {
     maxTasks: values['rozet.planner.maxTasks'],
     temperature: values['rozet.temperature'],
-    idleTimeoutMs: values['rozet.worker.idleTimeoutSeconds'] * 1000,
+    idleTimeoutMs: values['rozet.orchestrator.idleTimeoutSeconds'] * 1000,
   };
 }

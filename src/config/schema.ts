@@ -82,6 +82,7 @@ export const settingSchemas = {
   'rozet.worker.model': modelId('qwen2.5-coder:14b-instruct'),
   'rozet.worker.baseUrl': baseUrl,
   'rozet.worker.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
+  'rozet.orchestrator.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
   'rozet.worker.firstTokenTimeoutSeconds': z.number().min(5).max(86400).default(600),
   'rozet.worker.parallelRequests': parallelRequests,
   'rozet.worker.endpoints': endpointUrls,
@@ -108,6 +109,10 @@ export const settingSchemas = {
     .trim()
     .regex(KEEP_ALIVE, 'expected a duration such as 30m, 1h or 90s, or a number of seconds (-1 keeps it loaded)')
     .default('30m'),
+  'rozet.mcp.enabled': z.boolean().default(false),
+  'rozet.mcp.allow': z.array(z.string().trim().min(1, 'an allow entry cannot be empty')).default([]),
+  'rozet.mcp.configFile': z.string().trim().default(''),
+  'rozet.mcp.timeoutSeconds': z.number().min(1).max(3600).default(60),
 } as const;
 
 export const RozetConfigSchema = z.object(settingSchemas);
@@ -131,6 +136,10 @@ export const POWER_SETTINGS: readonly SettingKey[] = [
   'rozet.write.approval',
   'rozet.bash.sandbox',
   'rozet.bash.network',
+  // A workspace must not add MCP servers (commands it chooses) nor allow their tools.
+  'rozet.mcp.enabled',
+  'rozet.mcp.allow',
+  'rozet.mcp.configFile',
 ];
 
 export function isPowerSetting(key: SettingKey): boolean {

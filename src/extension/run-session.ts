@@ -19,6 +19,8 @@ import { logRunEvent } from './run-log';
 import type { RozetService } from './service';
 import type { CurrentSession } from './session';
 import { trustGuardedShell, trustGuardedWorkspace } from './trust';
+import { vscodeTools } from './lm-tools';
+import { vscodeSearch } from './vscode-search';
 import { VsCodeWorkspace } from './vscode-workspace';
 import type { ResumePlan } from '../core/run-state/resume';
 import type { RunRecord } from '../core/run-state/run-record';
@@ -118,6 +120,7 @@ export class RunSessions implements vscode.Disposable {
       runId,
       planSource: source,
       resolveModel: taskModelResolver(workerSpec, this.service.pools),
+      extraTools: { search: vscodeSearch(folders), external: vscodeTools(values, this.redactor) },
       workspace,
       shell,
       approver: this.approver,

@@ -6,7 +6,7 @@
 // version skew after an update degrades to ignored messages, never a blank panel.
 import { z } from 'zod';
 import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/run/events';
-import type { EndpointStatus } from '../core/model/capacity';
+import type { EndpointStatus } from '../core/model/endpoint-status';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import { PROVIDER_NAMES } from '../core/model/chat';
 
@@ -26,6 +26,7 @@ const TaskShape = z.object({
   dependsOn: z.array(z.string()),
   files: z.array(z.string()),
   model: z.string().min(1).optional(),
+  tools: z.array(z.string().min(1)).optional(),
 });
 export const PlanShape: z.ZodType<Plan> = z.object({ tasks: z.array(TaskShape).min(1) });
 
@@ -188,8 +189,8 @@ export const ApprovalPromptShape = z.object({
   id: z.string().min(1),
   runId: z.string().optional(),
   taskId: z.string().optional(),
-  /** `command`: an execute_bash call; `write`: a write to a protected path; `read`: a file that may hold secrets. */
-  kind: z.enum(['command', 'write', 'read']),
+  /** `command`: an execute_bash call; `write`: a write to a protected path; `read`: a file that may hold secrets; `tool`: an MCP / VS Code tool not allowed in advance. */
+  kind: z.enum(['command', 'write', 'read', 'tool']),
   /** Exactly what will run (the full command) or be written (the path). Shown verbatim. */
   subject: z.string(),
   /** The prefix "Always allow" would add to the allowlist; absent when none is safe to offer. */

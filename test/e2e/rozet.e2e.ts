@@ -292,6 +292,46 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     if (problems.length > 0) throw new Error(problems.join('\n'));
   });
 
+  it('two tasks on one OpenAI-compatible model run at once: "auto" finds the server takes two, and the sidebar shows it', async () => {
+    const slow = { chunks: 8, delayMs: 250 };
+    load({
+      slots: 2,
+      agent: [
+        worker('Task p1: Write the first part', 'part-one.txt', 'one\n', slow),
+        worker('Task p2: Write the second part', 'part-two.txt', 'two\n', slow),
+        {
+          match: 'two parts',
+          hasTools: false,
+          plan: {
+            tasks: [
+              { id: 'p1', title: 'Write the first part', description: '', dependsOn: [], files: ['part-one.txt'] },
+              { id: 'p2', title: 'Write the second part', description: '', dependsOn: [], files: ['part-two.txt'] },
+            ],
+          },
+        },
+      ],
+    });
+    await planTask('Write the two parts');
+    const view = rozetView(page);
+    const tree = view.locator('[role="tree"]');
+    await tree.locator('[role="treeitem"][aria-label="Write the first part"]').waitFor();
+    await viewButton(view, 'Run').click();
+    // Both rows running at the same moment, on the same model ("worker-model").
+    await eventually(
+      'two tasks running at once',
+      () => tree.locator('[role="treeitem"][data-status="running"]').count(),
+      (n) => n === 2,
+    );
+    await view.locator('.rz-capacity', { hasText: /^worker-model 2\/\d @ 127\.0\.0\.1:\d+/ }).waitFor();
+    await stepShot(page, 'e2e-parallel-two-running', 'e2e-parallel');
+    await view.getByText(/Succeeded in/).waitFor({ timeout: 60_000 });
+    const stats = models.slotStats()!;
+    assert.equal(stats.maxServing, 2, 'the server served both at once');
+    assert.ok(stats.maxWaiting <= 1, `at most one request waited at the server (${stats.maxWaiting})`);
+    assert.equal(diskText(server, 'part-one.txt'), 'one\n');
+    assert.equal(diskText(server, 'part-two.txt'), 'two\n');
+  });
+
   it('a file a run wrote shows in the explorer, and the finished run is still in the sidebar after looking there', async () => {
     load({
       agent: [

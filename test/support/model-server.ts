@@ -31,6 +31,8 @@
 //                        // server's queue until a slot frees, as a local server does
 //   "slotsReported": true,  // GET /props answers {"total_slots": N}, as llama.cpp server does
 //   "queueAfterHeaders": true  // a waiting request gets its 200 and headers at once (vLLM-like)
+//   "apiKey": "sk-…"                             // OpenAI routes answer 401 without
+//                                                // "Authorization: Bearer <apiKey>" (as vLLM --api-key)
 // }
 // GET /__rozet/stats answers the slot counts (most serving, most waiting, served).
 // Reply — "kind" picks the shape:
@@ -135,6 +137,7 @@ export interface Scenario {
   slots?: number;
   slotsReported?: boolean;
   queueAfterHeaders?: boolean;
+  apiKey?: string;
 }
 
 export interface RecordedRequest {
@@ -247,6 +250,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('404 page not found');
     }
+    if (
+      scenario.apiKey !== undefined &&
+      route.startsWith('openai.') &&
+      recorded.headers.authorization !== `Bearer ${scenario.apiKey}`
+    )
+      return sendJson(res, 401, {
+        error: { message: 'Invalid API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     const reply = await pick(route, recorded);
     if (reply && slots && (route === 'openai.chat' || route === 'ollama.chat')) {
       const held = slots;

@@ -4,25 +4,22 @@
 // not asked again — and every other task runs. A kept task whose files changed on disk
 // since is named: on a terminal the user keeps going or runs it again; without one
 // --yes keeps going, otherwise nothing runs.
-import { runLimitsFromConfig, sandboxSettingsFromConfig, toolPolicyFromConfig } from '../../config';
-import { Coordinator } from '../../core/run/coordinator';
 import { planResume, rerunAlso, type ResumePlan } from '../../core/run-state/resume';
 import type { RunRecord } from '../../core/run-state/run-record';
-import { createCommandShell } from '../../core/sandbox/command-shell';
-import { NodeWorkspace } from '../../core/workspace/node-workspace';
-import { taskModelResolver } from '../../providers';
-import { CliApprover } from '../approver';
 import { EXIT, type Output } from '../io';
-import { createPrinter } from '../printers';
+import { startMcp } from '../mcp/start-mcp';
 import type { Prompter } from '../prompt';
 import { cliRunSaver, openSavedRun, savedRunStore } from '../saved-runs';
 import type { CliContext } from '../setup';
 import { readWorkspaceText } from './undo';
+import { executePlan, exitCodeOf } from './run';
 import { runState } from './runs';
 
 export interface ResumeOptions {
   json: boolean;
+  /** Keep going past kept tasks whose files changed. */
   yes: boolean;
+  approveCommands: boolean;
   signal: AbortSignal;
   prompter?: Prompter;
 }
@@ -99,31 +96,18 @@ async function execute(
   output: Output,
   options: ResumeOptions,
 ): Promise<number> {
-  const printer = createPrinter(output, options.json);
   const saver = cliRunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { record });
-  const mode = options.yes ? 'yes' : options.prompter && output.interactive ? 'ask' : 'refuse';
-  const coordinator = new Coordinator({
-    plan: resume.plan,
-    runId: record.runId,
-    planSource: record.source,
-    resume: resume.kept,
-    resolveModel: taskModelResolver(ctx.specs.worker, ctx.pools),
-    workspace: new NodeWorkspace(ctx.root),
-    shell: await createCommandShell(ctx.root, sandboxSettingsFromConfig(ctx.resolved.values)),
-    approver: new CliApprover(mode, options.prompter, (ask) => printer.around(ask)),
-    policy: toolPolicyFromConfig(ctx.resolved.values),
-    limits: runLimitsFromConfig(ctx.resolved.values),
-    onEvent: (event) => {
-      printer.event(event);
-      saver.event(event);
-    },
-    onWrite: saver.write,
-  });
+  const mcp = await startMcp(ctx, output);
   try {
-    const summary = await coordinator.run(options.signal);
-    return summary.outcome === 'succeeded' ? EXIT.ok : summary.outcome === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+    const summary = await executePlan(ctx, output, options, {
+      planned: { plan: resume.plan, source: record.source, notes: [] },
+      saver,
+      mcp: mcp ?? null,
+      runId: record.runId,
+      resume: resume.kept,
+    });
+    return exitCodeOf(summary);
   } finally {
-    printer.close();
-    await saver.close();
+    await mcp?.close();
   }
 }

@@ -21,6 +21,7 @@ interface DraftTask {
   dependsOn: string[];
   files: string[];
   model?: string;
+  tools?: string[];
 }
 
 const TASK_LIST_KEYS = ['tasks', 'steps', 'subtasks', 'plan', 'todo', 'items'];
@@ -107,6 +108,7 @@ function toDraft(item: unknown): DraftTask | undefined {
   const title = text(pick(item, TITLE_KEYS)) ?? firstSentence(description);
   if (!title) return undefined;
   const model = text(item['model']);
+  const tools = stringList(item['tools']);
   return {
     id: idText(pick(item, ID_KEYS)),
     title,
@@ -114,6 +116,7 @@ function toDraft(item: unknown): DraftTask | undefined {
     dependsOn: idList(pick(item, DEPENDS_KEYS)),
     files: stringList(pick(item, FILES_KEYS)),
     ...(model ? { model } : {}),
+    ...(tools.length ? { tools } : {}),
   };
 }
 

@@ -18,11 +18,12 @@
 // A task at its token budget stops between steps ('overBudget'), its dependents wait; at the
 // run's budget no task starts (continueRun). `resume`: saved successes kept, the rest run.
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { isAbortError, type ChatModel, type TokenUsage } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
 import type { WriteListener } from '../workspace/recording-workspace';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
@@ -50,12 +51,17 @@ export interface CoordinatorOptions {
   runId?: string;
   /** Where the plan came from, passed on in plan.started. */
   planSource?: PlanSource;
+  /** Why a fallback plan was made, and the planner's notes, passed on in plan.started. */
+  planReason?: string;
+  planNotes?: readonly string[];
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
   /** Tasks of a saved run that stay succeeded: they are not run again. */
   resume?: ReadonlyMap<string, KeptTask>;
   /** Every file a task writes, with its text before and after. */
   onWrite?: WriteListener;
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
 }
 
 interface Slot {
@@ -111,6 +117,7 @@ export class Coordinator {
       runWrites: new RunWrites(),
       limits: this.limits,
       summaries: options.summaries ?? 'model',
+      extraTools: options.extraTools,
       emit: (event) => this.emit(event),
       onWrite: options.onWrite,
     };
@@ -131,7 +138,14 @@ export class Coordinator {
 
   async run(signal?: AbortSignal): Promise<RunSummary> {
     if (this.controller) throw new Error('This run is already in progress.');
-    this.emit({ type: 'plan.started', plan: this.options.plan, source: this.options.planSource });
+    const { planReason: reason, planNotes: notes } = this.options;
+    this.emit({
+      type: 'plan.started',
+      plan: this.options.plan,
+      source: this.options.planSource,
+      ...(reason ? { reason } : {}),
+      ...(notes?.length ? { notes: [...notes] } : {}),
+    });
     for (const outcome of this.book.outcomes.values()) {
       if (outcome.status !== 'succeeded') continue;
       this.emit({ type: 'task.usage', taskId: outcome.id, usage: outcome.usage });
@@ -177,6 +191,10 @@ export class Coordinator {
 
   private execute(signal?: AbortSignal): Promise<RunSummary> {
     const controller = new AbortController();
+    // One abort listener per running task (a finished task's until its `finally`, when the
+    // next may already have started) plus the run's own: past Node's default of 10 at
+    // maxParallelWorkers ≥ 5, by design and no leak, so no MaxListenersExceededWarning.
+    setMaxListeners(Math.max(10, 2 * this.limits.maxParallelWorkers + 2), controller.signal);
     this.controller = controller;
     const started = performance.now();
     const onAbort = () => controller.abort();

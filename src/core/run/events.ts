@@ -2,7 +2,7 @@
 // notifications and the CLI printer all consume exactly these events.
 import type { Plan, PlanResult } from '../plan/plan';
 import type { TokenUsage } from '../model/chat';
-import type { EndpointStatus } from '../model/capacity';
+import type { EndpointStatus } from '../model/endpoint-status';
 
 // 'overBudget': stopped between two steps at its token budget (rozet.budget.tokensPerTask);
 // its dependents wait rather than fail, and Continue goes on from where it stopped.
@@ -62,7 +62,8 @@ interface Base {
 }
 
 export type RunEvent =
-  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
+  // `reason`: why a fallback plan was made; `notes`: the planner's repairs and trims.
+  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source']; reason?: string; notes?: string[] })
   | (Base & { type: 'task.queued'; taskId: string })
   // A queued task that cannot start yet, and why ("b.py is held by t2", "no free model
   // slot …"); sent again only when the reason changes.

@@ -1,7 +1,8 @@
 // The models of one run's tasks, each resolved once, and the slots they have: whether one
 // more task may use a model now, and the capacity changes of pooled models, reported as
 // `capacity` events and waking the scheduler (docs/ARCHITECTURE.md, "Concurrency").
-import { describeEndpoint, type EndpointStatus, type SlotGate } from '../model/capacity';
+import type { SlotGate } from '../model/capacity';
+import { describeEndpoint, type EndpointStatus } from '../model/endpoint-status';
 import type { ChatModel } from '../model/chat';
 import type { Task } from '../plan/plan';
 

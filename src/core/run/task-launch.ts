@@ -5,7 +5,7 @@ import type { ChatModel, TokenUsage } from '../model/chat';
 import type { RetryPolicy } from '../model/model-call';
 import type { Task } from '../plan/plan';
 import type { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
 import { recordingWorkspace, type WriteListener } from '../workspace/recording-workspace';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import { NO_BUDGETS, type Budgets, type Pricing } from './budget';
@@ -72,6 +72,8 @@ export interface RunShared {
   runWrites: RunWrites;
   limits: RunLimits;
   summaries: 'model' | 'digest';
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
   emit: (event: EventInit) => void;
   /** Told of every file a task writes, with the text before and after (for undo and resume). */
   onWrite?: WriteListener;
@@ -117,6 +119,7 @@ export function launchTask(
       signal,
       ownership: shared.ownership,
       versions: new ReadVersions(),
+      ...shared.extraTools,
     },
     maxSteps: limits.maxSteps,
     ...timing,

@@ -3,7 +3,7 @@
 // No DOM here, and nothing that changes it: the store and the reducers do that.
 import type { RetryEvent, RunSummary, TaskStatus, ToolCallRecord } from '../../core/run/events';
 import type { Plan, PlanResult } from '../../core/plan/plan';
-import type { EndpointStatus } from '../../core/model/capacity';
+import type { EndpointStatus } from '../../core/model/endpoint-status';
 import type { TokenUsage } from '../../core/model/chat';
 import type { ApprovalPrompt, Attachment, HistoryItem, ModelsConfig, ShownPlan, TranscriptMessage } from '../protocol';
 

@@ -8,6 +8,7 @@ const APPROVAL_TITLES: Record<ApprovalPrompt['kind'], string> = {
   command: 'Run this command?',
   write: 'Write to this protected file?',
   read: 'Send this file to the model? It may hold secrets.',
+  tool: 'Call this tool?',
 };
 
 export function renderApprovals(container: HTMLElement, model: Model): void {

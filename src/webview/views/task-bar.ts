@@ -1,6 +1,6 @@
 // The bar above the task tree: for a plan under review, its size, source and notes with
 // Run / Undo edits; for a run, its progress or outcome with Cancel / Undo run.
-import { describeEndpoint } from '../../core/model/capacity';
+import { describeEndpoint } from '../../core/model/endpoint-status';
 import type { TaskStatus } from '../../core/run/events';
 import type { PlanDraft, RunView } from '../state/model';
 import { edited, editedPlan } from '../state/plan-edits';
