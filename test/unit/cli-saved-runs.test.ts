@@ -107,7 +107,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
 
   it('saves the run outside the workspace; run --json and runs --json carry tokens and cost per task', async () => {
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], CHAIN));
-    const r = await cli(['run', '--json', '-w', root, 'write both'], {
+    const r = await cli(['run', '--yes', '--json', '-w', root, 'write both'], {
       ...env,
       ROZET_PRICING: '{"worker": {"input": 2, "output": 10}}',
     });
@@ -138,7 +138,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
 
   it('resume keeps the succeeded task (its model is not asked again) and runs the failed one', async () => {
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), failer('t2')], CHAIN));
-    const first = await cli(['run', '-w', root, 'write both'], env);
+    const first = await cli(['run', '--yes', '-w', root, 'write both'], env);
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stdout, /rozet resume/);
     assert.equal(workerAsked('t1: Write alpha').length, 2);
@@ -163,7 +163,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
 
   it('resume names a kept task whose file changed since; without a terminal only --yes goes on', async () => {
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), failer('t2')], CHAIN));
-    await cli(['run', '-w', root, 'write both'], env);
+    await cli(['run', '--yes', '-w', root, 'write both'], env);
     fs.writeFileSync(path.join(root, 'alpha.txt'), 'edited since\n');
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], CHAIN));
     const before = server.requests.length;
@@ -179,7 +179,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
   it('undo RUN TASK reverts only that task; later edits on the same lines ask, and a deleted file is named', async () => {
     fs.writeFileSync(path.join(root, 'beta.txt'), 'old beta\n');
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], PAIR));
-    const run = await cli(['run', '--json', '-w', root, 'write both'], env);
+    const run = await cli(['run', '--yes', '--json', '-w', root, 'write both'], env);
     assert.equal(run.code, 0, run.stderr);
     const runId = events(run.stdout)[0].runId;
 
@@ -206,7 +206,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
   it('undo says so when the file was deleted since, and restores nothing', async () => {
     fs.writeFileSync(path.join(root, 'beta.txt'), 'old beta\n');
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], PAIR));
-    const runId = events((await cli(['run', '--json', '-w', root, 'write both'], env)).stdout)[0].runId;
+    const runId = events((await cli(['run', '--yes', '--json', '-w', root, 'write both'], env)).stdout)[0].runId;
     fs.rmSync(path.join(root, 'beta.txt'));
     const r = await cli(['undo', runId, 't2', '-w', root], env);
     assert.equal(r.code, 1);
@@ -216,7 +216,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
 
   it('a task budget stops the task as over budget, its dependent waits, and resume runs them', async () => {
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], CHAIN));
-    const r = await cli(['run', '--json', '-w', root, 'write both'], { ...env, ROZET_BUDGET_TOKENS_PER_TASK: '100' });
+    const r = await cli(['run', '--yes', '--json', '-w', root, 'write both'], { ...env, ROZET_BUDGET_TOKENS_PER_TASK: '100' });
     assert.equal(r.code, 1, r.stderr);
     const summary = summaryOf(r.stdout);
     assert.equal(summary.outcome, 'overBudget');
@@ -235,7 +235,7 @@ describe('rozet CLI: saved runs, resume, undo, budgets and cost', function () {
 
   it('reports corrupt and other-version saved runs without crashing, and prunes them', async () => {
     server.load(scenario([writer('t1', 'alpha.txt', 'A\n'), writer('t2', 'beta.txt', 'B\n')], PAIR));
-    await cli(['run', '-w', root, 'write both'], env);
+    await cli(['run', '--yes', '-w', root, 'write both'], env);
     const [folder] = fs.readdirSync(path.join(state, 'rozet'));
     const dir = path.join(state, 'rozet', folder);
     fs.writeFileSync(path.join(dir, 'broken.jsonl'), 'not json at all\n');
