@@ -48,6 +48,7 @@ describe('provider vscode (VS Code language models and tools)', () => {
         ['provider', 'pass'],
         ['key', 'pass'],
         ['model', 'pass'],
+        ['chat', 'pass'],
         ['tools', 'pass'],
       ],
       JSON.stringify(worker?.checks),
@@ -77,10 +78,14 @@ describe('provider vscode (VS Code language models and tools)', () => {
     const planned = await api.plan('Note what issue 7 says');
     assert.equal(planned.source, 'llm', `fallback plan: ${planned.reason}`);
     assert.deepEqual(planned.plan.tasks[0].tools, [LOOKUP]);
-    const planner = lm.requests.find((r) => r.model === 'rozet-test-planner');
+    // The planning request, not the health check's chat with the same model.
+    const planner = lm.requests.find(
+      (r) => r.model === 'rozet-test-planner' && r.text.includes('Note what issue 7 says'),
+    );
     assert.match(planner?.text ?? '', new RegExp(`- ${LOOKUP}: Looks up an issue of the test tracker`));
 
     const counted = lm.countedTokens;
+    const sent = lm.requests.length;
     const { summary, events } = await runPlan(planned.plan);
     assert.equal(summary.outcome, 'succeeded', JSON.stringify(summary.tasks.map((t) => t.error)));
     assert.deepEqual(
@@ -92,7 +97,7 @@ describe('provider vscode (VS Code language models and tools)', () => {
     );
     assert.deepEqual(lm.lookups, [{ id: 7 }], 'the tool ran once, with the model’s arguments');
     assert.equal(await readText('lm/notes.md'), 'The delay doubles.\n');
-    const worker = lm.requests.filter((r) => r.model === 'rozet-test-worker');
+    const worker = lm.requests.slice(sent).filter((r) => r.model === 'rozet-test-worker');
     assert.ok(worker[0].tools.includes(LOOKUP) && worker[0].tools.includes('search_files'), worker[0].tools.join());
     assert.match(worker[1].text, /Issue #7: the retry delay doubles \(from the VS Code tool\)/);
     const usage = summary.tasks[0].usage;
