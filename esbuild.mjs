@@ -1,6 +1,7 @@
-// Four bundles: the extension entry and its lazily loaded runtime (Node/CJS, `vscode`
-// provided by the host), the webview (browser, loaded under a strict CSP) and the `rozet`
-// CLI (Node, with a shebang).
+// Five bundles: the extension entry and its lazily loaded runtime (Node/CJS, `vscode`
+// provided by the host), the webview and the plan graph panel (browser, loaded under a
+// strict CSP; the graph carries its layout library, dagre) and the `rozet` CLI (Node,
+// with a shebang).
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
 
@@ -9,6 +10,9 @@ const watch = process.argv.includes('--watch');
 
 const common = {
   bundle: true,
+  // ESM builds first: some packages' UMD builds (jsonc-parser) require their own files at
+  // run time, which a bundle does not have.
+  mainFields: ['module', 'main'],
   sourcemap: !production,
   minify: production,
   metafile: true,
@@ -41,6 +45,15 @@ const bundles = [
     ...common,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'text' },
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/graph/main.ts'],
+    outfile: 'dist/graph.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

@@ -6,14 +6,15 @@
 // request waiting at the server; at K = 1 within 5 % of one worker; two 1-slot endpoints
 // ≥ 1.8× one; an endpoint down fails no task. `npx tsx bench/parallel-slots.ts` runs it alone.
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Coordinator } from '../src/core/run/coordinator';
 import { NodeShell } from '../src/core/workspace/node-shell';
 import { NodeWorkspace } from '../src/core/workspace/node-workspace';
 import { ModelPools, taskModelResolver, type ModelSpec } from '../src/providers';
-import { startModelServer, type ModelServer, type Scenario } from '../test/support/model-server';
+import { startModelServer, type ModelServer } from '../test/support/model-server';
+import { closedPortUrl } from '../test/support/ports';
+import { writeTasksPlan, writeTasksScenario } from '../test/support/write-tasks';
 import { APPROVE_ALL, round } from './support';
 
 const TASKS = 8;
@@ -21,48 +22,12 @@ const CALL_MS = 400;
 const WORKERS = 8;
 const UNLIMITED = 1000;
 
-function scenario(slots: number): Scenario {
-  const tasks = Array.from({ length: TASKS }, (_, i) => ({
-    id: `t${i}`,
-    title: `Write file ${i}`,
-    description: '',
-    dependsOn: [],
-    files: [`f${i}.txt`],
-  }));
-  // 8 pieces 50 ms apart: each call streams for ~400 ms once it has a slot.
-  const stream = { chunks: 8, delayMs: CALL_MS / 8 };
-  return {
-    models: ['worker'],
-    slots,
-    agent: tasks.map((t, i) => ({
-      match: `Task ${t.id}: `,
-      hasTools: true,
-      steps: [
-        {
-          kind: 'tools',
-          // Text before the call, so this answer streams for as long as the final one.
-          text: 'I will write the file now.',
-          calls: [{ name: 'write_file', arguments: { path: `f${i}.txt`, content: `${i}\n` } }],
-          ...stream,
-        },
-        { kind: 'text', text: `Wrote f${i}.txt, as the task asked.`, ...stream },
-      ],
-    })),
-  };
-}
+const scenario = (slots: number) => writeTasksScenario(TASKS, slots, { chunks: 8, delayMs: CALL_MS / 8 }, ['worker']);
 
 async function run(spec: ModelSpec, workers: number) {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-slots-')));
   try {
-    const plan = {
-      tasks: Array.from({ length: TASKS }, (_, i) => ({
-        id: `t${i}`,
-        title: `Write file ${i}`,
-        description: '',
-        dependsOn: [],
-        files: [`f${i}.txt`],
-      })),
-    };
+    const plan = writeTasksPlan(TASKS);
     const pools = new ModelPools();
     const coordinator = new Coordinator({
       plan,
@@ -82,14 +47,6 @@ async function run(spec: ModelSpec, workers: number) {
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const spec = (server: ModelServer, extra: Partial<ModelSpec> = {}): ModelSpec => ({
@@ -130,7 +87,7 @@ export async function benchParallelSlots(): Promise<Record<string, unknown>> {
     a.load(scenario(1));
     const twoEndpoints = await run(spec(a, { endpoints: [{ baseUrl: b.url }] }), WORKERS);
     a.load(scenario(2));
-    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const dead = await closedPortUrl();
     const oneDown = await run(spec(a, { endpoints: [{ baseUrl: dead }] }), WORKERS);
 
     return {

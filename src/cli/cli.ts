@@ -1,32 +1,34 @@
 // `rozet` without the process: argv + streams in, exit code out. main.ts wires it to the
-// real process; tests call it in-process with captured streams.
-import { ModelError } from '../core/model/chat';
-import { PlanRequestError } from '../core/plan/planner';
+// real process; tests call it in-process with captured streams. Every failure ends here:
+// a message on stderr (never a stack trace) and, with --json, {"error": {code, message}}
+// as the last thing on stdout.
 import { version } from '../../package.json';
-import { helpText, parseCliArgs, UsageError } from './args';
+import { COMMANDS, helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { configCommand } from './commands/config';
 import { healthCommand } from './commands/health';
 import { planCommand } from './commands/plan';
 import { replCommand } from './commands/repl';
+import { resumeCommand } from './commands/resume';
+import { runsCommand } from './commands/runs';
+import { undoCommand } from './commands/undo';
+import { runFailure, runRequest } from './commands/run';
+import { printFailure, toCliError } from './failure';
 import { EXIT, Output, type CliIo } from './io';
 import { Prompter } from './prompt';
-import { runRequest } from './commands/run';
-import { confirmWorkspaceBaseUrls, loadContext, printProblems } from './setup';
-import { errorMessage } from '../core/text/error-message';
+import { checkProblems, confirmWorkspaceBaseUrls, loadContext } from './setup';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const output = new Output(io);
+  // Known before parsing, so even an unparseable command line fails in JSON.
+  const json = argv.includes('--json');
   try {
     return await dispatch(argv, io, output);
   } catch (error) {
-    // Expected failures are messages, never stack traces.
-    if (error instanceof UsageError || error instanceof PlanRequestError) {
-      output.err(`rozet: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (error instanceof ModelError && error.kind === 'cancelled') return EXIT.cancelled;
-    output.err(`rozet: unexpected error: ${errorMessage(error)}`);
-    return EXIT.failed;
+    const failure = toCliError(error);
+    printFailure(output, failure);
+    if (json)
+      output.out(JSON.stringify({ error: { code: failure.code, message: failure.message }, ...failure.more.extra }));
+    return failure.exitCode;
   }
 }
 
@@ -37,25 +39,27 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
     return EXIT.ok;
   }
   if (args.help || !args.command) {
-    output.out(helpText(args.command));
-    return args.help ? EXIT.ok : EXIT.usage;
+    if (args.help) {
+      output.out(helpText(args.command));
+      return EXIT.ok;
+    }
+    output.err(helpText(undefined));
+    throw new UsageError(`no command given: use one of ${COMMANDS.join(', ')}.`);
   }
   const request = args.request.trim();
-  if ((args.command === 'plan' || args.command === 'run') && !request) {
+  if ((args.command === 'plan' || (args.command === 'run' && !args.planFile)) && !request) {
     throw new UsageError(
       `The request is empty. Describe what you want done, e.g. rozet ${args.command} "add a --verbose flag to the CLI and tests for it".`,
     );
   }
+  if (args.planFile && request)
+    throw new UsageError('give either a request or --plan FILE, not both: a plan file is run as it is.');
 
   const ctx = await loadContext(args, io, output);
   if (args.command === 'config') return configCommand(ctx, output, io, { json: args.json });
-  printProblems(ctx.warnings, output);
-  if (ctx.fatal.length > 0) {
-    printProblems(ctx.fatal, output);
-    output.err('rozet: fix the flag or environment variable above and try again (`rozet config` shows every setting).');
-    return EXIT.usage;
-  }
-  if (args.command === 'repl') return replCommand(ctx, output, io, { yes: args.yes, json: args.json });
+  checkProblems(ctx, output);
+  if (args.command === 'repl') return replCommand(ctx, output, io, runOptions(args, io));
+  if (args.command === 'runs') return runsCommand(ctx, words(request), output, { json: args.json });
 
   const controller = new AbortController();
   const off = io.onInterrupt(() => {
@@ -64,18 +68,49 @@ async function dispatch(argv: readonly string[], io: CliIo, output: Output): Pro
   });
   const prompter = output.interactive ? new Prompter(io) : undefined;
   try {
-    await confirmWorkspaceBaseUrls(ctx, { yes: args.yes, prompter, output });
+    await confirmWorkspaceBaseUrls(ctx, { prompter, output });
     const options = { json: args.json, signal: controller.signal };
     switch (args.command) {
       case 'plan':
         return await planCommand(ctx, request, output, options);
       case 'health':
         return await healthCommand(ctx, output, options);
-      default:
-        return (await runRequest(ctx, request, output, { ...options, yes: args.yes, prompter })).code;
+      case 'resume':
+        return await resumeCommand(ctx, words(request)[0], output, {
+          ...options,
+          yes: args.yes,
+          approveCommands: args.approveCommands,
+          prompter,
+        });
+      case 'undo':
+        return await undoCommand(ctx, words(request), output, { ...options, yes: args.yes, prompter });
+      default: {
+        const result = await runRequest(ctx, request, output, {
+          ...runOptions(args, io),
+          signal: controller.signal,
+          prompter,
+        });
+        const failure = runFailure(result);
+        if (failure) throw failure;
+        return EXIT.ok;
+      }
     }
   } finally {
     off();
     prompter?.close();
   }
+}
+
+function runOptions(args: CliArgs, io: CliIo) {
+  return {
+    json: args.json,
+    yes: args.yes,
+    approveCommands: args.approveCommands,
+    planFile: args.planFile,
+    env: io.env,
+  };
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
 }

@@ -1,4 +1,6 @@
 // Text shared by the printers and commands: plans, durations, tool calls, summaries.
+import { describeUsage, totalTokens } from '../core/run/budget';
+import { TASK_STATUS } from '../core/run/task-status';
 import type { RunSummary } from '../core/run/events';
 import type { Plan, PlanResult } from '../core/plan/plan';
 
@@ -55,11 +57,17 @@ export function oneLine(text: string): string {
 export function summaryLines(summary: RunSummary): string[] {
   const count = (status: string) => summary.tasks.filter((t) => t.status === status).length;
   const parts = [`${count('succeeded')} succeeded`];
-  for (const status of ['failed', 'skipped', 'cancelled']) if (count(status)) parts.push(`${count(status)} ${status}`);
-  const tokens = summary.usage.promptTokens + summary.usage.completionTokens;
-  const verdict = { succeeded: 'Done', failed: 'Finished with failures', cancelled: 'Cancelled' }[summary.outcome];
+  for (const status of ['failed', 'skipped', 'cancelled', 'overBudget', 'pending'] as const)
+    if (count(status)) parts.push(`${count(status)} ${TASK_STATUS[status].label.toLowerCase()}`);
+  const tokens = totalTokens(summary.usage);
+  const verdict = {
+    succeeded: 'Done',
+    failed: 'Finished with failures',
+    cancelled: 'Cancelled',
+    overBudget: 'Stopped at a token budget',
+  }[summary.outcome];
   const lines = [
-    `${verdict}: ${parts.join(', ')} of ${summary.tasks.length} in ${duration(summary.wallMs)}${tokens ? ` · ${tokens} tokens` : ''}.`,
+    `${verdict}: ${parts.join(', ')} of ${summary.tasks.length} in ${duration(summary.wallMs)}${tokens ? ` · ${describeUsage(summary.usage)}` : ''}.`,
   ];
   if (summary.filesChanged.length) lines.push(`Files changed: ${summary.filesChanged.join(', ')}`);
   for (const task of summary.tasks) {
@@ -67,6 +75,10 @@ export function summaryLines(summary: RunSummary): string[] {
       lines.push(`  ${task.id} ${oneLine(task.title)} failed: ${oneLine(task.error ?? 'unknown error')}`);
     if (task.status === 'skipped')
       lines.push(`  ${task.id} ${oneLine(task.title)} skipped: ${oneLine(task.result ?? '')}`);
+    if (task.status === 'overBudget')
+      lines.push(`  ${task.id} ${oneLine(task.title)} stopped at its token budget (${describeUsage(task.usage)})`);
   }
+  if (summary.outcome !== 'succeeded')
+    lines.push('`rozet resume` goes on from here (succeeded tasks are kept); `rozet runs` lists saved runs.');
   return lines;
 }

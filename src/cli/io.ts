@@ -22,12 +22,51 @@ export const EXIT = {
   ok: 0,
   /** run: a task failed, was skipped or cancelled by itself; health: a check failed. */
   failed: 1,
+  /** Usage or configuration error: nothing was planned or run. */
   usage: 2,
-  /** run: no model reachable, nothing was run. */
+  /** run: no usable worker model (unreachable, key missing or rejected); nothing was run. */
   noModel: 3,
+  /** run: the plan was not run because nobody approved it (no terminal and no --yes, or "n"). */
+  notRun: 4,
   /** Ctrl-C (128 + SIGINT), as shells report it. */
   cancelled: 130,
 } as const;
+
+/** The `code` of a --json failure, one per way a command can fail. */
+export type ErrorCode =
+  | 'usage'
+  | 'config'
+  | 'no_model'
+  | 'review_needed'
+  | 'not_approved'
+  | 'tasks_failed'
+  | 'health_failed'
+  | 'cancelled'
+  | 'unexpected';
+
+/**
+ * A failure that ends the command: its message goes to stderr and, with --json, as
+ * {"error": {code, message}} on stdout (with `extra` beside it, e.g. the unrun plan).
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    readonly exitCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly more: {
+      /** stderr lines before the message (the problems behind it) and after it (what next). */
+      before?: readonly string[];
+      after?: readonly string[];
+      /** Beside `error` in the --json object, e.g. the plan that was not run. */
+      extra?: Record<string, unknown>;
+      /** Already told on stderr (a run's summary): only the --json object is added. */
+      quiet?: boolean;
+    } = {},
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Every line the CLI prints goes through here: the Redactor, which knows the API keys in
@@ -51,6 +90,16 @@ export class Output {
   /** Text as it may reach the terminal: keys redacted, control characters visible. */
   shown(text: string): string {
     return inertText(this.redactor.redact(text), { multiline: true });
+  }
+
+  /** Unterminated output on stderr, for a spinner redrawn in place. */
+  rawErr(text: string): void {
+    this.io.stderr.write(this.redactor.redact(text));
+  }
+
+  /** stderr is a terminal: a spinner can redraw its line there. */
+  get liveErr(): boolean {
+    return this.io.stderr.isTTY === true;
   }
 
   /**

@@ -1,13 +1,15 @@
 // Run events → the terminal. Three shapes of the same stream: a live task tree redrawn in
 // place (stdout is a terminal), plain lines (a pipe or a log), or one JSON event per line
-// (--json, for scripts). The summary goes last in the first two.
-import { describeEndpoint, describeSlots } from '../core/model/capacity';
+// (--json, for scripts). The summary goes last in the first two. Plain lines get a
+// heartbeat when nothing was printed for a while, so a long task never looks hung.
+import { describeEndpoint, describeSlots } from '../core/model/endpoint-status';
 import { describeRetry, type RunEvent, type TaskStatus } from '../core/run/events';
 import type { Plan } from '../core/plan/plan';
 import { TASK_STATUS } from '../core/run/task-status';
 import { inertText } from '../core/text/inert';
 import { depths, describeCall, duration, oneLine, summaryLines } from './format';
 import type { Output } from './io';
+import { HEARTBEAT_MS, seconds } from './progress';
 
 export interface RunPrinter {
   event(event: RunEvent): void;
@@ -37,18 +39,38 @@ class PlainPrinter implements RunPrinter {
   private readonly titles = new Map<string, string>();
   private readonly started = new Map<string, number>();
   private capacity = '';
+  private readonly running = new Set<string>();
+  private lastPrinted = Date.now();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly output: Output) {}
 
+  private print(text: string): void {
+    this.output.out(text);
+    this.lastPrinted = Date.now();
+  }
+
+  private heartbeat(): void {
+    const now = Date.now();
+    if (this.running.size === 0 || now - this.lastPrinted < HEARTBEAT_MS) return;
+    const tasks = [...this.running].map((id) => `${id} (${seconds(now - (this.started.get(id) ?? now))})`);
+    this.print(`… still running: ${tasks.join(', ')}`);
+  }
+
   event(e: RunEvent): void {
-    const line = (taskId: string, text: string) => this.output.out(`[${taskId}] ${text}`);
+    const line = (taskId: string, text: string) => this.print(`[${taskId}] ${text}`);
     const took = (taskId: string) => duration(e.at - (this.started.get(taskId) ?? e.at));
+    if (e.type === 'task.succeeded' || e.type === 'task.failed' || e.type === 'task.cancelled')
+      this.running.delete(e.taskId);
     switch (e.type) {
       case 'plan.started':
         e.plan.tasks.forEach((t) => this.titles.set(t.id, oneLine(t.title)));
-        this.output.out(`Running ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}.`);
+        this.print(`Running ${e.plan.tasks.length} task${e.plan.tasks.length === 1 ? '' : 's'}.`);
+        this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 10);
+        this.timer.unref();
         break;
       case 'task.started':
+        this.running.add(e.taskId);
         this.started.set(e.taskId, e.at);
         line(
           e.taskId,
@@ -70,12 +92,18 @@ class PlainPrinter implements RunPrinter {
       case 'capacity': {
         // Slots found and endpoints set aside or back; requests coming and going are not news.
         const text = e.endpoints.map(describeSlots).join('; ');
-        if (text !== this.capacity) this.output.out(`Model slots: ${text}`);
+        if (text !== this.capacity) this.print(`Model slots: ${text}`);
         this.capacity = text;
         break;
       }
       case 'task.succeeded':
-        line(e.taskId, `succeeded in ${took(e.taskId)}`);
+        line(e.taskId, e.kept ? 'kept from the saved run' : `succeeded in ${took(e.taskId)}`);
+        break;
+      case 'task.overBudget':
+        line(e.taskId, `stopped at its token budget (${e.used} of ${e.budget} tokens)`);
+        break;
+      case 'run.overBudget':
+        this.output.out(`Run budget reached (${e.used} of ${e.budget} tokens): no further task starts.`);
         break;
       case 'task.failed':
         line(e.taskId, `failed in ${took(e.taskId)}: ${oneLine(e.error)}`);
@@ -87,7 +115,8 @@ class PlainPrinter implements RunPrinter {
         line(e.taskId, 'cancelled');
         break;
       case 'plan.finished':
-        summaryLines(e.summary).forEach((l) => this.output.out(l));
+        this.close();
+        summaryLines(e.summary).forEach((l) => this.print(l));
         break;
       default:
         // Queued, streamed text and tool calls in progress are too chatty for a log.
@@ -99,7 +128,10 @@ class PlainPrinter implements RunPrinter {
     return ask();
   }
 
-  close(): void {}
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 }
 
 interface Row {
@@ -121,6 +153,7 @@ const COLOURS: Partial<Record<TaskStatus, string>> = {
   cancelled: '2',
   pending: '2',
   queued: '2',
+  overBudget: '33',
 };
 const FRAME_MS = 100;
 
@@ -145,6 +178,10 @@ class LivePrinter implements RunPrinter {
     }
     if (e.type === 'capacity') {
       this.capacity = e.endpoints.map(describeEndpoint);
+      return;
+    }
+    if (e.type === 'run.overBudget') {
+      this.capacity = [...this.capacity, `run budget reached: ${e.used} of ${e.budget} tokens`];
       return;
     }
     if (e.type === 'plan.finished') {
@@ -191,6 +228,9 @@ class LivePrinter implements RunPrinter {
         break;
       case 'task.cancelled':
         Object.assign(row, { status: 'cancelled', endedAt: e.at, activity: 'cancelled' });
+        break;
+      case 'task.overBudget':
+        Object.assign(row, { status: 'overBudget', endedAt: e.at, activity: `${e.used} of ${e.budget} tokens` });
         break;
       default:
         break;

@@ -29,6 +29,30 @@ export class Prompter {
     this.rl?.close();
   }
 
+  /** Lines typed while nothing is asked go here first; true consumes one (e.g. /cancel during a run). */
+  onUnasked: ((line: string) => boolean) | undefined;
+
+  /** Runs `work` (an editor) with the keyboard handed back to the terminal meanwhile. */
+  async suspend<T>(work: () => Promise<T>): Promise<T> {
+    const input = this.io.stdin as NodeJS.ReadableStream & { isRaw?: boolean; setRawMode?: (raw: boolean) => void };
+    const raw = input.isRaw === true;
+    this.rl?.pause();
+    if (raw) input.setRawMode?.(false);
+    try {
+      return await work();
+    } finally {
+      if (raw) input.setRawMode?.(true);
+      this.rl?.resume();
+    }
+  }
+
+  /** Ctrl-C at a prompt: drops the half-typed line and shows the prompt again, as shells do. */
+  dropLine(): void {
+    this.rl?.write(null, { ctrl: true, name: 'e' });
+    this.rl?.write(null, { ctrl: true, name: 'u' });
+    this.rl?.prompt();
+  }
+
   private askNow(question: string, signal?: AbortSignal): Promise<string | undefined> {
     const rl = this.interface();
     if (signal?.aborted) return Promise.resolve(undefined);
@@ -55,8 +79,14 @@ export class Prompter {
         input: this.io.stdin,
         output: this.io.stderr,
         terminal: this.io.stdin.isTTY === true && this.io.stderr.isTTY === true,
+        // Up and down recall earlier lines (terminal only).
+        historySize: 200,
+        removeHistoryDuplicates: true,
       });
-      rl.on('line', (line) => (this.waiter ? this.waiter(line) : this.lines.push(line)));
+      rl.on('line', (line) => {
+        if (this.waiter) this.waiter(line);
+        else if (!this.onUnasked?.(line)) this.lines.push(line);
+      });
       rl.on('SIGINT', () => this.io.interrupt());
       rl.once('close', () => {
         this.ended = true;

@@ -18,27 +18,31 @@ import {
   type Role,
 } from '../config';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
-import { ModelPools, modelSpecForRole, type ModelSpec } from '../providers';
+import { ModelPools, modelSpecForRole, type HealthTarget, type ModelSpec } from '../providers';
 import { UsageError, type CliArgs } from './args';
-import type { CliIo, Output } from './io';
+import { CliError, EXIT, type CliIo, type Output } from './io';
 import type { Prompter } from './prompt';
+import { stateDir } from './saved-runs';
 
 export interface CliContext {
   root: string;
+  /** The environment this command runs with (process.env, or a test's). */
+  env: Record<string, string | undefined>;
   resolved: ResolvedConfig;
   apiKeys: Record<ProviderName, ResolvedApiKey>;
   specs: Record<Role, ModelSpec>;
   /** "environment: OPENROUTER_API_KEY"; undefined when no key is set. */
   keySources: Record<Role, string | undefined>;
-  /**
-   * Invalid values the user gave this very command (flags, ROZET_* variables): running on
-   * with a default instead (say, another provider) would surprise them, so these stop it.
-   */
-  fatal: ConfigProblem[];
-  /** Everything else: reported, and the next source down was used. */
+  /** Why a role's key is not sent although it is set (a workspace base URL not confirmed). */
+  heldBack: Record<Role, string | undefined>;
+  /** Invalid values and unreadable files: the CLI stops on them rather than guess (exit 2). */
+  errors: ConfigProblem[];
+  /** Reported, and nothing else happens (an unknown key ignored, a power setting refused). */
   warnings: ConfigProblem[];
   /** Worker models over their endpoints, shared by every run of this process (the REPL's too). */
   pools: ModelPools;
+  /** Where saved runs live (saved-runs.ts): the user's state folder, never the workspace. */
+  stateDir: string;
 }
 
 export async function loadContext(args: CliArgs, io: CliIo, output: Output): Promise<CliContext> {
@@ -66,70 +70,94 @@ export async function loadContext(args: CliArgs, io: CliIo, output: Output): Pro
   const keySources = {} as Record<Role, string | undefined>;
   for (const role of ROLES) {
     const found = apiKeys[resolved.values[`rozet.${role}.provider`]];
-    specs[role] = modelSpecForRole(resolved.values, role, found.key);
+    specs[role] = modelSpecForRole(resolved.values, role, found.key, 'cli');
     // Environment keys are not bound to a URL: every endpoint of the worker may get it,
     // unless the workspace chose the endpoints (confirmWorkspaceBaseUrls).
     specs[role].endpoints = specs[role].endpoints?.map((e) => ({ ...e, apiKey: found.key }));
     keySources[role] = keySourceLabel(found);
   }
-
-  const isFatal = (p: ConfigProblem) =>
-    p.severity === 'error' && (p.source === 'cli flag' || p.source === 'environment');
   return {
     root,
+    env: io.env,
     resolved,
     apiKeys,
     specs,
     keySources,
     pools: new ModelPools(),
-    fatal: problems.filter(isFatal),
-    warnings: problems.filter((p) => !isFatal(p)),
+    stateDir: stateDir(io.env),
+    heldBack: { orchestrator: undefined, worker: undefined },
+    errors: problems.filter((p) => p.severity === 'error'),
+    warnings: problems.filter((p) => p.severity !== 'error'),
   };
 }
 
-export function printProblems(problems: readonly ConfigProblem[], output: Output): void {
-  for (const problem of problems)
-    output.err(`rozet: ${problem.severity === 'error' ? 'config error' : 'warning'}: ${problem.message}`);
+/** A role as the health check and the pre-flight see it. */
+export function targetOf(ctx: CliContext, role: Role): HealthTarget {
+  return { role, spec: ctx.specs[role], keySource: ctx.keySources[role], keyHeldBack: ctx.heldBack[role] };
+}
+
+/** Warnings are printed; errors stop the command before anything is planned (exit 2). */
+export function checkProblems(ctx: CliContext, output: Output): void {
+  for (const problem of ctx.warnings) output.err(`rozet: warning: ${problem.message}`);
+  if (ctx.errors.length === 0) return;
+  throw new CliError(
+    EXIT.usage,
+    'config',
+    `${ctx.errors.length === 1 ? 'this configuration error stops' : `these ${ctx.errors.length} configuration errors stop`} rozet: fix ${ctx.errors.length === 1 ? 'it' : 'them'} and try again (\`rozet config\` shows every setting and where it came from).`,
+    { before: ctx.errors.map((p) => `rozet: config error: ${p.message}`) },
+  );
 }
 
 /**
  * A base URL chosen by the workspace (.rozet.yaml) may only receive the user's key once
- * the user agrees: a cloned repository could point it at its own server. A key
- * from the workspace's own .env is the workspace's to send. Unconfirmed keys are dropped.
+ * the user agrees: a cloned repository could point it at its own server. A key from the
+ * workspace's own .env is the workspace's to send. Asked once per provider and URL (and
+ * once for rozet.worker.endpoints); an unconfirmed key is held back, and the health check
+ * and the pre-flight say why.
  */
 export async function confirmWorkspaceBaseUrls(
   ctx: CliContext,
-  options: { yes: boolean; prompter?: Prompter; output: Output },
+  options: { prompter?: Prompter; output: Output },
 ): Promise<void> {
+  const asks = new Map<string, Role[]>();
   for (const role of ROLES) {
-    const spec = ctx.specs[role];
     const provider = ctx.resolved.values[`rozet.${role}.provider`];
-    if (!spec.apiKey || !baseUrlNeedsConfirmation(ctx.resolved, role) || ctx.apiKeys[provider].source === '.env')
-      continue;
-    if (options.yes) continue;
-    const where = `rozet.${role}.baseUrl from ${ctx.resolved.sources[`rozet.${role}.baseUrl`]} (${spec.baseUrl})`;
-    const answer = options.prompter
-      ? await options.prompter.ask(
-          `The workspace sets ${where}. Send your ${provider} API key (${ctx.keySources[role]}) there? [y/N]: `,
-        )
-      : undefined;
+    if (!ctx.specs[role].apiKey || !baseUrlNeedsConfirmation(ctx.resolved, role)) continue;
+    if (ctx.apiKeys[provider].source === '.env') continue;
+    const key = `${provider} ${ctx.specs[role].baseUrl}`;
+    asks.set(key, [...(asks.get(key) ?? []), role]);
+  }
+  for (const roles of asks.values()) {
+    const spec = ctx.specs[roles[0]];
+    const settings = roles.map((role) => `rozet.${role}.baseUrl`).join(' and ');
+    const source = ctx.resolved.sources[`rozet.${roles[0]}.baseUrl`];
+    const answer = await options.prompter?.ask(
+      `The workspace (${source}) sets ${settings} to ${spec.baseUrl}. Send your ${spec.provider} API key (${ctx.keySources[roles[0]]}) there? [y/N]: `,
+    );
     if (answer?.trim().toLowerCase().startsWith('y')) continue;
-    spec.apiKey = undefined;
+    const why = `${settings} ${roles.length > 1 ? 'come' : 'comes'} from ${source} (${spec.baseUrl}), which the workspace chose${options.prompter ? ', and you did not agree to send the key there' : ', and there was no terminal to ask'}`;
+    for (const role of roles) {
+      ctx.specs[role].apiKey = undefined;
+      ctx.heldBack[role] = why;
+    }
+    const flags = roles.map(
+      (role) => `${role === 'worker' ? '--worker-base-url' : '--base-url'} or ${envName(`rozet.${role}.baseUrl`)}`,
+    );
     options.output.err(
-      `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the URL yourself (flag or ${envName(`rozet.${role}.baseUrl`)}).`,
+      `rozet: warning: your ${spec.provider} API key is not sent to ${spec.baseUrl}: ${why}. Confirm on a terminal, or choose the URL yourself (${flags.join('; ')}).`,
     );
   }
   const endpoints = ctx.specs.worker.endpoints ?? [];
   const provider = ctx.resolved.values['rozet.worker.provider'];
-  if (endpoints.some((e) => e.apiKey) && endpointsNeedConfirmation(ctx.resolved) && !options.yes) {
+  if (endpoints.some((e) => e.apiKey) && endpointsNeedConfirmation(ctx.resolved)) {
     const where = `rozet.worker.endpoints from ${ctx.resolved.sources['rozet.worker.endpoints']} (${endpoints.map((e) => e.baseUrl).join(', ')})`;
-    const answer = options.prompter
-      ? await options.prompter.ask(`The workspace sets ${where}. Send your ${provider} API key there? [y/N]: `)
-      : undefined;
+    const answer = await options.prompter?.ask(
+      `The workspace sets ${where}. Send your ${provider} API key there? [y/N]: `,
+    );
     if (!answer?.trim().toLowerCase().startsWith('y')) {
       ctx.specs.worker.endpoints = endpoints.map((e) => ({ baseUrl: e.baseUrl }));
       options.output.err(
-        `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm in a terminal, pass --yes, or set the list yourself (${envName('rozet.worker.endpoints')}).`,
+        `rozet: warning: your ${provider} API key is not sent to ${where}, which the workspace chose. Confirm on a terminal, or set the list yourself (--set worker.endpoints=… or ${envName('rozet.worker.endpoints')}).`,
       );
     }
   }

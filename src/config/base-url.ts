@@ -23,7 +23,7 @@ export function baseUrlIssue(value: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return `must use http:// or https://, not ${url.protocol}//`;
   // Credentials in a URL end up in logs and settings files; keys belong in SecretStorage.
-  if (url.username || url.password) return 'must not contain a user name or password (use "Rozet: Set API Key")';
+  if (url.username || url.password) return 'must not contain a user name or password (set the API key on its own)';
   return undefined;
 }
 

@@ -1,7 +1,9 @@
 // The "Rozet: Show Configuration" / `rozet config` table: every effective value and where
 // it came from. It receives key *sources* only and never prints a key.
 import type { ProviderName } from '../core/model/chat';
-import { keyHint, PROVIDER_FACTS } from '../core/model/provider-facts';
+import type { Host } from '../core/model/fix';
+import { PROVIDER_FACTS } from '../core/model/provider-facts';
+import { fixSentence } from './fix-hints';
 import { keySourceLabel, type ApiKeySource } from './api-keys';
 import { effectiveBaseUrl, redactUrl } from './base-url';
 import { envName } from './env-names';
@@ -15,6 +17,10 @@ export interface DescribeExtras {
   env?: Record<string, string | undefined>;
   /** How commands are confined here (a sandbox, or why not), from src/core/sandbox. */
   commands?: string;
+  /** Who reads the table (default: VS Code): fixes are worded for it. */
+  host?: Host;
+  /** The reader's commands stop at an error (the CLI), so a fallback value is never used. */
+  errorsStop?: boolean;
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY'];
@@ -33,7 +39,7 @@ export function describeConfig(resolved: ResolvedConfig, extras: DescribeExtras 
     lines.push('', 'API keys');
     const keyRows = ROLES.map((role) => {
       const provider = resolved.values[`rozet.${role}.provider`];
-      return [`  ${role} (${provider})`, keyStatus(provider, extras.apiKeys?.[provider])];
+      return [`  ${role} (${provider})`, keyStatus(provider, extras.apiKeys?.[provider], extras.host ?? 'vscode')];
     });
     lines.push(...table(keyRows));
   }
@@ -43,7 +49,12 @@ export function describeConfig(resolved: ResolvedConfig, extras: DescribeExtras 
 
   if (resolved.problems.length > 0) {
     lines.push('', 'Problems');
-    for (const problem of resolved.problems) lines.push(`  ${problem.severity}: ${problem.message}`);
+    for (const problem of resolved.problems) {
+      const fallback = problem.fallback && !extras.errorsStop ? ` ${problem.fallback}` : '';
+      lines.push(`  ${problem.severity}: ${problem.message}${fallback}`);
+    }
+    if (extras.errorsStop && resolved.problems.some((p) => p.severity === 'error'))
+      lines.push('  Commands other than `rozet config` stop until the errors are fixed.');
   }
   return lines.join('\n');
 }
@@ -63,10 +74,14 @@ function formatValue(resolved: ResolvedConfig, key: SettingKey): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function keyStatus(provider: ProviderName, status: { source?: ApiKeySource; variable?: string } | undefined): string {
+function keyStatus(
+  provider: ProviderName,
+  status: { source?: ApiKeySource; variable?: string } | undefined,
+  host: Host,
+): string {
   if (status?.source) return `set (${keySourceLabel(status)})`;
   return PROVIDER_FACTS[provider].keyRequired
-    ? `not set: ${keyHint(provider)}`
+    ? `not set: ${fixSentence({ kind: 'apiKey', provider }, host)}`
     : 'not set (optional for this provider)';
 }
 

@@ -50,6 +50,12 @@ export function parseTextValue(key: SettingKey, raw: string): TextParse {
     }
     case 'array':
       return parseList(text);
+    case 'object':
+      try {
+        return { ok: true, value: JSON.parse(text) };
+      } catch (error) {
+        return { ok: false, reason: `not a valid JSON object (${errorMessage(error)})` };
+      }
     default:
       return { ok: true, value: text };
   }

@@ -7,8 +7,8 @@ import type { ConfigProblem } from './problems';
 import { YAML_FILE } from './yaml-source';
 import { errorMessage } from '../core/text/error-message';
 
-// Configuration files are a few hundred bytes; anything huge is a mistake or an attack.
-const MAX_BYTES = 1024 * 1024;
+/** Configuration files are a few hundred bytes; anything larger is a mistake or an attack, and is not read. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 
 export interface WorkspaceConfigFiles {
   yamlText?: string;
@@ -24,7 +24,7 @@ export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<W
     try {
       const info = await stat(path);
       if (!info.isFile()) throw new Error('not a regular file');
-      if (info.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
+      if (info.size > MAX_CONFIG_FILE_BYTES) throw new Error(`larger than ${MAX_CONFIG_FILE_BYTES} bytes`);
       return { text: await readFile(path, 'utf8') };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
@@ -32,7 +32,8 @@ export async function readWorkspaceConfigFiles(workspaceRoot: string): Promise<W
         problem: {
           severity: 'error',
           source: name,
-          message: `${name} could not be read (${errorMessage(error)}). It was ignored.`,
+          message: `${name} could not be read (${errorMessage(error)}).`,
+          fallback: 'It was ignored.',
         },
       };
     }

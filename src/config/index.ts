@@ -11,7 +11,7 @@ export { baseUrlIssue, effectiveBaseUrl, keyAllowedFor, normaliseBaseUrl, redact
 export { describeConfig, type DescribeExtras } from './describe';
 export { DOTENV_FILE, parseDotenv } from './dotenv-source';
 export { envName, parseTextValue } from './env-names';
-export { readWorkspaceConfigFiles, type WorkspaceConfigFiles } from './files';
+export { MAX_CONFIG_FILE_BYTES, readWorkspaceConfigFiles, type WorkspaceConfigFiles } from './files';
 export type { ConfigProblem, ValueSource } from './problems';
 export {
   baseUrlNeedsConfirmation,

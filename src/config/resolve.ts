@@ -4,7 +4,7 @@
 // validation is reported and the next source down is used, so one typo never stops Rozet.
 import { dotenvProblems, parseDotenv } from './dotenv-source';
 import { envName, parseTextValue } from './env-names';
-import type { ConfigProblem, ValueSource } from './problems';
+import type { ConfigProblem, FilePosition, ValueSource } from './problems';
 import {
   defaultValue,
   describeAllowed,
@@ -17,13 +17,15 @@ import {
 } from './schema';
 import { redactUrl } from './base-url';
 import { closest } from './suggest';
-import { readYamlSettings, YAML_FILE } from './yaml-source';
+import { readYamlSettings, YAML_FILE, type YamlSettings } from './yaml-source';
 
 export type ExplicitScope = 'user' | 'workspace' | 'workspaceFolder' | 'cli';
 
 export interface ExplicitValue {
   value: unknown;
   scope: ExplicitScope;
+  /** How the user wrote it, for messages (e.g. "CLI flag --max-parallel-workers"). */
+  label?: string;
 }
 
 export interface ResolveInput {
@@ -55,6 +57,7 @@ interface Candidate {
   text: boolean;
   /** Written by whoever controls the workspace (a cloned repository, say). */
   fromWorkspace: boolean;
+  position?: FilePosition;
 }
 
 // Among explicit values the most specific wins, as in VS Code; a CLI flag is the user's
@@ -68,11 +71,7 @@ const EXPLICIT_LAYERS: Record<ExplicitScope, Omit<Candidate, 'value' | 'text'>> 
   workspaceFolder: { source: 'workspace setting', label: 'workspace folder settings', fromWorkspace: true },
 };
 
-function candidatesFor(
-  key: SettingKey,
-  input: ResolveInput,
-  yamlValues: Partial<Record<SettingKey, unknown>>,
-): Candidate[] {
+function candidatesFor(key: SettingKey, input: ResolveInput, yaml: YamlSettings): Candidate[] {
   const raw = input.explicit?.[key];
   const explicit = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) as readonly ExplicitValue[];
   const list = explicit
@@ -81,6 +80,7 @@ function candidatesFor(
     // CLI flags are text by nature; VS Code settings arrive already typed from JSON.
     .map((entry) => ({
       ...EXPLICIT_LAYERS[entry.scope],
+      ...(entry.label ? { label: entry.label } : {}),
       value: entry.value,
       text: entry.scope === 'cli' && typeof entry.value === 'string',
     }));
@@ -96,8 +96,16 @@ function candidatesFor(
       fromWorkspace: false,
     });
   }
-  if (key in yamlValues) {
-    list.push({ value: yamlValues[key], source: YAML_FILE, label: YAML_FILE, text: false, fromWorkspace: true });
+  if (key in yaml.values) {
+    const position = yaml.positions[key];
+    list.push({
+      value: yaml.values[key],
+      source: YAML_FILE,
+      label: position ? `${YAML_FILE} line ${position.line}, column ${position.column}` : YAML_FILE,
+      text: false,
+      fromWorkspace: true,
+      position,
+    });
   }
   return list;
 }
@@ -119,7 +127,8 @@ function show(value: unknown): string {
 
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const problems: ConfigProblem[] = [];
-  const yaml = input.yamlText === undefined ? { values: {}, problems: [] } : readYamlSettings(input.yamlText);
+  const yaml: YamlSettings =
+    input.yamlText === undefined ? { values: {}, positions: {}, problems: [] } : readYamlSettings(input.yamlText);
   problems.push(...yaml.problems);
   if (input.dotenvText !== undefined) problems.push(...dotenvProblems(parseDotenv(input.dotenvText)));
 
@@ -127,10 +136,11 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const sources = {} as Record<SettingKey, ValueSource>;
 
   for (const key of SETTING_KEYS) {
-    const rejected: Array<{ candidate: Candidate; reason: string }> = [];
+    // `value`: as parsed from text where that worked, so "99" from a flag shows as 99.
+    const rejected: Array<{ candidate: Candidate; value: unknown; reason: string }> = [];
     let chosen: { value: unknown; source: ValueSource } | undefined;
 
-    for (const candidate of candidatesFor(key, input, yaml.values)) {
+    for (const candidate of candidatesFor(key, input, yaml)) {
       if (isPowerSetting(key) && candidate.fromWorkspace) {
         problems.push({
           severity: 'warning',
@@ -146,7 +156,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       if (candidate.text && typeof value === 'string') {
         const parsed = parseTextValue(key, value);
         if (!parsed.ok) {
-          rejected.push({ candidate, reason: parsed.reason });
+          rejected.push({ candidate, value, reason: parsed.reason });
           continue;
         }
         value = parsed.value;
@@ -160,14 +170,14 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       const at = issue.path.length > 0 ? `item ${Number(issue.path[0]) + 1}: ` : '';
       // zod's enum message repeats the options that "Allowed:" lists anyway.
       const reason = issue.code === 'invalid_value' ? 'not one of the allowed values' : issue.message;
-      rejected.push({ candidate, reason: `${at}${reason}` });
+      rejected.push({ candidate, value, reason: `${at}${reason}` });
     }
 
     chosen ??= { value: defaultValue(key), source: 'default' };
     values[key] = chosen.value;
     sources[key] = chosen.source;
 
-    for (const { candidate, reason } of rejected) {
+    for (const { candidate, value, reason } of rejected) {
       const options = settingShape(key).enum;
       const guess =
         options && typeof candidate.value === 'string' ? closest(candidate.value.trim(), options) : undefined;
@@ -175,12 +185,14 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
         severity: 'error',
         key,
         source: candidate.source,
+        ...(candidate.position ? { line: candidate.position.line, column: candidate.position.column } : {}),
         message:
-          `${key} from ${candidate.label} is ${show(candidate.value)}, which is not valid (${reason}). ` +
-          `Allowed: ${describeAllowed(key)}.${guess ? ` Did you mean "${guess}"?` : ''} ` +
-          (chosen.source === 'default'
+          `${key} from ${candidate.label} is ${show(value)}, which is not valid (${reason}). ` +
+          `Allowed: ${describeAllowed(key)}.${guess ? ` Did you mean "${guess}"?` : ''}`,
+        fallback:
+          chosen.source === 'default'
             ? `Using the default ${show(chosen.value)} instead.`
-            : `Using ${show(chosen.value)} from ${chosen.source} instead.`),
+            : `Using ${show(chosen.value)} from ${chosen.source} instead.`,
       });
     }
   }

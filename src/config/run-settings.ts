@@ -14,6 +14,11 @@ export function runLimitsFromConfig(values: RozetConfig): Partial<RunLimits> {
     bashTimeoutMs: values['rozet.bash.timeoutSeconds'] * 1000,
     memoryMaxTokens: values['rozet.memory.maxTokens'],
     temperature: values['rozet.temperature'],
+    budgets: {
+      tokensPerTask: values['rozet.budget.tokensPerTask'],
+      tokensPerRun: values['rozet.budget.tokensPerRun'],
+    },
+    pricing: values['rozet.pricing'],
   };
 }
 
@@ -38,6 +43,6 @@ export function plannerSettingsFromConfig(values: RozetConfig): {
   return {
     maxTasks: values['rozet.planner.maxTasks'],
     temperature: values['rozet.temperature'],
-    idleTimeoutMs: values['rozet.worker.idleTimeoutSeconds'] * 1000,
+    idleTimeoutMs: values['rozet.orchestrator.idleTimeoutSeconds'] * 1000,
   };
 }

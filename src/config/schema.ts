@@ -61,6 +61,17 @@ const parallelRequests = z
   .union([z.literal('auto'), z.number().int().min(1).max(64)], { error: 'neither "auto" nor a whole number' })
   .default('auto');
 
+// Tokens per budget: 0 means none. Whole numbers only, so "lots" or -1 is a config error.
+const tokenBudget = z.number().int().min(0).max(1_000_000_000).default(0);
+
+// Dollars per million tokens, as providers list their prices, for models whose provider reports no cost.
+const modelPrices = z
+  .record(
+    z.string().trim().min(1, 'a model id cannot be empty'),
+    z.strictObject({ input: z.number().min(0), output: z.number().min(0) }),
+  )
+  .default({});
+
 const commandPrefixes = z.array(z.string().trim().min(1, 'an allowlist entry cannot be empty')).default([]);
 
 export const settingSchemas = {
@@ -71,6 +82,7 @@ export const settingSchemas = {
   'rozet.worker.model': modelId('qwen2.5-coder:14b-instruct'),
   'rozet.worker.baseUrl': baseUrl,
   'rozet.worker.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
+  'rozet.orchestrator.idleTimeoutSeconds': z.number().min(5).max(3600).default(120),
   'rozet.worker.firstTokenTimeoutSeconds': z.number().min(5).max(86400).default(600),
   'rozet.worker.parallelRequests': parallelRequests,
   'rozet.worker.endpoints': endpointUrls,
@@ -87,6 +99,9 @@ export const settingSchemas = {
   'rozet.write.approval': z.enum(['auto', 'ask']).default('auto'),
   'rozet.saveAfterEdit': z.boolean().default(true),
   'rozet.models.exclude': z.array(z.string()).default([]),
+  'rozet.budget.tokensPerTask': tokenBudget,
+  'rozet.budget.tokensPerRun': tokenBudget,
+  'rozet.pricing': modelPrices,
   'rozet.memory.maxTokens': z.number().int().min(500).max(1_000_000).default(6000),
   'rozet.ollama.numCtx': z.number().int().min(8192).max(1_048_576).default(16384),
   'rozet.ollama.keepAlive': z
@@ -94,6 +109,10 @@ export const settingSchemas = {
     .trim()
     .regex(KEEP_ALIVE, 'expected a duration such as 30m, 1h or 90s, or a number of seconds (-1 keeps it loaded)')
     .default('30m'),
+  'rozet.mcp.enabled': z.boolean().default(false),
+  'rozet.mcp.allow': z.array(z.string().trim().min(1, 'an allow entry cannot be empty')).default([]),
+  'rozet.mcp.configFile': z.string().trim().default(''),
+  'rozet.mcp.timeoutSeconds': z.number().min(1).max(3600).default(60),
 } as const;
 
 export const RozetConfigSchema = z.object(settingSchemas);
@@ -117,6 +136,10 @@ export const POWER_SETTINGS: readonly SettingKey[] = [
   'rozet.write.approval',
   'rozet.bash.sandbox',
   'rozet.bash.network',
+  // A workspace must not add MCP servers (commands it chooses) nor allow their tools.
+  'rozet.mcp.enabled',
+  'rozet.mcp.allow',
+  'rozet.mcp.configFile',
 ];
 
 export function isPowerSetting(key: SettingKey): boolean {
@@ -126,7 +149,7 @@ export function isPowerSetting(key: SettingKey): boolean {
 /** The shape of one setting as JSON Schema, derived from zod so messages never drift. */
 export interface SettingShape {
   /** Absent for a union (rozet.worker.parallelRequests), which lists its branches in anyOf. */
-  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
   anyOf?: Array<{ type: 'string' | 'integer'; const?: string; minimum?: number; maximum?: number }>;
   default: unknown;
   enum?: string[];
@@ -159,6 +182,8 @@ export function describeAllowed(key: SettingKey): string {
       .map((b) => (b.const !== undefined ? `"${b.const}"` : `a whole number from ${b.minimum} to ${b.maximum}`))
       .join(' or ');
   }
+  if (key === 'rozet.pricing')
+    return 'a JSON object of model id → {"input": dollars, "output": dollars} per million tokens';
   if (key === 'rozet.worker.endpoints')
     return 'a list of distinct http:// or https:// URLs (JSON array or comma-separated)';
   switch (s.type) {

@@ -39,7 +39,12 @@ export class HostApprover implements Approver {
       taskId: request.taskId,
       kind: request.kind,
       subject: request.subject,
-      prefix: request.kind === 'command' ? alwaysAllowPrefix(request.subject) : undefined,
+      prefix:
+        request.kind === 'command'
+          ? alwaysAllowPrefix(request.subject)
+          : request.kind === 'tool'
+            ? request.subject.split(' ')[0]
+            : undefined,
       reason: request.reason,
     };
     return new Promise<ApprovalDecision>((resolve) => {
@@ -90,6 +95,7 @@ export class HostApprover implements Approver {
       command: `Run this command?\n\n${subject}`,
       write: `Write the protected file ${subject}?`,
       read: `Send ${subject} to the model? It may hold secrets.`,
+      tool: `Call this tool?\n\n${subject}`,
     }[approval.kind];
     const always = approval.prefix ? `Always Allow "${approval.prefix}"` : undefined;
     const buttons = ['Approve', 'Deny', ...(always ? [always] : [])];

@@ -24,6 +24,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   private flushTimer: NodeJS.Timeout | undefined;
   private sidebar: vscode.WebviewView | undefined;
   private readonly panels = new Set<vscode.WebviewPanel>();
+  private graph: vscode.WebviewPanel | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -49,6 +50,24 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     this.panels.add(panel);
     panel.onDidDispose(() => this.panels.delete(panel));
     this.attach(panel.webview, panel.onDidDispose);
+  }
+
+  /** The plan as a graph in an editor tab (one; shown again if it is open). */
+  openGraph(): void {
+    if (this.graph) {
+      this.graph.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel('rozet.graph', 'Rozet: Plan Graph', vscode.ViewColumn.Active, {
+      ...this.webviewOptions(),
+      retainContextWhenHidden: false,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'rozet.svg');
+    this.graph = panel;
+    panel.onDidDispose(() => {
+      if (this.graph === panel) this.graph = undefined;
+    });
+    this.attach(panel.webview, panel.onDidDispose, 'graph.js', 'Rozet: Plan Graph');
   }
 
   /** True when some Rozet webview is on screen (inline approvals can be seen there). */
@@ -89,13 +108,18 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
   }
 
-  private attach(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
+  private attach(
+    webview: vscode.Webview,
+    onDidDispose: vscode.Event<void>,
+    script = 'webview.js',
+    title = 'Rozet',
+  ): void {
     webview.options = this.webviewOptions();
     webview.html = renderWebviewHtml({
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', script)).toString(),
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      title: 'Rozet',
+      title,
     });
     this.webviews.add(webview);
     const subscription = webview.onDidReceiveMessage(async (data: unknown) => {

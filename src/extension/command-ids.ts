@@ -10,4 +10,5 @@ export const COMMAND_IDS = [
   'rozet.cancel',
   'rozet.showConfiguration',
   'rozet.openPanel',
+  'rozet.openPlanGraph',
 ] as const;

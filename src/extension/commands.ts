@@ -13,13 +13,20 @@ import {
 import { switchedDuringRun } from '../core/run/model-switch';
 import { currentConfinement } from '../core/sandbox/command-shell';
 import { PROVIDER_NAMES, type ProviderName } from '../core/model/chat';
-import { formatHealthReport, healthCheck, PROVIDERS, type HealthReport } from '../providers';
+import {
+  describeSlotReport,
+  formatHealthReport,
+  healthCheck,
+  PROVIDERS,
+  workerSlots,
+  type HealthReport,
+} from '../providers';
 import type { ApiKeyStore } from './api-keys';
 import type { ChatViews } from './chat-view';
 import type { Conversation } from './conversation';
 import type { Log } from './log';
 import type { COMMAND_IDS } from './command-ids';
-import type { RozetService } from './service';
+import { fixButton, type RozetService } from './service';
 import { errorMessage } from '../core/text/error-message';
 
 export interface CommandDeps {
@@ -208,8 +215,12 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
         },
       );
       const text = formatHealthReport(report);
-      const commands = await currentConfinement(sandboxSettingsFromConfig((await service.config()).resolved.values));
-      log.info(`Health check\n${text}\n\nCommands: ${commands.summary}`);
+      const host = await service.config();
+      const commands = await currentConfinement(sandboxSettingsFromConfig(host.resolved.values));
+      const slots = await workerSlots(await service.specFor(host, 'worker', false));
+      log.info(
+        `Health check\n${text}\n\nWorker slots (rozet.worker.parallelRequests):\n${slots.map((s) => `  ${describeSlotReport(s)}`).join('\n')}\n\nCommands: ${commands.summary}`,
+      );
       deps.onHealth(report);
       const failed = report.roles.flatMap((r) =>
         r.checks
@@ -217,6 +228,8 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
           .map((c) => `${r.role} ${c.name}: ${c.message}${c.fix ? ` — ${c.fix}` : ''}`),
       );
       if (commands.refusal) failed.push(commands.summary);
+      const action = report.roles.flatMap((r) => r.checks).find((c) => c.status === 'fail')?.action;
+      const fix = action && fixButton(action);
       if (failed.length === 0)
         void vscode.window
           .showInformationMessage(
@@ -226,8 +239,12 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
           .then((p) => p && log.show());
       else
         void vscode.window
-          .showErrorMessage(`Rozet: ${log.shown(failed[0])}`, 'Show Details', 'Set API Key')
-          .then((p) => (p === 'Show Details' ? log.show() : p && vscode.commands.executeCommand('rozet.setApiKey')));
+          .showErrorMessage(`Rozet: ${log.shown(failed[0])}`, 'Show Details', ...(fix ? [fix.label] : []))
+          .then((p) =>
+            p === 'Show Details'
+              ? log.show()
+              : fix && p === fix.label && vscode.commands.executeCommand(fix.command, ...(fix.args ?? [])),
+          );
       return report;
     }),
     'rozet.cancel': () => conversation.cancel(),
@@ -251,6 +268,7 @@ export function commandHandlers(deps: CommandDeps): CommandHandlers {
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     'rozet.openPanel': () => views.openPanel(),
+    'rozet.openPlanGraph': () => views.openGraph(),
   };
 }
 
@@ -260,7 +278,8 @@ function isProvider(value: unknown): value is ProviderName {
 
 async function pickProvider(keys: ApiKeyStore): Promise<ProviderName | undefined> {
   const items = await Promise.all(
-    PROVIDER_NAMES.map(async (p) => ({
+    // VS Code's own models take no key.
+    PROVIDER_NAMES.filter((p) => !PROVIDERS[p].hostOnly).map(async (p) => ({
       label: PROVIDERS[p].displayName,
       description: (await keys.get(p)) ? 'key set' : PROVIDERS[p].keyEnv ? `or ${PROVIDERS[p].keyEnv}` : 'optional',
       provider: p,
@@ -287,8 +306,13 @@ async function checkKey(
   key: string,
 ): Promise<{ ok: boolean; message?: string }> {
   const report = await healthCheck(
-    [{ role: 'worker', spec: { provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key } }],
-    { timeoutMs: 8000 },
+    [
+      {
+        role: 'worker',
+        spec: { provider, model: 'key-check', baseUrl: baseUrl || undefined, apiKey: key, host: 'vscode' },
+      },
+    ],
+    { timeoutMs: 8000, upTo: 'key' },
   );
   const checks = report.roles[0]?.checks ?? [];
   const keyCheck = checks.find((c) => c.name === 'key');

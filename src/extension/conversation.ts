@@ -22,6 +22,7 @@ import type { RunSessions } from './run-session';
 import { fixFor, type RozetService } from './service';
 import { MAX_TEXT_PER_TASK, type CurrentSession } from './session';
 import { errorMessage } from '../core/text/error-message';
+import { describeUndo } from './task-undo';
 
 export class Conversation implements vscode.Disposable {
   private attachments: Attachment[] = [];
@@ -102,6 +103,26 @@ export class Conversation implements vscode.Disposable {
           );
           return;
         }
+        case 'plan.edit':
+          this.session.editPlan(message.planId, message.plan);
+          return;
+        case 'run.resume':
+          await this.runs.resume(message.runId);
+          return;
+        case 'task.continue':
+          await this.runs.continueTask(message.runId, message.taskId, message.tokens);
+          return;
+        case 'run.continue':
+          await this.runs.continueRun(message.runId, message.tokens);
+          return;
+        case 'task.undo': {
+          const report = await this.runs.undoTask(message.runId, message.taskId);
+          this.notice(report.kept.length ? 'warning' : 'info', describeUndo(report, `task ${message.taskId}`));
+          return;
+        }
+        case 'graph.open':
+          this.views.openGraph();
+          return;
         case 'model.switch':
           await vscode.commands.executeCommand('rozet.switchModel', message.role, message.model);
           return;

@@ -21,6 +21,12 @@ export interface RozetApi {
   plan(request: string, context?: PlanContext): Promise<PlanResult>;
   /** Runs a plan (or plans a request first); the sidebar shows it like any run. */
   run(planOrRequest: Plan | string, options?: { context?: PlanContext }): Promise<RunHandle>;
+  /** Goes on with a saved run of this workspace (succeeded tasks kept); undefined when the user declined. */
+  resume(runId: string): Promise<RunHandle | undefined>;
+  /** Reverts what one task of a run wrote, keeping later edits elsewhere; asks where it cannot. */
+  undoTask(runId: string, taskId: string): Promise<{ undone: string[]; kept: Array<{ path: string; reason: string }> }>;
+  /** An over-budget task goes on with `tokens` more; resolves with the run's summary. */
+  continueTask(runId: string, taskId: string, tokens: number): Promise<RunSummary | undefined>;
   listModels(role: Role): Promise<ListedModel[]>;
   /** Every effective setting with its source, and any problems found. */
   getConfiguration(): Promise<ResolvedConfig>;
@@ -52,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): RozetApi {
     version: API_VERSION,
     plan: async (request, planContext) => (await load()).api.plan(request, planContext),
     run: async (planOrRequest, options) => (await load()).api.run(planOrRequest, options),
+    resume: async (runId) => (await load()).api.resume(runId),
+    undoTask: async (runId, taskId) => (await load()).api.undoTask(runId, taskId),
+    continueTask: async (runId, taskId, tokens) => (await load()).api.continueTask(runId, taskId, tokens),
     listModels: async (role) => (await load()).api.listModels(role),
     getConfiguration: async () => (await load()).api.getConfiguration(),
     healthCheck: async () => (await load()).api.healthCheck(),

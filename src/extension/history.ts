@@ -20,7 +20,7 @@ export interface SessionRecord {
   plan: ShownPlan | null;
   runEvents: RunEvent[];
   /** Set once a run started; 'running' from another window means it was cut off. */
-  runState?: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  runState?: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'overBudget' | 'interrupted';
   /** The HistoryStore (i.e. window session) that last saved it. */
   owner?: string;
 }
@@ -120,7 +120,7 @@ function interrupted(session: SessionRecord): SessionRecord {
   const note: TranscriptMessage = {
     id: `${session.id}-interrupted`,
     role: 'system',
-    text: `This run was interrupted: the window closed or reloaded while it ran. ${done} of ${outcomes.length} task(s) had finished; the others were stopped. Files already written stay as they are.`,
+    text: `This run was interrupted: the window closed or reloaded while it ran. ${done} of ${outcomes.length} task(s) had finished; the others were stopped. Files already written stay as they are. **Resume** goes on where it stopped: finished tasks are kept, the others run again.`,
     at,
   };
   return {

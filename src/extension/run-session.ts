@@ -19,7 +19,17 @@ import { logRunEvent } from './run-log';
 import type { RozetService } from './service';
 import type { CurrentSession } from './session';
 import { trustGuardedShell, trustGuardedWorkspace } from './trust';
+import { vscodeTools } from './lm-tools';
+import { vscodeSearch } from './vscode-search';
 import { VsCodeWorkspace } from './vscode-workspace';
+import type { ResumePlan } from '../core/run-state/resume';
+import type { RunRecord } from '../core/run-state/run-record';
+import { RunSaver } from '../core/run-state/run-saver';
+import type { RunStateStore } from '../core/run-state/run-store';
+import { planUndo, taskChanges } from '../core/run-state/undo';
+import { decideResume, loadOrOfferDeletion } from './run-resume';
+import { currentText } from './saved-runs';
+import { applyUndo, type UndoPreviews, type UndoReport } from './task-undo';
 
 export interface RunHandle {
   readonly runId: string;
@@ -31,6 +41,15 @@ export interface RunHandle {
 interface RunEntry {
   coordinator: Coordinator;
   changes: RunChanges;
+  saver?: RunSaver;
+  workspace: VsCodeWorkspace;
+}
+
+/** How a run starts: a new plan, or a saved run resumed (same id, succeeded tasks kept). */
+interface Launch {
+  plan: Plan;
+  source?: PlanSource;
+  resumed?: { record: RunRecord; kept: ResumePlan['kept'] };
 }
 
 export class RunSessions implements vscode.Disposable {
@@ -47,6 +66,8 @@ export class RunSessions implements vscode.Disposable {
     private readonly session: CurrentSession,
     private readonly log: Log,
     private readonly redactor: Redactor,
+    private readonly store: () => RunStateStore | undefined,
+    private readonly previews: UndoPreviews,
   ) {
     this.approver = new HostApprover(views, () => this.activeRunId);
   }
@@ -65,6 +86,10 @@ export class RunSessions implements vscode.Disposable {
   }
 
   async start(plan: Plan, source?: PlanSource): Promise<RunHandle> {
+    return this.launch({ plan, source });
+  }
+
+  private async launch({ plan, source, resumed }: Launch): Promise<RunHandle> {
     if (this.activeRunId)
       throw new Error('A run is already in progress. Cancel it (Rozet: Cancel Run) or wait for it to finish.');
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -73,29 +98,42 @@ export class RunSessions implements vscode.Disposable {
     const host = await this.service.config();
     const values = host.resolved.values;
     const workerSpec = await this.service.specFor(host, 'worker');
-    const runId = randomUUID();
-    const changes = new RunChanges(runId);
-    const workspace = trustGuardedWorkspace(
-      new VsCodeWorkspace({
-        folders,
-        saveAfterEdit: () => values['rozet.saveAfterEdit'],
-        onWrite: (uri, before, after) => changes.record(uri, before, after),
-      }),
-    );
+    const runId = resumed?.record.runId ?? randomUUID();
+    const changes = this.runs.get(runId)?.changes ?? new RunChanges(runId);
+    const files = new VsCodeWorkspace({
+      folders,
+      saveAfterEdit: () => values['rozet.saveAfterEdit'],
+      onWrite: (uri, before, after) => changes.record(uri, before, after),
+    });
+    const workspace = trustGuardedWorkspace(files);
+    const store = this.store();
+    const saver = store
+      ? new RunSaver(
+          store,
+          resumed ? { record: resumed.record } : { title: this.session.record.title, source },
+          (problem) => this.log.warn(problem),
+        )
+      : undefined;
     const shell = trustGuardedShell(await createCommandShell(folders[0].uri.fsPath, sandboxSettingsFromConfig(values)));
     const coordinator = new Coordinator({
       plan,
       runId,
       planSource: source,
       resolveModel: taskModelResolver(workerSpec, this.service.pools),
+      extraTools: { search: vscodeSearch(folders), external: vscodeTools(values, this.redactor) },
       workspace,
       shell,
       approver: this.approver,
       policy: toolPolicyFromConfig(values),
       limits: runLimitsFromConfig(values),
-      onEvent: (event) => this.onRunEvent(event),
+      onEvent: (event) => {
+        this.onRunEvent(event);
+        saver?.event(event);
+      },
+      onWrite: saver?.write,
+      resume: resumed?.kept,
     });
-    this.runs.set(runId, { coordinator, changes });
+    this.runs.set(runId, { coordinator, changes, saver, workspace: files });
     this.session.planStarted();
     return this.track(runId, () => coordinator.run());
   }
@@ -106,11 +144,57 @@ export class RunSessions implements vscode.Disposable {
     this.approver.denyAll('The run was cancelled.');
   }
 
-  async retry(runId: string, taskId: string): Promise<RunSummary> {
+  async retry(runId: string, taskId: string): Promise<RunSummary | undefined> {
     const entry = this.runs.get(runId);
-    if (!entry) throw new Error('That run is from an earlier window; plan it again to rerun it.');
+    // A run of an earlier window has no coordinator here: it goes on from its saved state.
+    if (!entry) return (await this.resume(runId))?.done;
     if (this.activeRunId) throw new Error('Wait for the current run to finish (or cancel it) before retrying a task.');
     return this.track(runId, () => entry.coordinator.retryTask(taskId)).done;
+  }
+
+  /** Goes on with a saved run (this window's or an earlier one's); undefined when the user stopped it. */
+  async resume(runId: string): Promise<RunHandle | undefined> {
+    if (this.activeRunId) throw new Error('Wait for the current run to finish (or cancel it) before resuming one.');
+    const store = this.requireStore();
+    await this.runs.get(runId)?.saver?.close();
+    const record = await loadOrOfferDeletion(store, runId);
+    if (!record) return undefined;
+    const resume = await decideResume(record, await this.readerFor());
+    if (!resume) return undefined;
+    return this.launch({ plan: resume.plan, source: record.source, resumed: { record, kept: resume.kept } });
+  }
+
+  /** An over-budget task goes on from where it stopped (a run of an earlier window: resumes). */
+  async continueTask(runId: string, taskId: string, tokens: number): Promise<RunSummary | undefined> {
+    const entry = this.runs.get(runId);
+    if (!entry) return (await this.resume(runId))?.done;
+    if (this.activeRunId) throw new Error('Wait for the current run to finish (or cancel it) before continuing.');
+    return this.track(runId, () => entry.coordinator.continueTask(taskId, tokens)).done;
+  }
+
+  /** A run stopped at its budget starts tasks again. */
+  async continueRun(runId: string, tokens: number): Promise<RunSummary | undefined> {
+    const entry = this.runs.get(runId);
+    if (!entry) return (await this.resume(runId))?.done;
+    if (this.activeRunId) throw new Error('Wait for the current run to finish (or cancel it) before continuing.');
+    return this.track(runId, () => entry.coordinator.continueRun(tokens)).done;
+  }
+
+  /** Reverts what one task wrote, keeping later edits (asks where it cannot). */
+  async undoTask(runId: string, taskId: string): Promise<UndoReport> {
+    if (this.activeRunId === runId) throw new Error('Wait for the run to finish (or cancel it) before undoing a task.');
+    const store = this.requireStore();
+    const entry = this.runs.get(runId);
+    await entry?.saver?.close();
+    const record = entry?.saver?.record ?? (await loadOrOfferDeletion(store, runId));
+    if (!record) return { undone: [], kept: [] };
+    const saver = entry?.saver ?? new RunSaver(store, { record }, (problem) => this.log.warn(problem));
+    const reader = await this.readerFor();
+    const steps = await planUndo(taskChanges(record, taskId), reader.read);
+    const report = await applyUndo(steps, reader.uriOf, this.previews, `task ${taskId}`);
+    saver.undone(taskId, report.undone);
+    await saver.close();
+    return report;
   }
 
   async openDiff(path: string, runId = this.activeRunId ?? this.lastRunId()): Promise<void> {
@@ -135,8 +219,25 @@ export class RunSessions implements vscode.Disposable {
   }
 
   dispose(): void {
+    // The window is closing or reloading: what the running run saved so far goes to disk now.
+    if (this.activeRunId) this.runs.get(this.activeRunId)?.saver?.flushSync();
     this.cancel();
     this.onRunning.dispose();
+  }
+
+  private requireStore(): RunStateStore {
+    const store = this.store();
+    if (!store) throw new Error('No folder is open, so there are no saved runs. Open the folder the run was in.');
+    return store;
+  }
+
+  /** Reads workspace files the way workers name them, whole, as the user sees them. */
+  private async readerFor(): Promise<{
+    read: (path: string) => Promise<string | undefined>;
+    uriOf: (path: string) => Promise<vscode.Uri>;
+  }> {
+    const files = new VsCodeWorkspace({ folders: vscode.workspace.workspaceFolders ?? [], saveAfterEdit: () => true });
+    return { read: async (path) => currentText(await files.uriOf(path)), uriOf: (path) => files.uriOf(path) };
   }
 
   private track(runId: string, go: () => Promise<RunSummary>): RunHandle {
@@ -196,6 +297,8 @@ export class RunSessions implements vscode.Disposable {
   }
 
   private finish(summary: RunSummary): void {
+    const saver = this.activeRunId ? this.runs.get(this.activeRunId)?.saver : undefined;
+    void saver?.close();
     this.activeRunId = undefined;
     this.onRunning.fire(false);
     this.session.setRunState(summary.outcome);

@@ -14,6 +14,8 @@ import { Log } from './log';
 import { modelsHeader } from './models-header';
 import { ORIGINAL_SCHEME, OriginalContentProvider } from './run-changes';
 import { RunSessions } from './run-session';
+import { windowRunStore } from './saved-runs';
+import { UNDO_PREVIEW_SCHEME, UndoPreviews } from './task-undo';
 import { RozetService } from './service';
 import { CurrentSession } from './session';
 import { affectsRozet } from './settings';
@@ -39,7 +41,8 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
     reportInvalid: (error) => log.warn(`Ignored a message from the Rozet view: ${error}`),
   });
   const session = new CurrentSession(history, views, redactor);
-  const runs = new RunSessions(service, views, session, log, redactor);
+  const previews = new UndoPreviews();
+  const runs = new RunSessions(service, views, session, log, redactor, () => windowRunStore(context), previews);
   const conversation = new Conversation(service, views, session, runs, log, redactor);
   const status = new ModelStatusBar();
 
@@ -58,6 +61,7 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
     views,
     runs,
     conversation,
+    vscode.workspace.registerTextDocumentContentProvider(UNDO_PREVIEW_SCHEME, previews),
     vscode.workspace.registerTextDocumentContentProvider(
       ORIGINAL_SCHEME,
       new OriginalContentProvider((runId) => runs.findRun(runId)),
@@ -93,6 +97,9 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
         const planned = await service.plan(planOrRequest, options.context ?? {});
         return runs.start(planned.plan, planned.source);
       },
+      resume: (runId) => runs.resume(runId),
+      undoTask: (runId, taskId) => runs.undoTask(runId, taskId),
+      continueTask: (runId, taskId, tokens) => runs.continueTask(runId, taskId, tokens),
       listModels: (role) => service.listModels(role),
       getConfiguration: async () => (await service.config()).resolved,
       healthCheck: () => service.healthCheck(),

@@ -14,25 +14,36 @@ import {
   ROLES,
   type Role,
 } from '../config';
-import { ModelError, type ChatModel, type ProviderName } from '../core/model/chat';
-import { planTask, type PlanContext } from '../core/plan/planner';
+import { ModelError, type ProviderName } from '../core/model/chat';
+import type { Fix } from '../core/model/fix';
+import type { PlanContext } from '../core/plan/planner';
 import type { PlanResult } from '../core/plan/plan';
 import type { Redactor } from '../core/text/redact';
 import {
   createChatModel,
-  createRoleModel,
   filterModels,
   healthCheck,
   ModelPools,
   modelSpecForRole,
+  planRequest,
   PROVIDERS,
-  ProviderConfigError,
   type HealthReport,
+  type HealthTarget,
   type ListedModel,
   type ModelSpec,
 } from '../providers';
 import type { ApiKeyStore } from './api-keys';
+import { vscodeTools } from './lm-tools';
 import { readHostConfig, type HostConfig } from './settings';
+import { vscodeModels } from './vscode-lm-model';
+
+/** A role's key: the key to send, or why an existing one is held back. */
+interface RoleKey {
+  key?: string;
+  /** "environment: OPENROUTER_API_KEY"; undefined when none is set. */
+  source?: string;
+  heldBack?: string;
+}
 
 export class RozetService {
   /** Base URLs the user agreed to send a key to in this window: `${provider} ${url}`. */
@@ -50,71 +61,79 @@ export class RozetService {
   }
 
   /**
-   * The key to send for a role, or undefined. A stored key goes only to the base URL it
-   * was stored for, and a base URL set by the workspace gets no key without the user's
-   * yes; `interactive: false` answers "no key" instead of asking.
+   * The key to send for a role. A stored key goes only to the base URL it was stored for,
+   * and a base URL set by the workspace gets no key without the user's yes (docs/ARCHITECTURE.md, "Security invariants");
+   * `interactive: false` holds the key back instead of asking, and says why.
    */
-  async apiKeyFor(host: HostConfig, role: Role, interactive = true): Promise<string | undefined> {
+  async keyFor(host: HostConfig, role: Role, interactive = true): Promise<RoleKey> {
     const values = host.resolved.values;
     const provider = values[`rozet.${role}.provider`];
     const url = effectiveBaseUrl(provider, values[`rozet.${role}.baseUrl`]) ?? '';
-    return this.keyForUrl(host, provider, url, baseUrlNeedsConfirmation(host.resolved, role), interactive);
+    const workspaceUrl = baseUrlNeedsConfirmation(host.resolved, role);
+    return this.keyForUrl(host, provider, url, workspaceUrl ? `rozet.${role}.baseUrl` : undefined, interactive);
   }
 
+  /** The same rule for one URL; `workspaceSetting` names the workspace setting that chose it. */
   private async keyForUrl(
     host: HostConfig,
     provider: ProviderName,
     url: string,
-    workspaceUrl: boolean,
+    workspaceSetting: string | undefined,
     interactive: boolean,
-  ): Promise<string | undefined> {
+  ): Promise<RoleKey> {
     const stored = await this.keys.get(provider);
     const resolved = resolveApiKey(provider, { secret: stored?.key, env: process.env, dotenvText: host.dotenvText });
-    if (!resolved.key) return undefined;
+    const source = keySourceLabel(resolved);
+    if (!resolved.key) return {};
     this.redactor.addSecret(resolved.key);
     const boundElsewhere = resolved.source === 'secret storage' && stored && !keyAllowedFor(stored.baseUrl, url);
-    if (!boundElsewhere && !workspaceUrl) return resolved.key;
-    if (this.confirmedUrls.has(`${provider} ${url}`)) return resolved.key;
-    if (!interactive) return undefined;
+    if (!boundElsewhere && !workspaceSetting) return { key: resolved.key, source };
+    if (this.confirmedUrls.has(`${provider} ${url}`)) return { key: resolved.key, source };
     const name = PROVIDERS[provider].displayName;
     const why = boundElsewhere
-      ? `Your ${name} key was stored for ${stored?.baseUrl || 'another address'}`
-      : `This workspace sets the ${name} address ${url}`;
+      ? `your ${name} key was stored for ${stored?.baseUrl || 'another address'}, not ${url}`
+      : `the workspace sets ${workspaceSetting} to ${url}`;
+    if (!interactive) return { source, heldBack: why };
     const pick = await vscode.window.showWarningMessage(
-      `${why}. Send the key to ${url}?`,
+      `${why[0].toUpperCase()}${why.slice(1)}. Send the key to ${url}?`,
       { modal: true, detail: 'Only agree if you trust this server: it will receive your API key.' },
       'Send Key',
       'Always for This URL',
     );
-    if (!pick) return undefined;
+    if (!pick) return { source, heldBack: `${why}, and you did not agree to send it there` };
     this.confirmedUrls.add(`${provider} ${url}`);
     if (pick === 'Always for This URL' && stored && resolved.source === 'secret storage')
       await this.keys.set(provider, stored.key, url);
-    return resolved.key;
+    return { key: resolved.key, source };
   }
 
   async specFor(host: HostConfig, role: Role, interactive = true): Promise<ModelSpec> {
-    const spec = modelSpecForRole(host.resolved.values, role, await this.apiKeyFor(host, role, interactive));
+    return (await this.targetFor(host, role, interactive)).spec;
+  }
+
+  /** The role's model spec with where its key comes from, for planning and the health check. */
+  private async targetFor(host: HostConfig, role: Role, interactive: boolean): Promise<HealthTarget> {
+    const { key, source, heldBack } = await this.keyFor(host, role, interactive);
+    const spec: ModelSpec = {
+      ...modelSpecForRole(host.resolved.values, role, key, 'vscode'),
+      hostModels: vscodeModels,
+    };
     if (spec.endpoints?.length) {
       // Each endpoint follows the base URL's rule on its own: bound keys, workspace choices.
-      const workspaceChosen = endpointsNeedConfirmation(host.resolved);
+      const workspaceSetting = endpointsNeedConfirmation(host.resolved) ? 'rozet.worker.endpoints' : undefined;
       const endpoints: NonNullable<ModelSpec['endpoints']> = [];
       for (const endpoint of spec.endpoints) {
-        const apiKey = await this.keyForUrl(host, spec.provider, endpoint.baseUrl, workspaceChosen, interactive);
-        endpoints.push({ baseUrl: endpoint.baseUrl, apiKey });
+        const found = await this.keyForUrl(host, spec.provider, endpoint.baseUrl, workspaceSetting, interactive);
+        endpoints.push({ baseUrl: endpoint.baseUrl, apiKey: found.key });
       }
       spec.endpoints = endpoints;
     }
-    return spec;
-  }
-
-  async modelFor(host: HostConfig, role: Role): Promise<ChatModel> {
-    return createRoleModel(host.resolved.values, role, await this.apiKeyFor(host, role));
+    return { role, spec, keySource: source, keyHeldBack: heldBack };
   }
 
   /**
-   * Plans a request. A configuration that cannot produce a model still plans, with the
-   * fallback planner and the reason (the planner's own rule for unusable models).
+   * Plans a request. A planner model that cannot be used still plans, with the fallback
+   * planner and the reason — the same rule as the CLI's (providers/plan-request.ts).
    */
   async plan(
     request: string,
@@ -122,22 +141,22 @@ export class RozetService {
     options: { signal?: AbortSignal; onDelta?: (text: string) => void; onModelError?: (error: unknown) => void } = {},
   ): Promise<PlanResult> {
     const host = await this.config();
-    let model: ChatModel | undefined;
-    let configReason: string | undefined;
-    try {
-      model = await this.modelFor(host, 'orchestrator');
-    } catch (error) {
-      if (!(error instanceof ProviderConfigError)) throw error;
-      configReason = `The planner model is not usable: ${error.message}`;
-    }
-    const result = await planTask(request, context, {
-      model,
-      ...plannerSettingsFromConfig(host.resolved.values),
-      signal: options.signal,
-      onDelta: options.onDelta,
-      onModelError: options.onModelError,
-    });
-    return configReason && result.source === 'fallback' ? { ...result, reason: configReason } : result;
+    const target = await this.targetFor(host, 'orchestrator', true);
+    // The planner may give tasks the VS Code tools they need (rozet.mcp.enabled).
+    const tools = context.tools ?? vscodeTools(host.resolved.values, this.redactor)?.host.tools;
+    return planRequest(
+      request,
+      { ...context, tools },
+      {
+        spec: target.spec,
+        keySource: target.keySource,
+        keyHeldBack: target.keyHeldBack,
+        ...plannerSettingsFromConfig(host.resolved.values),
+        signal: options.signal,
+        onDelta: options.onDelta,
+        onModelError: options.onModelError,
+      },
+    );
   }
 
   async listModels(role: Role, signal?: AbortSignal): Promise<ListedModel[]> {
@@ -148,43 +167,32 @@ export class RozetService {
 
   async healthCheck(signal?: AbortSignal): Promise<HealthReport> {
     const host = await this.config();
-    const targets = await Promise.all(
-      ROLES.map(async (role) => ({
-        role,
-        spec: await this.specFor(host, role, false),
-        keySource: await this.keySource(host, role),
-      })),
-    );
+    const targets = await Promise.all(ROLES.map((role) => this.targetFor(host, role, false)));
     return healthCheck(targets, { signal });
-  }
-
-  private async keySource(host: HostConfig, role: Role): Promise<string | undefined> {
-    const provider: ProviderName = host.resolved.values[`rozet.${role}.provider`];
-    const stored = await this.keys.get(provider);
-    const resolved = resolveApiKey(provider, { secret: stored?.key, env: process.env, dotenvText: host.dotenvText });
-    return keySourceLabel(resolved);
   }
 }
 
+type FixButton = { label: string; command: string; args?: unknown[] };
+
 /** The fix to offer for a model failure, as a button label and the command it runs. */
-export function fixFor(error: unknown): { label: string; command: string; args?: unknown[] } | undefined {
+export function fixFor(error: unknown): FixButton | undefined {
   if (!(error instanceof ModelError)) return undefined;
-  switch (error.details.fix) {
-    case 'rozet.setApiKey':
-      return {
-        label: 'Set API Key',
-        command: 'rozet.setApiKey',
-        args: error.details.provider ? [error.details.provider] : [],
-      };
-    case 'rozet.switchModel':
-      return { label: 'Switch Model', command: 'rozet.switchModel' };
-    case 'settings':
-      return { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['rozet'] };
-    case 'rozet.healthCheck':
+  if (error.details.fix) return fixButton(error.details.fix);
+  return error.kind === 'auth'
+    ? { label: 'Set API Key', command: 'rozet.setApiKey' }
+    : { label: 'Health Check', command: 'rozet.healthCheck' };
+}
+
+/** A fix as VS Code offers it: a button and the command behind it. */
+export function fixButton(fix: Fix): FixButton {
+  switch (fix.kind) {
+    case 'apiKey':
+      return { label: 'Set API Key', command: 'rozet.setApiKey', args: [fix.provider] };
+    case 'model':
+      return { label: 'Switch Model', command: 'rozet.switchModel', args: fix.role ? [fix.role] : [] };
+    case 'setting':
+      return { label: 'Open Settings', command: 'workbench.action.openSettings', args: [fix.key] };
+    case 'healthCheck':
       return { label: 'Health Check', command: 'rozet.healthCheck' };
-    default:
-      return error.kind === 'auth'
-        ? { label: 'Set API Key', command: 'rozet.setApiKey' }
-        : { label: 'Health Check', command: 'rozet.healthCheck' };
   }
 }

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { coalesceDeltas } from '../core/run/coalesce-events';
 import type { RunEvent } from '../core/run/events';
-import type { PlanResult } from '../core/plan/plan';
+import type { Plan, PlanResult } from '../core/plan/plan';
+import { planProblem } from '../core/plan/plan-parse';
 import type { Redactor } from '../core/text/redact';
 import type { HistoryItem, TranscriptMessage } from '../webview/protocol';
 import type { ChatViews } from './chat-view';
@@ -48,6 +49,17 @@ export class CurrentSession {
     this.session.runEvents = [];
     this.session.runState = undefined;
     this.views.post({ type: 'plan.shown', ...this.redactor.redactValue(this.session.plan) });
+  }
+
+  /** An edit to the plan under review from one view: checked, kept, and sent to every view. */
+  editPlan(planId: string, plan: Plan): void {
+    const shown = this.session.plan;
+    if (shown?.planId !== planId) throw new Error('That plan is no longer current; the edit was not kept.');
+    const problem = planProblem(plan);
+    if (problem) throw new Error(`The edited plan was not kept: ${problem}.`);
+    shown.edited = plan;
+    this.views.post({ type: 'plan.edited', planId, plan: this.redactor.redactValue(plan) });
+    void this.history.save(this.session);
   }
 
   /**

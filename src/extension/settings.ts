@@ -2,6 +2,7 @@
 // workspace's .rozet.yaml and .env, and hands them to the one resolver in src/config.
 import * as vscode from 'vscode';
 import {
+  MAX_CONFIG_FILE_BYTES,
   resolveConfig,
   SETTING_KEYS,
   YAML_FILE,
@@ -45,8 +46,7 @@ async function readOptional(folder: vscode.Uri, name: string): Promise<string | 
   try {
     const uri = vscode.Uri.joinPath(folder, name);
     const stat = await vscode.workspace.fs.stat(uri);
-    // Config files are tiny; a huge one is a mistake or an attack and is not read.
-    if (stat.size > 1024 * 1024) return undefined;
+    if (stat.size > MAX_CONFIG_FILE_BYTES) return undefined;
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch {
     return undefined;

@@ -55,6 +55,11 @@ export class VsCodeWorkspace implements Workspace {
         : `a multi-root workspace with the folders ${this.folders.map((f) => `"${f.name}"`).join(', ')}; start every path with the folder name, e.g. "${this.folders[0].name}/src/index.ts"`;
   }
 
+  /** The file a worker's path names, confined like every read and write. */
+  async uriOf(path: string): Promise<vscode.Uri> {
+    return (await this.resolve(path)).uri;
+  }
+
   lockKey(path: string): string {
     const { folder, rel } = this.resolveLexically(path);
     return `${folder.index}:${process.platform === 'linux' ? rel : rel.toLowerCase()}`;

@@ -16,6 +16,8 @@ export interface ProviderInfo extends ProviderFacts {
   creditsUrl?: string;
   /** Usually a server of the user's own (one GPU, one machine): its parallel slots are found, not assumed. */
   local: boolean;
+  /** Served by the host itself (VS Code's language models), not over HTTP: no base URL, no key, not in the CLI. */
+  hostOnly?: boolean;
   defaults: ModelCapabilities;
 }
 
@@ -76,6 +78,15 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderInfo>> = {
     local: true,
     // LM Studio, llama.cpp and vLLM: what they serve at once is asked or found while running.
     defaults: { nativeTools: true, streaming: true, parallelSlots: 1, contextTokens: 8192 },
+  },
+  vscode: {
+    ...PROVIDER_FACTS.vscode,
+    jsonMode: false,
+    local: false,
+    maxTokensParam: 'max_tokens',
+    hostOnly: true,
+    // Copilot's and other extensions' models are cloud services; the context comes from each model.
+    defaults: { nativeTools: true, streaming: true, parallelSlots: 4, contextTokens: 64_000 },
   },
 };
 

@@ -3,11 +3,20 @@
 // user can act on, and never contains the key (server text is scrubbed, since some
 // servers quote the Authorization header or a masked key back).
 import { isAbortError, ModelError, type ProviderName } from '../core/model/chat';
+import type { Fix, Host } from '../core/model/fix';
 import { Redactor } from '../core/text/redact';
-import { keyHint, PROVIDERS } from './catalogue';
+import { fixPhrase, fixSentence, settingRef } from '../config/fix-hints';
+import { PROVIDERS } from './catalogue';
 import { errorMessage } from '../core/text/error-message';
 
-export interface ErrorContext {
+/** Who reads the messages and for which role the model works, which decides how fixes are worded. */
+export interface Wording {
+  /** Default: VS Code's wording. */
+  host?: Host;
+  role?: 'orchestrator' | 'worker';
+}
+
+export interface ErrorContext extends Wording {
   provider: ProviderName;
   model: string;
   baseUrl: string;
@@ -51,39 +60,43 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
   const { status } = failure;
   const lower = said.toLowerCase();
 
+  const host = ctx.host ?? 'vscode';
+  const pickModel = modelFix(ctx);
+
   if (status === 401 || status === 403) {
     const missing = /no (cookie )?auth|missing|no api key|not provided/i.test(said);
     const what = missing ? `${display} received no usable API key` : `${display} rejected the API key`;
-    return new ModelError('auth', `${what}${quote}. ${keyHint(ctx.provider)}`, { ...details, fix: 'rozet.setApiKey' });
+    const fix: Fix = { kind: 'apiKey', provider: ctx.provider };
+    return new ModelError('auth', `${what}${quote}. ${fixSentence(fix, host)}`, { ...details, fix });
   }
   if (status === 402) {
     const url = PROVIDERS[ctx.provider].creditsUrl;
     return new ModelError(
       'credits',
-      `${display} refused the request for lack of credits${quote}. ${url ? `Add credits at ${url}, or pick` : 'Pick'} a cheaper or free model with "Rozet: Switch Model".`,
-      { ...details, fix: 'rozet.switchModel' },
+      `${display} refused the request for lack of credits${quote}. ${url ? `Add credits at ${url}, or use a cheaper or free model: ` : 'Use a cheaper or free model: '}${fixPhrase(pickModel, host)}.`,
+      { ...details, fix: pickModel },
     );
   }
   if (/does not support tools|tools? (are|is) not supported|does not support (function|tool) call/i.test(said)) {
     return new ModelError(
       'tools_unsupported',
-      `Model "${ctx.model}" on ${display} cannot call tools${quote}. Pick a model with tool support (e.g. qwen2.5-coder, llama3.1) with "Rozet: Switch Model".`,
-      { ...details, fix: 'rozet.switchModel' },
+      `Model "${ctx.model}" on ${display} cannot call tools${quote}. Use a model with tool support (e.g. qwen2.5-coder, llama3.1): ${fixPhrase(pickModel, host)}.`,
+      { ...details, fix: pickModel },
     );
   }
   if (status === 404) {
     if (ctx.provider === 'ollama' && /not found/.test(lower) && /model|pull/.test(lower)) {
       return new ModelError(
         'model_not_found',
-        `Model "${ctx.model}" is not pulled in Ollama. Run \`ollama pull ${ctx.model}\`, or pick an installed model with "Rozet: Switch Model".`,
-        { ...details, fix: 'rozet.switchModel' },
+        `Model "${ctx.model}" is not pulled in Ollama. Run \`ollama pull ${ctx.model}\`, or use an installed one: ${fixPhrase(pickModel, host)}.`,
+        { ...details, fix: pickModel },
       );
     }
     if (failure.code === 'model_not_found' || /model/.test(lower)) {
       return new ModelError(
         'model_not_found',
-        `Model "${ctx.model}" was not found on ${display}${quote}. Pick one that exists with "Rozet: Switch Model".`,
-        { ...details, fix: 'rozet.switchModel' },
+        `Model "${ctx.model}" was not found on ${display}${quote}. Use one that exists: ${fixPhrase(pickModel, host)}.`,
+        { ...details, fix: pickModel },
       );
     }
     return wrongEndpoint(404, ctx, quote);
@@ -91,13 +104,11 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
   if (status === 405) return wrongEndpoint(405, ctx, quote);
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(failure.headers);
-    const when =
-      retryAfterMs === undefined
-        ? 'Rozet retries with backoff'
-        : `Rozet retries after ${Math.ceil(retryAfterMs / 1000)} s`;
+    // No promise of a retry here: whether one follows is the caller's to say (task.retrying).
+    const wait = retryAfterMs === undefined ? '' : ` It asked to wait ${Math.ceil(retryAfterMs / 1000)} s.`;
     return new ModelError(
       'rate_limit',
-      `${display} is rate-limiting requests${quote}. ${when}; if it keeps happening, slow down (lower rozet.maxParallelWorkers) or use your own provider key.`,
+      `${display} is rate-limiting requests${quote}.${wait} If it keeps happening, run fewer tasks at once (${settingRef('rozet.maxParallelWorkers', host)}) or use your own provider key.`,
       { ...details, retryAfterMs },
     );
   }
@@ -107,7 +118,7 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
   ) {
     return new ModelError(
       'context_length',
-      `The conversation is too long for "${ctx.model}" on ${display}${quote}. Lower rozet.memory.maxTokens, split the task, or pick a model with a larger context.`,
+      `The conversation is too long for "${ctx.model}" on ${display}${quote}. Lower ${settingRef('rozet.memory.maxTokens', host)}, split the task, or use a model with a larger context.`,
       details,
     );
   }
@@ -115,7 +126,7 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
     const overloaded = status === 529 || status === 503 || /overload/.test(lower);
     return new ModelError(
       'server',
-      `${display} ${overloaded ? 'is overloaded' : 'had a server error'}${quote}. Rozet retries; if it persists, try again later or pick another model.`,
+      `${display} ${overloaded ? 'is overloaded' : 'had a server error'}${quote}. If it persists, try again later or use another model.`,
       { ...details, retryAfterMs: parseRetryAfter(failure.headers) },
     );
   }
@@ -129,15 +140,25 @@ export function mapHttpFailure(failure: HttpFailure, ctx: ErrorContext): ModelEr
   if (status === 400 || status === 422) {
     return new ModelError(
       'bad_request',
-      `${display} rejected the request for "${ctx.model}"${quote}. This usually means the model does not accept one of the settings sent; pick another model or check the provider's documentation.`,
-      { ...details, fix: 'rozet.switchModel' },
+      `${display} rejected the request for "${ctx.model}"${quote}. This usually means the model does not accept one of the settings sent; ${fixPhrase(pickModel, host)}, or check the provider's documentation.`,
+      { ...details, fix: pickModel },
     );
   }
+  const fix: Fix = { kind: 'healthCheck' };
   return new ModelError(
     'bad_request',
-    `${display} answered HTTP ${status}${said ? `: ${said}` : ''}. Run "Rozet: Health Check" for details.`,
-    { ...details, fix: 'rozet.healthCheck' },
+    `${display} answered HTTP ${status}${said ? `: ${said}` : ''}. ${fixSentence(fix, host)}`,
+    { ...details, fix },
   );
+}
+
+function modelFix(ctx: ErrorContext): Fix {
+  return ctx.role ? { kind: 'model', role: ctx.role } : { kind: 'model' };
+}
+
+/** The base URL setting of the context's role (the worker's when none is known). */
+function baseUrlFix(ctx: ErrorContext): Fix & { kind: 'setting' } {
+  return { kind: 'setting', key: `rozet.${ctx.role ?? 'worker'}.baseUrl` };
 }
 
 function wrongEndpoint(status: number, ctx: ErrorContext, quote: string): ModelError {
@@ -145,10 +166,11 @@ function wrongEndpoint(status: number, ctx: ErrorContext, quote: string): ModelE
     ctx.provider === 'ollama'
       ? "Ollama's base URL is the server root (e.g. http://127.0.0.1:11434, without /v1 or /api)."
       : 'OpenAI-compatible base URLs usually end in /v1 (LM Studio: http://localhost:1234/v1). For Ollama, choose the "ollama" provider instead.';
+  const fix = baseUrlFix(ctx);
   return new ModelError(
     'method_not_allowed',
-    `${ctx.baseUrl} does not serve the chat endpoint${quote}: the base URL is probably wrong. ${advice} Fix the baseUrl setting.`,
-    { provider: ctx.provider, status, fix: 'settings' },
+    `${ctx.baseUrl} does not serve the chat endpoint${quote}: the base URL is probably wrong. ${advice} ${fixSentence(fix, ctx.host ?? 'vscode')}`,
+    { provider: ctx.provider, status, fix },
   );
 }
 
@@ -164,6 +186,8 @@ export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError
     return new ModelError('cancelled', 'Cancelled.', { provider: ctx.provider, cause: error });
   const code = findErrorCode(error);
   const text = errorMessage(error);
+  const host = ctx.host ?? 'vscode';
+  const baseUrl = baseUrlFix(ctx);
   if (
     ctx.phase === 'stream' &&
     (code === undefined ||
@@ -175,17 +199,25 @@ export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError
     return streamCut(ctx);
   }
   if (code === 'ECONNREFUSED') {
-    const message =
-      ctx.provider === 'ollama'
-        ? `Cannot connect to Ollama. Is Ollama running at ${ctx.baseUrl}? Start it with \`ollama serve\` (or open the Ollama app), or set rozet.worker.baseUrl to where it runs.`
-        : `Cannot connect to ${display} at ${ctx.baseUrl}: connection refused. Check that the server is running and the base URL is right.`;
-    return new ModelError('connection', message, { provider: ctx.provider, fix: 'settings', cause: error });
+    // Starting a server is advice for a server on this machine or network, not for a cloud API.
+    const local = isLocalUrl(ctx.baseUrl);
+    const advice =
+      ctx.provider === 'ollama' && local
+        ? 'Start it with `ollama serve` (or open the Ollama app), or point the base URL to where it runs.'
+        : local
+          ? 'Check that the server is running and the base URL is right.'
+          : 'Check the base URL and your network or proxy.';
+    return new ModelError(
+      'connection',
+      `Cannot connect to ${display} at ${ctx.baseUrl}: connection refused. ${advice} ${fixSentence(baseUrl, host)}`,
+      { provider: ctx.provider, fix: baseUrl, cause: error },
+    );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new ModelError(
       'connection',
-      `Cannot resolve the host of ${ctx.baseUrl} (${code}). Check the base URL and your network or proxy.`,
-      { provider: ctx.provider, fix: 'settings', cause: error },
+      `Cannot resolve the host of ${ctx.baseUrl} (${code}). Check the host name and your network, DNS or proxy. ${fixSentence(baseUrl, host)}`,
+      { provider: ctx.provider, fix: baseUrl, cause: error },
     );
   }
   if (
@@ -197,30 +229,55 @@ export function mapTransportError(error: unknown, ctx: ErrorContext): ModelError
   ) {
     return new ModelError(
       'timeout',
-      `${display} at ${ctx.baseUrl} did not answer in time. Rozet retries; check your network if it persists.`,
+      `${display} at ${ctx.baseUrl} did not answer in time. If it persists, check your network or proxy.`,
       { provider: ctx.provider, cause: error },
     );
   }
   if (code !== undefined && CONNECTION_CODES.has(code)) {
     return new ModelError(
       'connection',
-      `The connection to ${display} at ${ctx.baseUrl} failed (${code}). Rozet retries; check your network or proxy if it persists.`,
+      `The connection to ${display} at ${ctx.baseUrl} failed (${code}). If it persists, check your network or proxy.`,
       { provider: ctx.provider, cause: error },
     );
   }
   if (ctx.phase === 'stream') return streamCut(ctx);
+  const fix: Fix = { kind: 'healthCheck' };
   return new ModelError(
     'connection',
-    `Calling ${display} at ${ctx.baseUrl} failed: ${scrub(text, ctx.apiKey)}. Run "Rozet: Health Check" for details.`,
-    { provider: ctx.provider, fix: 'rozet.healthCheck', cause: error },
+    `Calling ${display} at ${ctx.baseUrl} failed: ${scrub(text, ctx.apiKey)}. ${fixSentence(fix, host)}`,
+    { provider: ctx.provider, fix, cause: error },
   );
 }
 
 export function streamCut(ctx: ErrorContext): ModelError {
   return new ModelError(
     'stream_cut',
-    `The answer from ${PROVIDERS[ctx.provider].displayName} ("${ctx.model}") broke off mid-stream; nothing from it was applied. Rozet retries.`,
+    `The answer from ${PROVIDERS[ctx.provider].displayName} ("${ctx.model}") broke off mid-stream; nothing from it was applied.`,
     { provider: ctx.provider },
+  );
+}
+
+/** Loopback, private and link-local addresses and single-label or .local names: a server the user runs. */
+export function isLocalUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    !host.includes('.') ||
+    /^127\./.test(host) ||
+    /^10\./.test(host) ||
+    /^192\.168\./.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    /^169\.254\./.test(host) ||
+    host === '::1' ||
+    /^f[cd][0-9a-f]{2}:/.test(host) ||
+    /^fe80:/.test(host)
   );
 }
 
@@ -243,10 +300,11 @@ export function mapStreamErrorEvent(code: unknown, message: string, ctx: ErrorCo
       mapped.details,
     );
   // A 400 after the answer began is about this answer (e.g. its token limit), not about a setting.
+  const fix = modelFix(ctx);
   return new ModelError(
     'bad_request',
-    `${display} stopped the answer of "${ctx.model}" with an error (${scrub(message, ctx.apiKey)}); nothing from it was applied. If it repeats, raise the output limit or pick another model with "Rozet: Switch Model".`,
-    { ...mapped.details, fix: 'rozet.switchModel' },
+    `${display} stopped the answer of "${ctx.model}" with an error (${scrub(message, ctx.apiKey)}); nothing from it was applied. If it repeats, raise the output limit or ${fixPhrase(fix, ctx.host ?? 'vscode')}.`,
+    { ...mapped.details, fix },
   );
 }
 
@@ -302,7 +360,7 @@ function scrub(text: string, apiKey: string | undefined): string {
 }
 
 /** The first system error code (ECONNREFUSED, UND_ERR_SOCKET, …) along the cause chain. */
-function findErrorCode(error: unknown, depth = 0): string | undefined {
+export function findErrorCode(error: unknown, depth = 0): string | undefined {
   if (!error || typeof error !== 'object' || depth > 5) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;

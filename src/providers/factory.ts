@@ -2,6 +2,8 @@
 // Bad configuration fails here, before any request, with a message naming the setting.
 import picomatch from 'picomatch';
 import { PROVIDER_NAMES, type ChatModel, type ProviderName } from '../core/model/chat';
+import type { Host } from '../core/model/fix';
+import { fixSentence } from '../config/fix-hints';
 import { capabilitiesFor, PROVIDERS, type ListedModel } from './catalogue';
 import { OllamaChatModel } from './ollama';
 import { OpenAICompatibleChatModel } from './openai-compatible';
@@ -22,6 +24,16 @@ export interface ModelSpec {
   streaming?: boolean;
   /** For tests and proxies; requests still go over real HTTP. */
   fetch?: typeof fetch;
+  /** Who reads the error messages (default: VS Code), which decides how fixes are worded. */
+  host?: Host;
+  /** The role the model serves, for fixes that name its setting (default: the worker's). */
+  role?: 'orchestrator' | 'worker';
+  /** The models the host serves itself (provider `vscode`); absent outside VS Code. */
+  hostModels?: HostModels;
+}
+
+export interface HostModels {
+  create(model: string): ListingChatModel;
 }
 
 /** Configuration that cannot work; `setting` names what to change. */
@@ -44,24 +56,42 @@ export type ListingChatModel = ChatModel & { listModels(signal?: AbortSignal): P
 export function createChatModel(spec: ModelSpec): ListingChatModel {
   const provider = checkProvider(spec.provider);
   const model = spec.model?.trim();
+  const wording = { host: spec.host, role: spec.role };
   if (!model)
     throw new ProviderConfigError(
-      `No model is set for ${PROVIDERS[provider].displayName}. Pick one with "Rozet: Switch Model".`,
+      `No model is set for ${PROVIDERS[provider].displayName}. ${fixSentence({ kind: 'model', role: spec.role }, spec.host ?? 'vscode')}`,
       'model',
     );
+  if (PROVIDERS[provider].hostOnly) {
+    if (!spec.hostModels)
+      throw new ProviderConfigError(
+        `The "${provider}" provider is the language models of VS Code (GitHub Copilot and other extensions): it is only available in the Rozet extension, not in the rozet CLI. Pick another provider for the CLI, e.g. ROZET_WORKER_PROVIDER=ollama or ROZET_ORCHESTRATOR_PROVIDER=openrouter.`,
+        'provider',
+      );
+    return spec.hostModels.create(model);
+  }
   const baseUrl = resolveBaseUrl(provider, spec.baseUrl);
   const apiKey = spec.apiKey?.trim() || undefined;
   if (provider === 'ollama') {
     const { numCtx, keepAlive } = spec.ollama ?? DEFAULT_OLLAMA;
     const capabilities = capabilitiesFor(provider, model, { numCtx });
     if (spec.streaming === false) capabilities.streaming = false;
-    return new OllamaChatModel({ model, baseUrl, numCtx, keepAlive, capabilities, fetch: spec.fetch });
+    return new OllamaChatModel({ model, baseUrl, numCtx, keepAlive, capabilities, fetch: spec.fetch, apiKey, wording });
   }
   const capabilities = capabilitiesFor(provider, model);
   if (spec.streaming === false) capabilities.streaming = false;
   const headers =
     provider === 'openrouter' ? { 'HTTP-Referer': OPENROUTER_REFERER, 'X-Title': spec.appName ?? 'Rozet' } : undefined;
-  return new OpenAICompatibleChatModel({ provider, model, baseUrl, apiKey, headers, capabilities, fetch: spec.fetch });
+  return new OpenAICompatibleChatModel({
+    provider,
+    model,
+    baseUrl,
+    apiKey,
+    headers,
+    capabilities,
+    fetch: spec.fetch,
+    wording,
+  });
 }
 
 /** The provider's model list: /models for OpenAI-compatible servers, /api/tags for Ollama. */
@@ -92,6 +122,7 @@ export function filterModels<T extends string | { id: string }>(
 
 export function resolveBaseUrl(provider: ProviderName, configured: string | undefined): string {
   const info = PROVIDERS[provider];
+  if (info.hostOnly) return '';
   const raw = configured?.trim() || info.defaultBaseUrl;
   if (!raw) {
     throw new ProviderConfigError(
@@ -116,7 +147,7 @@ export function resolveBaseUrl(provider: ProviderName, configured: string | unde
   }
   if (url.username || url.password) {
     throw new ProviderConfigError(
-      `The base URL for ${info.displayName} contains credentials; remove them and set the key with "Rozet: Set API Key".`,
+      `The base URL for ${info.displayName} contains credentials; remove them and set the API key on its own.`,
       'baseUrl',
     );
   }

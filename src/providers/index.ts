@@ -9,30 +9,24 @@ export {
   DEFAULT_OLLAMA,
   type ModelSpec,
   type ListingChatModel,
+  type HostModels,
 } from './factory';
 export {
   PROVIDERS,
   capabilitiesFor,
   acceptsTemperature,
-  keyHint,
   type ProviderInfo,
   type ListedModel,
   type CapabilityOptions,
 } from './catalogue';
 export { ModelPools } from './pools';
-export { slotDiscovery, type SlotDiscovery } from './slot-discovery';
+export { describeSlotReport, slotDiscovery, workerSlots, type SlotDiscovery, type SlotReport } from './slot-discovery';
 export { mapHttpFailure, mapTransportError, parseRetryAfter, type HttpFailure, type ErrorContext } from './errors';
+export { modelSpecForRole, taskModelResolver, type ModelRole, type RoleModelSettings } from './models-for-config';
 export {
-  createRoleModel,
-  modelSpecForRole,
-  taskModelResolver,
-  type ModelRole,
-  type RoleModelSettings,
-} from './models-for-config';
-export {
-  checkReachable,
-  formatHealthReport,
+  CHECK_ORDER,
   healthCheck,
+  preflight,
   type CheckStatus,
   type HealthCheck,
   type HealthCheckName,
@@ -41,3 +35,5 @@ export {
   type HealthTarget,
   type RoleHealth,
 } from './health';
+export { formatHealthReport } from './health-format';
+export { planRequest, type PlanRequestOptions } from './plan-request';

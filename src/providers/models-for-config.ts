@@ -1,9 +1,10 @@
 // Resolved settings + an API key → the ChatModel of a role, shared by the CLI and the
 // extension so both build exactly the same models from the same settings.
 import type { ChatModel } from '../core/model/chat';
+import type { Host } from '../core/model/fix';
 import type { Task } from '../core/plan/plan';
 import type { Role, RozetConfig } from '../config';
-import { createChatModel, type ListingChatModel, type ModelSpec } from './factory';
+import type { ModelSpec } from './factory';
 import type { ModelPools } from './pools';
 
 export type ModelRole = Role;
@@ -20,12 +21,20 @@ export type RoleModelSettings = Pick<
   | 'rozet.worker.endpoints'
 >;
 
-export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ModelSpec {
+/** `host` words the fixes in the model's error messages for where they are read. */
+export function modelSpecForRole(
+  settings: RoleModelSettings,
+  role: ModelRole,
+  apiKey: string | undefined,
+  host: Host,
+): ModelSpec {
   const baseUrl = settings[`rozet.${role}.baseUrl`];
   return {
+    host,
+    role,
     provider: settings[`rozet.${role}.provider`],
     model: settings[`rozet.${role}.model`],
-    // '' means the provider's own; createChatModel fills it in.
+    // '' means the provider's own; the factory fills it in.
     baseUrl: baseUrl || undefined,
     apiKey,
     ollama: { numCtx: settings['rozet.ollama.numCtx'], keepAlive: settings['rozet.ollama.keepAlive'] },
@@ -37,11 +46,6 @@ export function modelSpecForRole(settings: RoleModelSettings, role: ModelRole, a
         }
       : {}),
   };
-}
-
-/** Throws ProviderConfigError (unknown provider, missing or malformed base URL, no model). */
-export function createRoleModel(settings: RoleModelSettings, role: ModelRole, apiKey?: string): ListingChatModel {
-  return createChatModel(modelSpecForRole(settings, role, apiKey));
 }
 
 /**

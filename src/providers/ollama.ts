@@ -25,6 +25,7 @@ import {
   SUGGESTION_LIST_TIMEOUT_MS,
   withModelSuggestions,
   type ErrorContext,
+  type Wording,
 } from './errors';
 import type { ListedModel } from './catalogue';
 import { newToolCallId } from './tool-calls';
@@ -37,6 +38,9 @@ export interface OllamaOptions {
   keepAlive: string;
   capabilities: ModelCapabilities;
   fetch?: typeof fetch;
+  /** For hosted Ollama (OLLAMA_API_KEY); a local server needs none. */
+  apiKey?: string;
+  wording?: Wording;
 }
 
 /** Headers of the failed response of one call, kept for Retry-After. */
@@ -58,7 +62,9 @@ export class OllamaChatModel implements ChatModel {
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
     const ctx: ErrorContext = {
+      ...this.options.wording,
       provider: 'ollama',
+      apiKey: this.options.apiKey,
       model: this.model,
       baseUrl: this.options.baseUrl,
       phase: 'request',
@@ -96,7 +102,9 @@ export class OllamaChatModel implements ChatModel {
 
   async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
     const ctx: ErrorContext = {
+      ...this.options.wording,
       provider: 'ollama',
+      apiKey: this.options.apiKey,
       model: this.model,
       baseUrl: this.options.baseUrl,
       phase: 'request',
@@ -139,7 +147,8 @@ export class OllamaChatModel implements ChatModel {
       if (!response.ok && failed) failed.headers = response.headers;
       return jsonErrorBody(response);
     };
-    return new Ollama({ host: this.options.baseUrl, fetch: joined });
+    const headers = this.options.apiKey ? { Authorization: `Bearer ${this.options.apiKey}` } : undefined;
+    return new Ollama({ host: this.options.baseUrl, fetch: joined, headers });
   }
 
   private async streamChat(

@@ -20,7 +20,9 @@ import {
   type ProviderName,
   type TokenUsage,
 } from '../core/model/chat';
-import { acceptsTemperature, keyHint, PROVIDERS, type ListedModel } from './catalogue';
+import type { Fix } from '../core/model/fix';
+import { fixSentence } from '../config/fix-hints';
+import { acceptsTemperature, PROVIDERS, type ListedModel } from './catalogue';
 import {
   mapHttpFailure,
   mapStreamErrorEvent,
@@ -29,6 +31,7 @@ import {
   SUGGESTION_LIST_TIMEOUT_MS,
   withModelSuggestions,
   type ErrorContext,
+  type Wording,
 } from './errors';
 import { newToolCallId, ToolCallAssembler } from './tool-calls';
 
@@ -40,6 +43,7 @@ export interface OpenAICompatibleOptions {
   headers?: Record<string, string>;
   capabilities: ModelCapabilities;
   fetch?: typeof fetch;
+  wording?: Wording;
 }
 
 // The SDK refuses timeout 0; this is the longest a Node timer can wait.
@@ -80,14 +84,16 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
     if (PROVIDERS[this.provider].keyRequired && !this.options.apiKey) {
+      const fix: Fix = { kind: 'apiKey', provider: this.provider };
       throw new ModelError(
         'auth',
-        `No API key is set for ${PROVIDERS[this.provider].displayName}. ${keyHint(this.provider)}`,
-        { provider: this.provider, fix: 'rozet.setApiKey' },
+        `No API key is set for ${PROVIDERS[this.provider].displayName}. ${fixSentence(fix, this.options.wording?.host ?? 'vscode')}`,
+        { provider: this.provider, fix },
       );
     }
     const params = this.buildParams(request);
     const ctx: ErrorContext = {
+      ...this.options.wording,
       provider: this.provider,
       model: this.model,
       baseUrl: this.options.baseUrl,
@@ -106,6 +112,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
 
   async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
     const ctx: ErrorContext = {
+      ...this.options.wording,
       provider: this.provider,
       model: this.model,
       baseUrl: this.options.baseUrl,
@@ -142,6 +149,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
       params.temperature = request.temperature;
     if (request.json && info.jsonMode) params.response_format = { type: 'json_object' };
     if (request.maxOutputTokens) params[info.maxTokensParam] = request.maxOutputTokens;
+    // OpenRouter's usage accounting: the final usage chunk then carries the call's `cost` in dollars.
+    if (this.provider === 'openrouter') Object.assign(params, { usage: { include: true } });
     return params;
   }
 
@@ -316,5 +325,8 @@ function toFinishReason(reason: string | null | undefined): FinishReason {
 }
 
 function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number }): TokenUsage {
-  return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+  const out: TokenUsage = { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+  const cost = (usage as { cost?: unknown }).cost;
+  if (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) out.cost = cost;
+  return out;
 }

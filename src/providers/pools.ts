@@ -24,7 +24,8 @@ export class ModelPools {
     if (!pooled) {
       const specs = endpoints.map((endpoint): EndpointSpec => {
         const model = createChatModel({ ...spec, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey });
-        const url = resolveBaseUrl(spec.provider, endpoint.baseUrl);
+        // A model served by the host itself (VS Code's) has no URL: its name stands in.
+        const url = resolveBaseUrl(spec.provider, endpoint.baseUrl) || PROVIDERS[spec.provider].displayName;
         return { url, model, ...limitFor(spec, url) };
       });
       pooled = new PooledChatModel(new ModelPool(specs, this.timing), specs[0].model);

@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import css from './styles.css';
+import editing from './plan-editing.css';
 import { parseHostMessage, type WebviewMessage } from './protocol';
 import { Store } from './state/store';
 import { App } from './views/app';
@@ -24,11 +25,16 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 
 // A constructed stylesheet is not an inline style, so the CSP needs no 'unsafe-inline'.
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+const sheets = [css, editing].map((text) => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(text);
+  return sheet;
+});
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, ...sheets];
 
 const store = new Store();
+// Every view edits the same plan: the host checks each edit and passes it to the others.
+store.onPlanEdit = (planId, plan) => vscode.postMessage({ type: 'plan.edit', planId, plan });
 try {
   if (!store.restore(vscode.getState()) && vscode.getState() !== undefined)
     console.warn('[rozet] saved state was unusable and is ignored');

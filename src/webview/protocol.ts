@@ -6,7 +6,7 @@
 // version skew after an update degrades to ignored messages, never a blank panel.
 import { z } from 'zod';
 import type { RunEvent, RunSummary, TaskOutcome, ToolCallRecord } from '../core/run/events';
-import type { EndpointStatus } from '../core/model/capacity';
+import type { EndpointStatus } from '../core/model/endpoint-status';
 import type { Plan, PlanResult } from '../core/plan/plan';
 import { PROVIDER_NAMES } from '../core/model/chat';
 
@@ -26,6 +26,7 @@ const TaskShape = z.object({
   dependsOn: z.array(z.string()),
   files: z.array(z.string()),
   model: z.string().min(1).optional(),
+  tools: z.array(z.string().min(1)).optional(),
 });
 export const PlanShape: z.ZodType<Plan> = z.object({ tasks: z.array(TaskShape).min(1) });
 
@@ -36,8 +37,22 @@ export const PlanResultShape: z.ZodType<PlanResult> = z.object({
   notes: z.array(z.string()),
 });
 
-const TokenUsageShape = z.object({ promptTokens: z.number(), completionTokens: z.number() });
-const TaskStatusShape = z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+const TokenUsageShape = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  cost: z.number().optional(),
+});
+const TaskStatusShape = z.enum([
+  'pending',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+  'overBudget',
+]);
+const RunOutcomeShape = z.enum(['succeeded', 'failed', 'cancelled', 'overBudget']);
 
 export const ToolCallRecordShape: z.ZodType<ToolCallRecord> = z.object({
   id: z.string(),
@@ -68,7 +83,7 @@ const TaskOutcomeShape: z.ZodType<TaskOutcome> = z.object({
 });
 
 const RunSummaryShape: z.ZodType<RunSummary> = z.object({
-  outcome: z.enum(['succeeded', 'failed', 'cancelled']),
+  outcome: RunOutcomeShape,
   tasks: z.array(TaskOutcomeShape),
   filesChanged: z.array(z.string()),
   commandsRun: z.array(z.string()),
@@ -122,10 +137,19 @@ export const RunEventShape: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
     delayMs: z.number(),
     reason: z.string(),
   }),
-  z.object({ ...base, type: z.literal('task.succeeded'), taskId: z.string(), result: z.string() }),
+  z.object({ ...base, type: z.literal('task.usage'), taskId: z.string(), usage: TokenUsageShape }),
+  z.object({
+    ...base,
+    type: z.literal('task.succeeded'),
+    taskId: z.string(),
+    result: z.string(),
+    kept: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('task.failed'), taskId: z.string(), error: z.string() }),
   z.object({ ...base, type: z.literal('task.skipped'), taskId: z.string(), reason: z.string() }),
   z.object({ ...base, type: z.literal('task.cancelled'), taskId: z.string() }),
+  z.object({ ...base, type: z.literal('task.overBudget'), taskId: z.string(), used: z.number(), budget: z.number() }),
+  z.object({ ...base, type: z.literal('run.overBudget'), used: z.number(), budget: z.number() }),
   z.object({ ...base, type: z.literal('plan.finished'), summary: RunSummaryShape }),
 ]);
 
@@ -149,8 +173,15 @@ export const TranscriptMessageShape = z.object({
 });
 export type TranscriptMessage = z.infer<typeof TranscriptMessageShape>;
 
-/** A plan waiting for the user (review, edit, Run). `planId` comes back in `plan.run`. */
-export const ShownPlanShape = z.object({ planId: z.string().min(1), result: PlanResultShape });
+/**
+ * A plan waiting for the user (review, edit, Run). `planId` comes back in `plan.run`;
+ * `edited` is the plan as edited so far in any view (absent: as planned).
+ */
+export const ShownPlanShape = z.object({
+  planId: z.string().min(1),
+  result: PlanResultShape,
+  edited: PlanShape.optional(),
+});
 export type ShownPlan = z.infer<typeof ShownPlanShape>;
 
 /** A question a worker's tool call waits on, as the sidebar shows it (the core's request, plus an id). */
@@ -158,8 +189,8 @@ export const ApprovalPromptShape = z.object({
   id: z.string().min(1),
   runId: z.string().optional(),
   taskId: z.string().optional(),
-  /** `command`: an execute_bash call; `write`: a write to a protected path; `read`: a file that may hold secrets. */
-  kind: z.enum(['command', 'write', 'read']),
+  /** `command`: an execute_bash call; `write`: a write to a protected path; `read`: a file that may hold secrets; `tool`: an MCP / VS Code tool not allowed in advance. */
+  kind: z.enum(['command', 'write', 'read', 'tool']),
   /** Exactly what will run (the full command) or be written (the path). Shown verbatim. */
   subject: z.string(),
   /** The prefix "Always allow" would add to the allowlist; absent when none is safe to offer. */
@@ -201,7 +232,7 @@ export const HistoryItemShape = z.object({
   title: z.string(),
   at: z.number(),
   /** 'interrupted': the window closed or reloaded while the run went on. */
-  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'interrupted']).optional(),
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'overBudget', 'interrupted']).optional(),
 });
 export type HistoryItem = z.infer<typeof HistoryItemShape>;
 
@@ -231,6 +262,8 @@ const hostMessageShapes = {
   init: z.object({ type: z.literal('init'), version: z.number(), snapshot: SnapshotShape }),
   'chat.append': z.object({ type: z.literal('chat.append'), message: TranscriptMessageShape }),
   'plan.shown': ShownPlanShape.extend({ type: z.literal('plan.shown') }),
+  /** An edit to the plan under review, made in one view, for every view. */
+  'plan.edited': z.object({ type: z.literal('plan.edited'), planId: z.string(), plan: PlanShape }),
   'run.events': z.object({ type: z.literal('run.events'), events: z.array(RunEventShape) }),
   'approval.requested': z.object({ type: z.literal('approval.requested'), approval: ApprovalPromptShape }),
   'approval.resolved': z.object({
@@ -278,6 +311,22 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('diff.open'), path: z.string().min(1).max(4096), runId: id.optional() }),
   z.object({ type: z.literal('run.undo'), runId: id }),
+  /** Edits the plan under review; the host checks it and tells every view (plan.edited). */
+  z.object({ type: z.literal('plan.edit'), planId: id, plan: PlanShape }),
+  /** Goes on with a saved run: succeeded tasks kept, the others run again. */
+  z.object({ type: z.literal('run.resume'), runId: id }),
+  /** Reverts what one task wrote. */
+  z.object({ type: z.literal('task.undo'), runId: id, taskId: id }),
+  /** An over-budget task goes on with `tokens` more; a run stopped at its budget starts tasks again. */
+  z.object({
+    type: z.literal('task.continue'),
+    runId: id,
+    taskId: id,
+    tokens: z.number().int().min(1).max(1_000_000_000),
+  }),
+  z.object({ type: z.literal('run.continue'), runId: id, tokens: z.number().int().min(1).max(1_000_000_000) }),
+  /** Opens the plan graph in an editor tab. */
+  z.object({ type: z.literal('graph.open') }),
   z.object({ type: z.literal('model.switch'), role: ModelRoleShape, model: z.string().min(1).max(512) }),
   z.object({ type: z.literal('history.open'), id }),
   z.object({ type: z.literal('history.delete'), id }),

@@ -153,15 +153,16 @@ const FONTS = {
   'editor-font-size': '13px',
 };
 
-let bundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** Builds src/webview/main.ts with the same options as esbuild.mjs's webview bundle (once per process). */
-export function buildWebview(): Promise<string> {
+/** Builds src/webview/main.ts (or another webview entry) with the same options as esbuild.mjs's webview bundle (once per process). */
+export function buildWebview(entry = 'src/webview/main.ts'): Promise<string> {
+  let bundle = bundles.get(entry);
   bundle ??= (async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'rozet-webview-'));
     const outfile = join(outdir, 'webview.js');
     await esbuild.build({
-      entryPoints: [join(ROOT, 'src/webview/main.ts')],
+      entryPoints: [join(ROOT, entry)],
       outfile,
       bundle: true,
       sourcemap: false,
@@ -175,6 +176,7 @@ export function buildWebview(): Promise<string> {
     });
     return readFile(outfile, 'utf8');
   })();
+  bundles.set(entry, bundle);
   return bundle;
 }
 
@@ -185,8 +187,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const script = await buildWebview();
+export async function startHarness(entry?: string): Promise<Harness> {
+  const script = await buildWebview(entry);
   const server: Server = createServer((req, res) => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (req.url === '/' || req.url?.startsWith('/?')) {

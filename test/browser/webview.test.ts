@@ -476,7 +476,11 @@ describe('webview (chromium)', function () {
       await w.page.locator('.rz-bar').innerText(),
       /Plan · 3 tasks[\s\S]*Fallback plan: the planner model was unreachable[\s\S]*request trimmed/,
     );
+    // t3 depends on t2: removing t2 first asks whether to drop that edge.
     await w.page.click('.rz-task[data-vkey="t2"] [data-action="remove-task"]');
+    await w.settle();
+    assert.equal(await w.page.locator('.rz-task').count(), 3, 'nothing removed before the answer');
+    await w.page.click('.rz-task[data-vkey="t2"] [data-action="confirm-remove"]');
     await w.settle();
     assert.equal(await w.page.locator('.rz-task').count(), 2);
     await w.page.click('.rz-task[data-vkey="t1"] [data-action="rename-task"]');

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser, type Frame, type Page } from 'playwright-core';
 import {
   type AgentRule,
   type ModelServer,
@@ -289,6 +289,46 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     await page.keyboard.press('Control+W');
     await showActivity(page, 'Rozet');
     if (problems.length > 0) throw new Error(problems.join('\n'));
+  });
+
+  it('two tasks on one OpenAI-compatible model run at once: "auto" finds the server takes two, and the sidebar shows it', async () => {
+    const slow = { chunks: 8, delayMs: 250 };
+    load({
+      slots: 2,
+      agent: [
+        worker('Task p1: Write the first part', 'part-one.txt', 'one\n', slow),
+        worker('Task p2: Write the second part', 'part-two.txt', 'two\n', slow),
+        {
+          match: 'two parts',
+          hasTools: false,
+          plan: {
+            tasks: [
+              { id: 'p1', title: 'Write the first part', description: '', dependsOn: [], files: ['part-one.txt'] },
+              { id: 'p2', title: 'Write the second part', description: '', dependsOn: [], files: ['part-two.txt'] },
+            ],
+          },
+        },
+      ],
+    });
+    await planTask('Write the two parts');
+    const view = rozetView(page);
+    const tree = view.locator('[role="list"][aria-label="Tasks"]');
+    await taskRow(view, 'Write the first part').waitFor();
+    await viewButton(view, 'Run').click();
+    // Both rows running at the same moment, on the same model ("worker-model").
+    await eventually(
+      'two tasks running at once',
+      () => tree.locator('[role="listitem"][data-status="running"]').count(),
+      (n) => n === 2,
+    );
+    await view.locator('.rz-capacity', { hasText: /^worker-model 2\/\d @ 127\.0\.0\.1:\d+/ }).waitFor();
+    await stepShot(page, 'e2e-parallel-two-running', 'e2e-parallel');
+    await view.getByText(/Succeeded in/).waitFor({ timeout: 60_000 });
+    const stats = models.slotStats()!;
+    assert.equal(stats.maxServing, 2, 'the server served both at once');
+    assert.ok(stats.maxWaiting <= 1, `at most one request waited at the server (${stats.maxWaiting})`);
+    assert.equal(diskText(server, 'part-one.txt'), 'one\n');
+    assert.equal(diskText(server, 'part-two.txt'), 'two\n');
   });
 
   it('a file a run wrote shows in the explorer, and the finished run is still in the sidebar after looking there', async () => {
@@ -634,4 +674,146 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
       (s) => s['rozet.orchestrator.model'] === plannerBefore && s['rozet.worker.model'] === workerBefore,
     );
   });
+
+  it('a run cut off by a window reload goes on with Resume: finished tasks are not run again', async () => {
+    const task = (id: string, title: string, file: string, dependsOn: string[] = []) => ({
+      id,
+      title,
+      description: `${title}.`,
+      dependsOn,
+      files: [file],
+    });
+    const plan = {
+      tasks: [task('t1', 'Write first.txt', 'first.txt'), task('t2', 'Write second.txt', 'second.txt', ['t1'])],
+    };
+    load({
+      agent: [
+        worker('Task t2: Write second.txt', 'second.txt', 'second\n', { firstTokenDelayMs: 120_000 }),
+        worker('Task t1: Write first.txt', 'first.txt', 'first\n'),
+        { match: 'resume me', hasTools: false, plan },
+      ],
+    });
+    await planTask('Write two files, then resume me');
+    let view = rozetView(page);
+    await taskRow(view, 'Write second.txt').waitFor();
+    await viewButton(view, 'Run').click();
+    await view
+      .locator('[role="listitem"][data-status="succeeded"]', { hasText: 'Write first.txt' })
+      .waitFor({ timeout: 30_000 });
+    await view.locator('[role="listitem"][data-status="running"]', { hasText: 'Write second.txt' }).waitFor();
+
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
+    await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
+    view = rozetView(page);
+    const restored = await view
+      .locator('[role="tablist"]')
+      .waitFor({ timeout: 15_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!restored) await showActivity(page, 'Rozet');
+    await view.locator('#rz-tab-tasks').click();
+    await viewButton(view, 'Resume').waitFor({ timeout: 30_000 });
+    await stepShot(page, 'e2e-21-resume-offered');
+
+    // Now the second task answers at once; the first must not be asked again.
+    load({
+      agent: [
+        worker('Task t2: Write second.txt', 'second.txt', 'second\n'),
+        worker('Task t1: Write first.txt', 'first.txt', 'first again\n'),
+      ],
+    });
+    const mark = chatRequests(models).length;
+    await viewButton(view, 'Resume').click();
+    await view.getByText(/Succeeded in/).waitFor({ timeout: 60_000 });
+    const asked = chatRequests(models)
+      .slice(mark)
+      .map((r) => JSON.stringify(r.body));
+    assert.equal(
+      asked.filter((b) => b.includes('Task t1: Write first.txt')).length,
+      0,
+      'the finished task was not run again',
+    );
+    assert.ok(
+      asked.some((b) => b.includes('Task t2: Write second.txt')),
+      'the cut-off task ran',
+    );
+    // The kept task's result still feeds its dependent.
+    assert.ok(
+      asked.some((b) => b.includes('t1 (Write first.txt): Wrote first.txt.')),
+      't2 saw what t1 answered',
+    );
+    await eventually(
+      'second.txt on disk',
+      () => diskText(server, 'second.txt'),
+      (t) => t === 'second\n',
+    );
+    assert.equal(diskText(server, 'first.txt'), 'first\n');
+    await stepShot(page, 'e2e-22-resumed');
+  });
+
+  it('the plan graph: a dependency added in it changes the order of the run, which it shows live', async () => {
+    const task = (id: string, title: string, file: string) => ({
+      id,
+      title,
+      description: `${title}.`,
+      dependsOn: [],
+      files: [file],
+    });
+    load({
+      agent: [
+        worker('Task t1: Graph first', 'graph-first.txt', 'first\n'),
+        worker('Task t2: Graph second', 'graph-second.txt', 'second\n'),
+        {
+          match: 'graph me',
+          hasTools: false,
+          plan: {
+            tasks: [task('t1', 'Graph first', 'graph-first.txt'), task('t2', 'Graph second', 'graph-second.txt')],
+          },
+        },
+      ],
+    });
+    await planTask('Two independent files, graph me');
+    const view = rozetView(page);
+    await taskRow(view, 'Graph second').waitFor();
+    await viewButton(view, 'Graph').click();
+    const graph = await graphFrame(page);
+    await graph.locator('g.rz-node[data-id="t1"]').click();
+    await graph.locator('.rz-graph-details input[name="dependsOn"][value="t2"]').check();
+    await graph.locator('.rz-graph-details vscode-button[data-action="save-task"]').click();
+    await graph.locator('path.rz-edge[data-from="t2"][data-to="t1"]').waitFor();
+    // The sidebar tree follows the edit made in the graph.
+    await view.locator('.rz-plan-task', { hasText: 'after t2' }).waitFor();
+    await stepShot(page, 'e2e-23-plan-graph', 'e2e-plan-graph');
+
+    const mark = chatRequests(models).length;
+    await graph.locator('vscode-button[data-action="run-plan"]').click();
+    await graph.locator('g.rz-node[data-id="t1"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    await graph.locator('g.rz-node[data-id="t2"][data-status="succeeded"]').waitFor();
+    const asked = chatRequests(models)
+      .slice(mark)
+      .map((r) => JSON.stringify(r.body));
+    const firstOf = (title: string) => asked.findIndex((b) => b.includes(title));
+    assert.ok(
+      firstOf('Task t2: Graph second') >= 0 && firstOf('Task t2: Graph second') < firstOf('Task t1: Graph first'),
+      't2 ran first',
+    );
+    await page.keyboard.press('Control+W');
+  });
 });
+
+/** The plan graph's webview (an editor tab), once it has drawn. */
+async function graphFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const found = await frame
+        .evaluate(() => document.querySelector('.rz-graph g.rz-node') !== null)
+        .catch(() => false);
+      if (found) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the plan graph did not open');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -116,7 +116,7 @@ describe('bad input', () => {
     const planned = await (await rozetApi()).plan('Add a --verbose flag to the CLI');
     assert.equal(planned.source, 'fallback');
     assert.match(planned.reason ?? '', /key/i);
-    assert.match(planned.reason ?? '', /Set API Key|_API_KEY/, `the reason names no fix: ${planned.reason}`);
+    assert.match(planned.reason ?? '', /Rozet: Set API Key/, `the reason names no VS Code fix: ${planned.reason}`);
     assert.ok(planned.plan.tasks.length > 0);
   });
 

@@ -113,6 +113,27 @@ describe('commands', () => {
       r.checks.filter((c) => c.status === 'fail').map((c) => `${r.role} ${c.name}: ${c.message}`),
     );
     assert.deepEqual(failed, [], 'health check failed against the scripted server');
+    // It chatted: a listing alone proves little.
+    for (const role of report.roles)
+      assert.equal(role.checks.find((c) => c.name === 'chat')?.status, 'pass', `${role.role} chat`);
+    assert.ok(
+      models.server.requests.some((r) => JSON.stringify(r.body).includes('report_health')),
+      'the worker was asked for a tool call',
+    );
+  });
+
+  it('rozet.healthCheck words its fixes for VS Code: commands, not CLI flags or variables alone', async () => {
+    const restore = await setUserSettings({ 'rozet.worker.model': 'no-such-model' });
+    try {
+      const report = (await vscode.commands.executeCommand('rozet.healthCheck')) as HealthReport;
+      const model = report.roles.find((r) => r.role === 'worker')?.checks.find((c) => c.name === 'model');
+      assert.equal(model?.status, 'fail');
+      assert.match(model?.fix ?? '', /Rozet: Switch Model/);
+      assert.doesNotMatch(model?.fix ?? '', /--worker-model|ROZET_WORKER_MODEL/);
+      assert.deepEqual(model?.action, { kind: 'model', role: 'worker' }, 'the fix as data, for its button');
+    } finally {
+      await restore();
+    }
   });
 
   it('rozet.sendSelection attaches the selection; rozet.cancel and rozet.openPanel run', async () => {

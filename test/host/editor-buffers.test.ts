@@ -120,7 +120,8 @@ describe('editor buffers', () => {
         ['write_file', true],
       ],
     );
-    assert.match(results[1].summary, /changed in the editor since you read it/);
+    // The run's own check (the text read vs the editor's text now) refuses it first.
+    assert.match(results[1].summary, /changed since this task read it\. Nothing was written/);
     assert.equal(textWhenRefused, 'user typing\noriginal\n', "the refused write touched the user's text");
     // The worker re-read and saw the user's text, then wrote on top of it.
     const requests = workerRequests(models.server, STALE_TITLE);

@@ -4,7 +4,13 @@ import type { RunEvent, RunSummary } from '../../src/core/run/events';
 import type { Plan } from '../../src/core/plan/plan';
 import type { RozetApi } from '../../src/extension/extension';
 import { uiBridgeEnv, type UiAction } from './results';
-import { startModelServer, type ModelServer, type RecordedRequest, type Scenario } from '../support/model-server';
+import {
+  startModelServer,
+  type AgentRule,
+  type ModelServer,
+  type RecordedRequest,
+  type Scenario,
+} from '../support/model-server';
 
 /** Rozet's id in the extension host: `publisher.name` from package.json. */
 export const extensionId = 'rozet.rozet';
@@ -76,6 +82,7 @@ export function scriptedModelSettings(server: ModelServer): Record<string, unkno
     'rozet.worker.model': 'scripted-worker',
     // Tests script every reply: nothing waits on a slow model.
     'rozet.worker.idleTimeoutSeconds': 10,
+    'rozet.orchestrator.idleTimeoutSeconds': 10,
     'rozet.maxParallelWorkers': 1,
   };
 }
@@ -86,6 +93,15 @@ export interface ScriptedModels {
   dispose(): Promise<void>;
 }
 
+const HEALTH_CHECK_ANSWERS: AgentRule[] = [
+  {
+    match: 'Call the report_health tool',
+    hasTools: true,
+    steps: [{ kind: 'tools', calls: [{ name: 'report_health', arguments: { ok: true } }] }],
+  },
+  { match: 'Reply with the single word OK', hasTools: false, steps: [{ kind: 'text', text: 'OK' }] },
+];
+
 /**
  * A scripted model server (test/support/model-server.ts) in this extension host, with
  * both roles' settings pointing at it. Call in `before`, dispose in `after`.
@@ -94,8 +110,14 @@ export async function useScriptedModels(
   scenario: Scenario = {},
   extraSettings: Record<string, unknown> = {},
 ): Promise<ScriptedModels> {
-  // The configured models exist, so a health check passes.
-  const server = await startModelServer({ scenario: { models: ['scripted-planner', 'scripted-worker'], ...scenario } });
+  // The configured models exist and answer the health check's test chat and tool call, so it passes.
+  const server = await startModelServer({
+    scenario: {
+      models: ['scripted-planner', 'scripted-worker'],
+      ...scenario,
+      agent: [...(scenario.agent ?? []), ...HEALTH_CHECK_ANSWERS],
+    },
+  });
   const restore = await setUserSettings({ ...scriptedModelSettings(server), ...extraSettings });
   return {
     server,

@@ -30,7 +30,7 @@ import { launchChromium, newPage, openWorkbench, screenshot } from '../e2e/suppo
 import { buildExtension } from '../e2e/support/build';
 import { type CodeServerOptions, startCodeServer } from '../e2e/support/code-server';
 import { repoRoot, testResultsDir } from '../e2e/support/paths';
-import { buildHostTests } from './build';
+import { buildHostTests, lmExtensionVsix } from './build';
 import { printResults, runDriver } from './report';
 import { type HostTestResults, resultsFileEnv, uiBridgeEnv } from './results';
 import { startUiBridge } from './ui-bridge';
@@ -44,11 +44,18 @@ interface Profile {
   files?: Record<string, string>;
   /** What the window opens (default: the workspace folder). */
   open?: CodeServerOptions['open'];
+  /** Extensions installed into the profile besides Rozet (the workbench loads one under development only). */
+  vsix?: string[];
 }
 
 const PROFILES: Profile[] = [
   // Every suite but those that need a window of their own.
-  { label: 'trusted', settings: {}, grep: '^(?!untrusted workspace|multi-root workspace|no workspace folder)' },
+  {
+    label: 'trusted',
+    settings: {},
+    grep: '^(?!untrusted workspace|multi-root workspace|no workspace folder)',
+    vsix: [lmExtensionVsix],
+  },
   {
     label: 'untrusted',
     // A fresh temp folder is untrusted once trust is on; no startup prompt may ask.
@@ -97,6 +104,7 @@ async function runProfile(
   const server = await startCodeServer({
     label,
     extensionTests: true,
+    vsix: profile.vsix,
     settings: profile.settings,
     files: profile.files ?? { 'README.md': '# Rozet host test workspace\n' },
     open: profile.open,
@@ -153,6 +161,20 @@ async function runProfile(
   }
 }
 
+/** Runs `work` over `items`, at most `size` at a time, keeping the items' order in the results. */
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, lane));
+  return results;
+}
+
 async function main(): Promise<number> {
   const timeoutMs = Number(process.env.ROZET_HOST_TIMEOUT_SECONDS ?? 300) * 1000;
   const wanted = process.env.ROZET_HOST_PROFILES?.split(',').map((p) => p.trim());
@@ -165,7 +187,8 @@ async function main(): Promise<number> {
   const browser = await launchChromium();
   let outcomes: ProfileOutcome[];
   try {
-    outcomes = await Promise.all(profiles.map((profile) => runProfile(browser, profile, testsEntry, timeoutMs)));
+    // Two windows at a time: four code-servers loading at once starve a 2-core machine.
+    outcomes = await inBatches(profiles, 2, (profile) => runProfile(browser, profile, testsEntry, timeoutMs));
   } finally {
     await browser.close();
   }

@@ -10,7 +10,7 @@ import { runTests } from '@vscode/test-electron';
 import { buildExtension } from '../e2e/support/build';
 import { repoRoot } from '../e2e/support/paths';
 import { createSandbox } from '../e2e/support/sandbox';
-import { buildHostTests } from './build';
+import { buildHostTests, lmExtensionDir } from './build';
 import { printResults, runDriver } from './report';
 import { type HostTestResults, resultsFileEnv } from './results';
 
@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     try {
       await runTests({
         version: process.env.ROZET_VSCODE_VERSION,
-        extensionDevelopmentPath: repoRoot,
+        extensionDevelopmentPath: [repoRoot, lmExtensionDir],
         extensionTestsPath: testsEntry,
         extensionTestsEnv: { [resultsFileEnv]: resultsFile, ROZET_HOST_TEST_GREP: process.env.ROZET_HOST_TEST_GREP },
         launchArgs: [

@@ -31,11 +31,13 @@
 //                        // server's queue until a slot frees, as a local server does
 //   "slotsReported": true,  // GET /props answers {"total_slots": N}, as llama.cpp server does
 //   "queueAfterHeaders": true  // a waiting request gets its 200 and headers at once (vLLM-like)
+//   "apiKey": "sk-…"                             // OpenAI routes answer 401 without
+//                                                // "Authorization: Bearer <apiKey>" (as vLLM --api-key)
 // }
 // GET /__rozet/stats answers the slot counts (most serving, most waiting, served).
 // Reply — "kind" picks the shape:
 //   {"kind": "text", "text": "Hello", "reasoning"?: "…", "textFile"?: "messy-qwen-toolcall-1.txt",
-//    "finishReason"?: "stop" | "length" | …, "usage"?: {"prompt": 10, "completion": 5}}
+//    "finishReason"?: "stop" | "length" | …, "usage"?: {"prompt": 10, "completion": 5, "cost"?: 0.0001}}
 //   {"kind": "tools", "calls": [{"name": "write_file", "arguments": {"path": "a.txt", "content": "x"}, "id"?: "call_1"}],
 //    "text"?: "I'll write it."}              // OpenAI: arguments split into `chunks` fragments
 //   {"kind": "fixture", "file": "openrouter-sse-processing-usage-1.txt", "status"?: 200}
@@ -98,7 +100,8 @@ export interface ScriptedToolCall {
 interface Answer {
   reasoning?: string;
   finishReason?: string;
-  usage?: { prompt: number; completion: number };
+  /** `cost` (dollars) is sent as OpenRouter's usage accounting does. */
+  usage?: { prompt: number; completion: number; cost?: number };
   model?: string;
 }
 
@@ -134,6 +137,7 @@ export interface Scenario {
   slots?: number;
   slotsReported?: boolean;
   queueAfterHeaders?: boolean;
+  apiKey?: string;
 }
 
 export interface RecordedRequest {
@@ -246,6 +250,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('404 page not found');
     }
+    if (
+      scenario.apiKey !== undefined &&
+      route.startsWith('openai.') &&
+      recorded.headers.authorization !== `Bearer ${scenario.apiKey}`
+    )
+      return sendJson(res, 401, {
+        error: { message: 'Invalid API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     const reply = await pick(route, recorded);
     if (reply && slots && (route === 'openai.chat' || route === 'ollama.chat')) {
       const held = slots;
@@ -424,7 +436,7 @@ interface Rendering {
   reasoning?: string;
   calls: Array<{ id: string; name: string; args: string }>;
   finish: string;
-  usage: { prompt: number; completion: number };
+  usage: { prompt: number; completion: number; cost?: number };
   model: string;
   stream: boolean;
   pieces: number;
@@ -436,6 +448,7 @@ function renderOpenAI(r: Rendering & { includeUsage: boolean }): Wire {
     prompt_tokens: r.usage.prompt,
     completion_tokens: r.usage.completion,
     total_tokens: r.usage.prompt + r.usage.completion,
+    ...(r.usage.cost !== undefined ? { cost: r.usage.cost } : {}),
   };
   if (!r.stream) {
     const message = {

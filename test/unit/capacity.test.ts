@@ -2,12 +2,12 @@
 // real SDKs over HTTP against a scripted server that serves K requests at a time and
 // queues the rest unanswered, as Ollama (OLLAMA_NUM_PARALLEL) and llama.cpp (--parallel) do.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { describeEndpoint } from '../../src/core/model/capacity';
+import { describeEndpoint } from '../../src/core/model/endpoint-status';
 import { ModelError, type ChatRequest, type ProviderName } from '../../src/core/model/chat';
 import { callModel } from '../../src/core/model/model-call';
 import { ModelPools } from '../../src/providers';
 import { startModelServer, type ModelServer, type Reply } from '../support/model-server';
+import { closedPortUrl } from '../support/ports';
 
 const ask: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
 // Long enough that requests served at once overlap for certain, short enough for a unit test.
@@ -23,15 +23,6 @@ async function load(model: Parameters<typeof callModel>[0], tasks: number, calls
       }
     }),
   );
-}
-
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 for (const provider of ['ollama', 'openaiCompatible'] as const satisfies readonly ProviderName[]) {
@@ -191,7 +182,7 @@ describe('capacity: several endpoints serving one model', function () {
   });
 
   it('an endpoint that refuses connections is set aside with the reason, and no request fails', async () => {
-    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const dead = await closedPortUrl();
     const model = new ModelPools().get({
       provider: 'ollama',
       model: 'm',
@@ -221,8 +212,8 @@ describe('capacity: several endpoints serving one model', function () {
   });
 
   it('every endpoint down: the request fails with the real error, it does not hang', async () => {
-    const dead1 = `http://127.0.0.1:${await closedPort()}`;
-    const dead2 = `http://127.0.0.1:${await closedPort()}`;
+    const dead1 = await closedPortUrl();
+    const dead2 = await closedPortUrl();
     const model = new ModelPools().get({
       provider: 'ollama',
       model: 'm',

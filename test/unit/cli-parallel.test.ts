@@ -4,41 +4,16 @@
 // and bad values for the new settings stop with a message that says what is allowed.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { cli } from '../support/cli-harness';
-import { startModelServer, type AgentRule, type ModelServer, type Scenario } from '../support/model-server';
+import { startModelServer, type ModelServer } from '../support/model-server';
+import { closedPortUrl } from '../support/ports';
+import { writeTasksScenario } from '../support/write-tasks';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 
 const TASKS = 6;
 
-function scenario(slots: number): Scenario {
-  const tasks = Array.from({ length: TASKS }, (_, i) => ({
-    id: `t${i}`,
-    title: `Write file ${i}`,
-    description: '',
-    dependsOn: [],
-    files: [`f${i}.txt`],
-  }));
-  const workers: AgentRule[] = tasks.map((t, i) => ({
-    match: `Task ${t.id}: `,
-    hasTools: true,
-    steps: [
-      {
-        kind: 'tools',
-        calls: [{ name: 'write_file', arguments: { path: `f${i}.txt`, content: `${i}\n` } }],
-        chunks: 4,
-        delayMs: 60,
-      },
-      { kind: 'text', text: `Wrote f${i}.txt.`, chunks: 4, delayMs: 60 },
-    ],
-  }));
-  return {
-    models: ['planner', 'worker'],
-    slots,
-    agent: [...workers, { hasTools: false, plan: { tasks } }],
-  };
-}
+const scenario = (slots: number) => writeTasksScenario(TASKS, slots, { chunks: 4, delayMs: 60 }, ['planner', 'worker']);
 
 function env(planner: ModelServer, worker: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -51,14 +26,6 @@ function env(planner: ModelServer, worker: string, extra: Record<string, string>
     ROZET_MAX_PARALLEL_WORKERS: '4',
     ...extra,
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('rozet run on servers with parallel slots', function () {
@@ -103,7 +70,7 @@ describe('rozet run on servers with parallel slots', function () {
 
   it('spreads tasks over rozet.worker.endpoints, and a dead endpoint fails no task', async () => {
     const b = await startModelServer({ scenario: scenario(1) });
-    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const dead = await closedPortUrl();
     try {
       a.load(scenario(1));
       const r = await cli(
@@ -134,6 +101,36 @@ describe('rozet run on servers with parallel slots', function () {
       assert.match(r.stderr, new RegExp(`${name}`));
       assert.match(r.stderr, allowed);
       assert.equal(a.requests.length, 0, 'nothing was sent');
+    }
+  });
+
+  it('rozet health says per worker endpoint how many requests it takes, where that is known before running', async () => {
+    const llama = await startModelServer({ scenario: { ...scenario(3), slotsReported: true } });
+    try {
+      const r = await cli(['health', '--json', '-w', root], {
+        ...env(planner, `${llama.url}/v1`, { ROZET_WORKER_ENDPOINTS: `${a.url}/v1` }),
+        ROZET_WORKER_PROVIDER: 'openaiCompatible',
+      });
+      const report = JSON.parse(r.stdout) as { slots: Array<{ url: string; slots?: number; source: string }> };
+      assert.deepEqual(
+        report.slots.map((s) => [s.slots, s.source]),
+        [
+          [3, 'reported'],
+          [undefined, 'found while running'],
+        ],
+        r.stdout,
+      );
+      const text = await cli(['health', '-w', root], {
+        ...env(planner, `${llama.url}/v1`),
+        ROZET_WORKER_PROVIDER: 'openaiCompatible',
+        ROZET_WORKER_PARALLEL_REQUESTS: '5',
+      });
+      assert.match(
+        text.stdout,
+        /Worker slots \(rozet\.worker\.parallelRequests\):\n  127\.0\.0\.1:\d+: 5 at once \(configured\)/,
+      );
+    } finally {
+      await llama.close();
     }
   });
 

@@ -61,10 +61,12 @@ describe('rozet and the command sandbox', function () {
     for (const key of ['rozet.bash.sandbox', 'rozet.bash.network'])
       assert.match(
         text.out,
-        new RegExp(`${key.replace(/\./g, '\\.')} in \\.rozet\\.yaml was ignored: only user settings can change it`),
+        new RegExp(
+          `${key.replace(/\./g, '\\.')} in \\.rozet\\.yaml line \\d+, column \\d+ was ignored: only user settings can change it`,
+        ),
       );
-    const run = await cli(['run', '--yes', '--json', '-w', root, 'touch a file'], env);
-    assert.match(run.err, /rozet\.bash\.sandbox in \.rozet\.yaml was ignored/);
+    const run = await cli(['run', '--yes', '--approve-commands', '--json', '-w', root, 'touch a file'], env);
+    assert.match(run.err, /rozet\.bash\.sandbox in \.rozet\.yaml line \d+, column \d+ was ignored/);
     const results = run.out
       .trim()
       .split('\n')
@@ -100,7 +102,7 @@ describe('rozet and the command sandbox', function () {
     });
 
     it('run: the command is refused with the reason, and nothing ran', async () => {
-      const run = await spawnCli(['run', '--yes', '--json', '-w', root, 'touch a file']);
+      const run = await spawnCli(['run', '--yes', '--approve-commands', '--json', '-w', root, 'touch a file']);
       assert.match(run.out, /rozet\.bash\.sandbox is \\"required\\", but no sandbox is available/);
       assert.equal(fs.existsSync(path.join(root, 'made.txt')), false);
     });

@@ -111,18 +111,16 @@ describe('CLI terminal output and approvals', () => {
     assert.equal(stderr().match(/wants to write \(protected path\):\n {2}\.env\n/g)?.length, 1);
   });
 
-  it('without a terminal: refuses with the switches that would allow it; --yes approves', async () => {
-    const refused = await new CliApprover('refuse').approve({
-      kind: 'command',
-      taskId: 't1',
-      subject: 'ls',
-      reason: 'r',
-    });
+  it('without a terminal: refuses with the switches that would allow it; --approve-commands approves commands only', async () => {
+    const command = { kind: 'command' as const, taskId: 't1', subject: 'ls', reason: 'r' };
+    const write = { kind: 'write' as const, taskId: 't1', subject: '.env', reason: 'r' };
+    const refused = await new CliApprover('refuse').approve(command);
     assert.equal(refused.approved, false);
-    assert.match(refused.message ?? '', /--yes.*ROZET_BASH_APPROVAL/);
-    assert.equal(
-      (await new CliApprover('yes').approve({ kind: 'write', taskId: 't1', subject: '.env', reason: 'r' })).approved,
-      true,
-    );
+    assert.match(refused.message ?? '', /--approve-commands.*ROZET_BASH_APPROVAL/);
+    const approving = new CliApprover('refuse', undefined, undefined, true);
+    assert.equal((await approving.approve(command)).approved, true);
+    const protectedWrite = await approving.approve(write);
+    assert.equal(protectedWrite.approved, false, 'a write is no command');
+    assert.match(protectedWrite.message ?? '', /ROZET_WRITE_APPROVAL/);
   });
 });

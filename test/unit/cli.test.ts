@@ -4,7 +4,6 @@
 // Every assert.ok has a message: without one, Node re-reads the (tsx-transformed) source
 // to quote the expression, which can spin for minutes when it fails.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -12,125 +11,37 @@ import type { Duplex } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent } from '../../src/core/run/events';
-import { removeDir, tempDir } from '../support/run-engine-fixtures';
-import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
-import { cli, REPO } from '../support/cli-harness';
-
-const KEY = 'sk-cli-test-key-0123456789abcdefghijkl';
-
-const HELLO = { id: 't1', title: 'Write hello.py', description: 'Print hi', dependsOn: [], files: ['hello.py'] };
-const README = {
-  id: 't2',
-  title: 'Write the readme',
-  description: 'Describe hello.py',
-  dependsOn: ['t1'],
-  files: ['README.md'],
-};
-
-function writes(file: string, content: string, answer = `Wrote ${file}.`) {
-  return [
-    { kind: 'tools' as const, calls: [{ name: 'write_file', arguments: { path: file, content } }] },
-    { kind: 'text' as const, text: answer },
-  ];
-}
-
-const SCENARIO: Scenario = {
-  models: [
-    { id: 'planner', tools: true },
-    { id: 'worker', tools: true },
-  ],
-  agent: [
-    // The readme task's prompt quotes its dependency "Write hello.py", so it must match first.
-    { match: 'Write the readme', hasTools: true, steps: writes('README.md', '# hello\n') },
-    { match: 'Write hello.py', hasTools: true, steps: writes('hello.py', "print('hi')\n") },
-    {
-      match: 'Break things',
-      hasTools: true,
-      steps: [{ kind: 'error', status: 400, body: { error: { message: 'scripted refusal' } } }],
-    },
-    {
-      match: 'Run a command',
-      hasTools: true,
-      steps: [
-        { kind: 'tools', calls: [{ name: 'execute_bash', arguments: { command: 'touch ran.txt' } }] },
-        { kind: 'text', text: 'Tried it.' },
-      ],
-    },
-    { match: 'Leak the key', hasTools: true, steps: [{ kind: 'text', text: `The key is ${KEY}` }] },
-    { match: 'Be slow', hasTools: true, steps: [{ kind: 'text', text: 'late', firstTokenDelayMs: 10_000 }] },
-    { match: 'two files', hasTools: false, plan: { tasks: [HELLO, README] } },
-    {
-      match: 'break',
-      hasTools: false,
-      plan: {
-        tasks: [
-          { ...HELLO, id: 't1', title: 'Break things', files: [] },
-          { ...README, dependsOn: ['t1'] },
-        ],
-      },
-    },
-    { match: 'command', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Run a command', files: [] }] } },
-    { match: 'leak', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Leak the key', files: [] }] } },
-    { match: 'slow', hasTools: false, plan: { tasks: [{ ...HELLO, title: 'Be slow', files: ['slow.txt'] }] } },
-    { hasTools: false, plan: { tasks: [HELLO] } },
-  ],
-};
-
-function serverEnv(url: string): Record<string, string> {
-  return {
-    ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
-    ROZET_ORCHESTRATOR_BASE_URL: `${url}/v1`,
-    ROZET_ORCHESTRATOR_MODEL: 'planner',
-    ROZET_WORKER_PROVIDER: 'openaiCompatible',
-    ROZET_WORKER_BASE_URL: `${url}/v1`,
-    ROZET_WORKER_MODEL: 'worker',
-    // Keep a misbehaving test fast: no retry waits worth noticing.
-    ROZET_WORKER_IDLE_TIMEOUT_SECONDS: '5',
-  };
-}
-
-const chatRequests = (server: ModelServer) => server.requests.filter((r) => r.route === 'openai.chat');
-
-/** No stack trace reached the user. */
-function noStack(text: string): void {
-  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/);
-}
+import { startModelServer } from '../support/model-server';
+import { chatRequests, cli, noStack, serverEnv, spawnCli, useCliFixture } from '../support/cli-harness';
+import { HELLO, KEY, SCENARIO } from '../support/cli-scenario';
 
 describe('rozet CLI', function () {
-  let server: ModelServer;
-  let root: string;
-  let env: Record<string, string>;
-  beforeEach(async () => {
-    server = await startModelServer({ scenario: SCENARIO });
-    root = tempDir('rozet-cli-');
-    env = serverEnv(server.url);
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(root);
-  });
+  const f = useCliFixture('rozet-cli-');
 
   describe('plan', () => {
     it('--json prints exactly the plan contract with source "llm"', async () => {
-      const r = await cli(['plan', '--json', '-w', root, 'make a hello script'], env);
+      const r = await cli(['plan', '--json', '-w', f.root, 'make a hello script'], f.env);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), { tasks: [HELLO], source: 'llm' });
     });
 
     it('--json with the server down: the fallback plan, and the reason says what to start', async () => {
-      await server.close();
-      const r = await cli(['plan', '--json', '-w', root, 'add a --verbose flag and tests for it'], env);
+      await f.server.close();
+      const r = await cli(['plan', '--json', '-w', f.root, 'add a --verbose flag and tests for it'], f.env);
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as { tasks: unknown[]; source: string; reason: string };
       assert.equal(plan.source, 'fallback');
       assert.ok(plan.tasks.length >= 1, 'the fallback plan has tasks');
-      assert.match(plan.reason, /Cannot connect to OpenAI-compatible server at http:\/\/127\.0\.0\.1:\d+\/v1/);
-      assert.match(plan.reason, /ROZET_ORCHESTRATOR_BASE_URL/);
+      assert.match(plan.reason, /OpenAI-compatible server is not running at http:\/\/127\.0\.0\.1:\d+\/v1/);
+      assert.match(
+        plan.reason,
+        /Start the server, or set rozet\.orchestrator\.baseUrl \(--base-url URL or ROZET_ORCHESTRATOR_BASE_URL\)/,
+      );
       assert.match(r.stderr, /planned without the model/);
     });
 
     it('prints a readable tree without --json', async () => {
-      const r = await cli(['plan', '-w', root, 'two files please'], env);
+      const r = await cli(['plan', '-w', f.root, 'two files please'], f.env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /from the planner model\), 2 tasks/);
       assert.match(r.stdout, /t2 {2}Write the readme {2}\[README\.md\] {2}after t1/);
@@ -139,24 +50,24 @@ describe('rozet CLI', function () {
 
   describe('run', () => {
     it('writes the files the workers were scripted to write and exits 0', async () => {
-      const r = await cli(['run', '-w', root, 'two files please'], env);
+      const r = await cli(['run', '--yes', '-w', f.root, 'two files please'], f.env);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(fs.readFileSync(path.join(root, 'hello.py'), 'utf8'), "print('hi')\n");
-      assert.equal(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), '# hello\n');
+      assert.equal(fs.readFileSync(path.join(f.root, 'hello.py'), 'utf8'), "print('hi')\n");
+      assert.equal(fs.readFileSync(path.join(f.root, 'README.md'), 'utf8'), '# hello\n');
       assert.match(r.stdout, /\[t1\] succeeded/);
       assert.match(r.stdout, /Done: 2 succeeded of 2/);
     });
 
     it('exits 1 when a task fails, and its dependents are skipped', async () => {
-      const r = await cli(['run', '-w', root, 'break it'], env);
+      const r = await cli(['run', '--yes', '-w', f.root, 'break it'], f.env);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /\[t1\] failed .*scripted refusal/);
       assert.match(r.stdout, /\[t2\] skipped/);
-      assert.equal(fs.existsSync(path.join(root, 'README.md')), false, 'the skipped task wrote nothing');
+      assert.equal(fs.existsSync(path.join(f.root, 'README.md')), false, 'the skipped task wrote nothing');
     });
 
     it('--json prints one run event per line, from plan.started to plan.finished', async () => {
-      const r = await cli(['run', '--json', '-w', root, 'make a hello script'], env);
+      const r = await cli(['run', '--json', '--yes', '-w', f.root, 'make a hello script'], f.env);
       assert.equal(r.code, 0, r.stderr);
       const events = r.stdout
         .trim()
@@ -175,65 +86,80 @@ describe('rozet CLI', function () {
     });
 
     it('without a reachable worker model: says what to start, exits 3, runs and plans nothing', async () => {
+      const down = new URL(f.server.url);
+      await f.server.close();
+      f.server = await startModelServer({ scenario: SCENARIO });
+      f.env = serverEnv(f.server.url);
       const r = await cli(
         [
           'run',
+          '--yes',
           '-w',
-          root,
+          f.root,
           '--worker-provider',
           'ollama',
           '--worker-base-url',
-          'http://127.0.0.1:9',
+          down.origin,
           'make a hello script',
         ],
-        env,
+        f.env,
       );
       assert.equal(r.code, 3, r.stderr);
-      assert.match(r.stderr, /Ollama is not running at http:\/\/127\.0\.0\.1:9/);
-      assert.match(r.stderr, /fix: Start it with `ollama serve`/);
-      assert.equal(chatRequests(server).length, 0);
-      assert.deepEqual(fs.readdirSync(root), []);
+      assert.match(r.stderr, new RegExp(`Ollama is not running at http://127\\.0\\.0\\.1:${down.port}`));
+      assert.match(r.stderr, /fix: Start it with `ollama serve`.*--worker-base-url URL or ROZET_WORKER_BASE_URL/);
+      assert.equal(chatRequests(f.server).length, 0);
+      assert.deepEqual(fs.readdirSync(f.root), []);
     });
 
-    it('without a terminal, execute_bash is refused unless --yes', async () => {
-      const refused = await cli(['run', '--json', '-w', root, 'run a command'], env);
+    it('without a terminal, execute_bash is refused unless --approve-commands', async () => {
+      const refused = await cli(['run', '--json', '--yes', '-w', f.root, 'run a command'], f.env);
       const result = refused.stdout.split('\n').find((l) => l.includes('"task.toolResult"')) ?? '';
-      assert.match(result, /no terminal to ask for approval.*--yes/);
-      assert.equal(fs.existsSync(path.join(root, 'ran.txt')), false, 'the refused command did not run');
+      assert.match(result, /no terminal to ask for approval.*--approve-commands/);
+      assert.equal(fs.existsSync(path.join(f.root, 'ran.txt')), false, 'the refused command did not run');
 
-      const allowed = await cli(['run', '--yes', '-w', root, 'run a command'], env);
+      const allowed = await cli(['run', '--yes', '--approve-commands', '-w', f.root, 'run a command'], f.env);
       assert.equal(allowed.code, 0, allowed.stderr);
-      assert.ok(fs.existsSync(path.join(root, 'ran.txt')), 'the approved command ran');
+      assert.ok(fs.existsSync(path.join(f.root, 'ran.txt')), 'the approved command ran');
     });
 
     it('never prints an API key, even when a model repeats it', async () => {
-      const r = await cli(['run', '--json', '-w', root, 'leak it'], { ...env, OPENAI_COMPATIBLE_API_KEY: KEY });
+      const r = await cli(['run', '--json', '--yes', '-w', f.root, 'leak it'], {
+        ...f.env,
+        OPENAI_COMPATIBLE_API_KEY: KEY,
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY), 'the key was printed');
       assert.match(r.stdout, /The key is \[redacted\]/);
       // …while the key itself did reach the server it belongs to.
-      assert.equal(chatRequests(server)[0].headers.authorization, `Bearer ${KEY}`);
+      assert.equal(chatRequests(f.server)[0].headers.authorization, `Bearer ${KEY}`);
     });
 
     it('a base URL from .rozet.yaml does not get the key from the environment without a confirmation', async () => {
-      fs.writeFileSync(path.join(root, '.rozet.yaml'), `worker.baseUrl: ${server.url}/v1\n`);
-      const { ROZET_WORKER_BASE_URL: _unset, ...rest } = env;
+      fs.writeFileSync(path.join(f.root, '.rozet.yaml'), `worker.baseUrl: ${f.server.url}/v1\n`);
+      const { ROZET_WORKER_BASE_URL: _unset, ...rest } = f.env;
       const withKey = { ...rest, OPENAI_COMPATIBLE_API_KEY: KEY };
-      const r = await cli(['run', '-w', root, 'make a hello script'], withKey);
+      const r = await cli(['run', '--yes', '-w', f.root, 'make a hello script'], withKey);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /API key is not sent to rozet\.worker\.baseUrl from \.rozet\.yaml.*--yes/);
-      const workerCalls = () => chatRequests(server).filter((q) => (q.body as { tools?: unknown[] }).tools?.length);
+      assert.match(
+        r.stderr,
+        /API key is not sent to .*rozet\.worker\.baseUrl comes from \.rozet\.yaml.*--worker-base-url/,
+      );
+      const workerCalls = () => chatRequests(f.server).filter((q) => (q.body as { tools?: unknown[] }).tools?.length);
       assert.equal(workerCalls()[0].headers.authorization, undefined);
 
-      server.requests.length = 0;
-      await cli(['run', '--yes', '-w', root, 'make a hello script'], withKey);
+      // --yes answers the plan review only; the URL chosen by the user gets the key.
+      f.server.requests.length = 0;
+      await cli(
+        ['run', '--yes', '-w', f.root, '--worker-base-url', `${f.server.url}/v1`, 'make a hello script'],
+        withKey,
+      );
       assert.equal(workerCalls()[0].headers.authorization, `Bearer ${KEY}`);
     });
   });
 
   describe('health', () => {
     it('passes with the models present', async () => {
-      const r = await cli(['health', '-w', root], env);
+      const r = await cli(['health', '-w', f.root], f.env);
       assert.equal(r.code, 0, r.stdout);
       assert.match(r.stdout, /orchestrator: OpenAI-compatible server "planner"/);
       assert.match(r.stdout, /All checks passed/);
@@ -245,19 +171,19 @@ describe('rozet CLI', function () {
           'health',
           '--json',
           '-w',
-          root,
+          f.root,
           '--worker-provider',
           'ollama',
           '--worker-base-url',
-          server.url,
+          f.server.url,
           '--worker-model',
           'qwen2.5-coder:14b-instruct',
           '--provider',
           'openrouter',
           '--base-url',
-          `${server.url}/v1`,
+          `${f.server.url}/v1`,
         ],
-        env,
+        f.env,
       );
       assert.equal(r.code, 1);
       const report = JSON.parse(r.stdout) as {
@@ -276,10 +202,10 @@ describe('rozet CLI', function () {
   describe('config', () => {
     it('shows each value with its source: flag > environment > .rozet.yaml > default', async () => {
       fs.writeFileSync(
-        path.join(root, '.rozet.yaml'),
+        path.join(f.root, '.rozet.yaml'),
         'worker:\n  model: from-yaml\n  maxSteps: 9\ntemperature: 0.5\n',
       );
-      const r = await cli(['config', '--json', '-w', root, '--set', 'temperature=0.2'], {
+      const r = await cli(['config', '--json', '-w', f.root, '--set', 'temperature=0.2'], {
         ROZET_WORKER_MODEL: 'from-env',
         ROZET_MEMORY_MAX_TOKENS: '7000',
         OPENROUTER_API_KEY: KEY,
@@ -298,36 +224,37 @@ describe('rozet CLI', function () {
       assert.equal(shown.apiKeys.openrouter.source, 'environment');
       assert.ok(!r.stdout.includes(KEY), 'the key was printed');
 
-      const table = await cli(['config', '-w', root, '--max-parallel-workers', '3'], {});
+      const table = await cli(['config', '-w', f.root, '--max-parallel-workers', '3'], {});
       assert.match(table.stdout, /rozet\.maxParallelWorkers\s+3\s+cli flag\s+ROZET_MAX_PARALLEL_WORKERS/);
       assert.match(table.stdout, /rozet\.worker\.model\s+from-yaml\s+\.rozet\.yaml/);
     });
 
-    it('a YAML syntax error is reported with line and column, and the file is ignored', async () => {
-      fs.writeFileSync(path.join(root, '.rozet.yaml'), 'worker:\n  model: [unclosed\n');
-      const shown = await cli(['config', '-w', root], {});
-      assert.match(shown.stdout, /\.rozet\.yaml line \d+, column \d+: .*The file was ignored/);
-      const planned = await cli(['plan', '--json', '-w', root, 'make a hello script'], env);
-      assert.equal(planned.code, 0);
-      assert.match(planned.stderr, /warning|config error/);
-      assert.match(planned.stderr, /\.rozet\.yaml line \d+, column \d+/);
+    it('a YAML syntax error is shown with line and column, and config exits 2', async () => {
+      fs.writeFileSync(path.join(f.root, '.rozet.yaml'), 'worker:\n  model: [unclosed\n');
+      const shown = await cli(['config', '-w', f.root], {});
+      assert.equal(shown.code, 2);
+      assert.match(shown.stdout, /\.rozet\.yaml line 2, column 10: .*never closed/);
+      assert.match(shown.stdout, /stop until the errors are fixed/);
     });
   });
 
   describe('bad input', () => {
     it('an unknown provider: clear message, exit 2, no stack trace, nothing sent', async () => {
-      const r = await cli(['plan', '-w', root, '--provider', 'olama', 'x'], env);
+      const r = await cli(['plan', '-w', f.root, '--provider', 'olama', 'x'], f.env);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /rozet\.orchestrator\.provider from CLI flag is "olama".*Did you mean "ollama"\?/);
+      assert.match(
+        r.stderr,
+        /rozet\.orchestrator\.provider from CLI flag --provider is "olama".*Did you mean "ollama"\?/,
+      );
       noStack(r.stderr);
-      assert.equal(server.requests.length, 0);
+      assert.equal(f.server.requests.length, 0);
     });
 
     it('an unknown provider in the environment and a malformed base URL flag: exit 2', async () => {
-      const fromEnv = await cli(['run', '-w', root, 'x'], { ...env, ROZET_WORKER_PROVIDER: 'nope' });
+      const fromEnv = await cli(['run', '-w', f.root, 'x'], { ...f.env, ROZET_WORKER_PROVIDER: 'nope' });
       assert.equal(fromEnv.code, 2);
       assert.match(fromEnv.stderr, /ROZET_WORKER_PROVIDER/);
-      const url = await cli(['run', '-w', root, '--worker-base-url', 'localhost:1234', 'x'], env);
+      const url = await cli(['run', '-w', f.root, '--worker-base-url', 'localhost:1234', 'x'], f.env);
       assert.equal(url.code, 2);
       assert.match(url.stderr, /rozet\.worker\.baseUrl from CLI flag .*must use http:\/\/ or https:\/\//);
       noStack(fromEnv.stderr + url.stderr);
@@ -343,10 +270,10 @@ describe('rozet CLI', function () {
           ['config', '--set', 'worker.modle=x'],
           /Unknown setting "worker\.modle".*Did you mean "rozet\.worker\.model"\?/,
         ],
-        [['config', '-w', path.join(root, 'missing')], /is not a folder/],
+        [['config', '-w', path.join(f.root, 'missing')], /is not a folder/],
       ];
       for (const [args, message] of cases) {
-        const r = await cli(args, env);
+        const r = await cli(args, f.env);
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
         assert.match(r.stderr, message);
         noStack(r.stderr);
@@ -365,28 +292,24 @@ describe('rozet CLI', function () {
 
   describe('repl', () => {
     it('plans and runs each line, and the planner sees the earlier requests', async () => {
-      const r = await cli(['repl', '-w', root], env, 'make a hello script\nnow the readme for two files\n/exit\n');
+      const r = await cli(
+        ['repl', '--yes', '-w', f.root],
+        f.env,
+        'make a hello script\nnow the readme for two files\n/exit\n',
+      );
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(fs.existsSync(path.join(root, 'README.md')), 'the second request wrote README.md');
-      const planner = chatRequests(server).filter((q) => !(q.body as { tools?: unknown[] }).tools?.length);
+      assert.ok(fs.existsSync(path.join(f.root, 'README.md')), 'the second request wrote README.md');
+      const planner = chatRequests(f.server).filter((q) => !(q.body as { tools?: unknown[] }).tools?.length);
       assert.equal(planner.length, 2);
       assert.match(JSON.stringify(planner[1].body), /User asked: make a hello script.*Rozet did: Run succeeded/);
     });
   });
 
-  describe('as a process', () => {
-    function spawnCli(args: string[], extraEnv: Record<string, string>) {
-      // PATH etc. from the real environment, but no real keys or ROZET_* settings.
-      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
-      return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: REPO,
-        env: { ...base, ...extraEnv, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    }
-
+  describe('as a process', function () {
+    // Each case starts node with tsx, which takes seconds on a loaded machine.
+    this.timeout(60_000);
     it('plan --json: the real entry point prints the plan and exits 0', async () => {
-      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], env);
+      const child = spawnCli(['plan', '--json', '-w', f.root, 'make a hello script'], f.env);
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -411,8 +334,8 @@ describe('rozet CLI', function () {
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       try {
-        const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], {
-          ...env,
+        const child = spawnCli(['plan', '--json', '-w', f.root, 'make a hello script'], {
+          ...f.env,
           HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
         });
         let stdout = '';
@@ -420,15 +343,15 @@ describe('rozet CLI', function () {
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
         assert.equal(code, 0);
         assert.equal((JSON.parse(stdout) as { source: string }).source, 'llm', stdout);
-        assert.ok(proxied.includes(`CONNECT ${new URL(server.url).host}`), `proxied: ${proxied.join(', ')}`);
+        assert.ok(proxied.includes(`CONNECT ${new URL(f.server.url).host}`), `proxied: ${proxied.join(', ')}`);
       } finally {
         proxy.close();
       }
     });
 
     it('a malformed proxy variable is a clear usage error, not a crash', async () => {
-      const child = spawnCli(['plan', '--json', '-w', root, 'make a hello script'], {
-        ...env,
+      const child = spawnCli(['plan', '--json', '-w', f.root, 'make a hello script'], {
+        ...f.env,
         HTTPS_PROXY: 'not a url',
       });
       let stderr = '';
@@ -439,7 +362,7 @@ describe('rozet CLI', function () {
     });
 
     it('Ctrl-C cancels a run cleanly: exit 130, no file written', async () => {
-      const child = spawnCli(['run', '-w', root, 'slow please'], env);
+      const child = spawnCli(['run', '--yes', '-w', f.root, 'slow please'], f.env);
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -454,7 +377,7 @@ describe('rozet CLI', function () {
       assert.equal(await code, 130, stderr);
       assert.match(stderr, /Cancelling/);
       assert.match(stdout, /Cancelled: 0 succeeded, 1 cancelled/);
-      assert.deepEqual(fs.readdirSync(root), []);
+      assert.deepEqual(fs.readdirSync(f.root), []);
     });
   });
 });

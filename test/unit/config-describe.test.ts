@@ -37,7 +37,7 @@ describe('config describeConfig', () => {
       /^rozet\.worker\.baseUrl\s+http:\/\/gpu-box:11434 \(from the workspace: asks before sending a key\)\s+\.rozet\.yaml/m,
     );
     assert.match(text, /^rozet\.autoRun\s+false\s+default/m);
-    assert.match(text, /warning: rozet\.autoRun in \.rozet\.yaml was ignored/);
+    assert.match(text, /warning: rozet\.autoRun in \.rozet\.yaml line 3, column 10 was ignored/);
   });
 
   it('shows where keys come from and never the keys themselves', () => {
@@ -53,7 +53,10 @@ describe('config describeConfig', () => {
     assert.ok(!text.includes(secret) && !text.includes(envKey));
 
     const none = describeConfig(resolved, { apiKeys: {} });
-    assert.match(none, /orchestrator \(openrouter\)\s+not set: Run "Rozet: Set API Key" or set OPENROUTER_API_KEY\./);
+    assert.match(
+      none,
+      /orchestrator \(openrouter\)\s+not set: Run "Rozet: Set API Key" \(or set OPENROUTER_API_KEY\)\./,
+    );
     assert.match(none, /worker \(ollama\)\s+not set \(optional for this provider\)/);
   });
 
@@ -115,10 +118,11 @@ describe('config workspace files', () => {
     assert.equal(files.dotenvText, undefined);
     assert.deepEqual(
       files.problems.map((p) => p.message),
-      [
-        '.rozet.yaml could not be read (larger than 1048576 bytes). It was ignored.',
-        '.env could not be read (not a regular file). It was ignored.',
-      ],
+      ['.rozet.yaml could not be read (larger than 1048576 bytes).', '.env could not be read (not a regular file).'],
+    );
+    assert.deepEqual(
+      files.problems.map((p) => p.fallback),
+      ['It was ignored.', 'It was ignored.'],
     );
   });
 });

@@ -7,6 +7,7 @@ const EXPECTED: Record<SettingKey, string> = {
   'rozet.orchestrator.provider': 'ROZET_ORCHESTRATOR_PROVIDER',
   'rozet.orchestrator.model': 'ROZET_ORCHESTRATOR_MODEL',
   'rozet.orchestrator.baseUrl': 'ROZET_ORCHESTRATOR_BASE_URL',
+  'rozet.orchestrator.idleTimeoutSeconds': 'ROZET_ORCHESTRATOR_IDLE_TIMEOUT_SECONDS',
   'rozet.worker.provider': 'ROZET_WORKER_PROVIDER',
   'rozet.worker.model': 'ROZET_WORKER_MODEL',
   'rozet.worker.baseUrl': 'ROZET_WORKER_BASE_URL',
@@ -27,9 +28,16 @@ const EXPECTED: Record<SettingKey, string> = {
   'rozet.write.approval': 'ROZET_WRITE_APPROVAL',
   'rozet.saveAfterEdit': 'ROZET_SAVE_AFTER_EDIT',
   'rozet.models.exclude': 'ROZET_MODELS_EXCLUDE',
+  'rozet.budget.tokensPerTask': 'ROZET_BUDGET_TOKENS_PER_TASK',
+  'rozet.budget.tokensPerRun': 'ROZET_BUDGET_TOKENS_PER_RUN',
+  'rozet.pricing': 'ROZET_PRICING',
   'rozet.memory.maxTokens': 'ROZET_MEMORY_MAX_TOKENS',
   'rozet.ollama.numCtx': 'ROZET_OLLAMA_NUM_CTX',
   'rozet.ollama.keepAlive': 'ROZET_OLLAMA_KEEP_ALIVE',
+  'rozet.mcp.enabled': 'ROZET_MCP_ENABLED',
+  'rozet.mcp.allow': 'ROZET_MCP_ALLOW',
+  'rozet.mcp.configFile': 'ROZET_MCP_CONFIG_FILE',
+  'rozet.mcp.timeoutSeconds': 'ROZET_MCP_TIMEOUT_SECONDS',
 };
 
 describe('config environment names', () => {

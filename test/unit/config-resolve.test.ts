@@ -113,7 +113,8 @@ describe('config invalid values', () => {
         source: 'environment',
         message:
           'rozet.worker.provider from environment variable ROZET_WORKER_PROVIDER is "olama", which is not valid (not one of the allowed values). ' +
-          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible. Did you mean "ollama"? Using the default "ollama" instead.',
+          'Allowed: one of: ollama, openai, openrouter, gemini, anthropic, openaiCompatible, vscode. Did you mean "ollama"?',
+        fallback: 'Using the default "ollama" instead.',
       },
     ]);
   });
@@ -127,9 +128,13 @@ describe('config invalid values', () => {
     assert.equal(resolved.values['rozet.worker.idleTimeoutSeconds'], 300);
     assert.equal(resolved.sources['rozet.worker.idleTimeoutSeconds'], '.rozet.yaml');
     assert.deepEqual(messages(resolved.problems), [
-      'rozet.worker.idleTimeoutSeconds from user settings is 1, which is not valid (Too small: expected number to be >=5). Allowed: a number from 5 to 3600. Using 300 from .rozet.yaml instead.',
-      'rozet.worker.idleTimeoutSeconds from environment variable ROZET_WORKER_IDLE_TIMEOUT_SECONDS is "soon", which is not valid (not a number). Allowed: a number from 5 to 3600. Using 300 from .rozet.yaml instead.',
+      'rozet.worker.idleTimeoutSeconds from user settings is 1, which is not valid (Too small: expected number to be >=5). Allowed: a number from 5 to 3600.',
+      'rozet.worker.idleTimeoutSeconds from environment variable ROZET_WORKER_IDLE_TIMEOUT_SECONDS is "soon", which is not valid (not a number). Allowed: a number from 5 to 3600.',
     ]);
+    assert.deepEqual(
+      resolved.problems.map((p) => p.fallback),
+      ['Using 300 from .rozet.yaml instead.', 'Using 300 from .rozet.yaml instead.'],
+    );
   });
 
   it('insists on whole numbers where a fraction makes no sense', () => {

@@ -76,6 +76,9 @@ describe('config schema ↔ package.json', () => {
       'rozet.bash.approval',
       'rozet.bash.network',
       'rozet.bash.sandbox',
+      'rozet.mcp.allow',
+      'rozet.mcp.configFile',
+      'rozet.mcp.enabled',
       'rozet.write.approval',
     ]);
     for (const key of SETTING_KEYS) {

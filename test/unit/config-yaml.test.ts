@@ -44,12 +44,29 @@ describe('config .rozet.yaml', () => {
     const [problem] = problems;
     assert.equal(problem.severity, 'error');
     assert.equal(problem.source, '.rozet.yaml');
-    assert.equal(problem.line, 4);
-    assert.equal(problem.column, 1);
-    assert.match(
-      problem.message,
-      /^\.rozet\.yaml line 4, column 1: .+\. The file was ignored; fix it to apply its settings\.$/,
-    );
+    // Where the bracket that is never closed was opened, not where the parser gave up.
+    assert.equal(problem.line, 3);
+    assert.equal(problem.column, 13);
+    assert.match(problem.message, /^\.rozet\.yaml line 3, column 13: .+ \(opened here and never closed\)\.$/);
+    assert.equal(problem.fallback, 'The file was ignored; fix it to apply its settings.');
+  });
+
+  it('never points past the end of the file: an unclosed bracket or quote on the last line', () => {
+    for (const [text, line, column] of [
+      ['worker:\n  model: [unclosed\n', 2, 10],
+      ['worker:\n  model: "unclosed', 2, 10],
+      ['a: {x: 1\n\n\n', 1, 4],
+    ] as const) {
+      const [problem] = readYamlSettings(text).problems;
+      assert.deepEqual([problem.line, problem.column], [line, column], `${JSON.stringify(text)}: ${problem.message}`);
+      assert.ok(problem.line! <= text.split('\n').length, 'inside the file');
+    }
+  });
+
+  it('knows where each value is written, for messages about it', () => {
+    const { positions } = readYamlSettings('# x\nworker:\n  maxSteps: 900\nrozet.temperature: 3\n');
+    assert.deepEqual(positions['rozet.worker.maxSteps'], { line: 3, column: 13 });
+    assert.deepEqual(positions['rozet.temperature'], { line: 4, column: 20 });
   });
 
   it('reports duplicate keys as a syntax error at the second one', () => {
@@ -67,8 +84,8 @@ describe('config .rozet.yaml', () => {
   });
 
   it('treats an empty file or one with only comments as setting nothing', () => {
-    assert.deepEqual(readYamlSettings(''), { values: {}, problems: [] });
-    assert.deepEqual(readYamlSettings('# nothing yet\n'), { values: {}, problems: [] });
+    assert.deepEqual(readYamlSettings(''), { values: {}, positions: {}, problems: [] });
+    assert.deepEqual(readYamlSettings('# nothing yet\n'), { values: {}, positions: {}, problems: [] });
   });
 
   it('rejects a file that is not a mapping', () => {

@@ -98,7 +98,7 @@ describe('coordinator', () => {
     const kinds = events.filter((e) => 'taskId' in e && e.taskId === 'a').map((e) => e.type);
     assert.deepEqual(
       kinds.filter((k) => k !== 'task.delta'),
-      ['task.queued', 'task.started', 'task.toolCall', 'task.toolResult', 'task.succeeded'],
+      ['task.queued', 'task.started', 'task.usage', 'task.toolCall', 'task.toolResult', 'task.usage', 'task.succeeded'],
     );
   });
 

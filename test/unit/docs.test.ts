@@ -114,7 +114,9 @@ describe('docs', () => {
     const missing: string[] = [];
     for (const file of ['README.md', ARCHITECTURE]) {
       for (const [, path] of read(file).matchAll(/`((?:src|test|bench|docs)\/[\w./-]+\.(?:ts|css|md|mjs))`/g))
-        if (!existsSync(join(root, path))) missing.push(`${file}: ${path}`);
+        // Output folders (bench/out/, dist/) exist only after a run.
+        if (!/^(bench\/out|dist|test-results)\//.test(path) && !existsSync(join(root, path)))
+          missing.push(`${file}: ${path}`);
     }
     assert.deepEqual(missing, [], 'a file moved or was split: point the text at where it is now');
   });

@@ -262,7 +262,7 @@ describe('faults: model calls through the real providers', function () {
       assert.match(
         error.message,
         provider === 'ollama'
-          ? /Is Ollama running at http:\/\/127\.0\.0\.1:\d+/
+          ? /Cannot connect to Ollama at http:\/\/127\.0\.0\.1:\d+: connection refused\. Start it/
           : /Cannot connect .* at http:\/\/127\.0\.0\.1:\d+\/v1/,
       );
       assert.equal(retried.length, FAST_RETRY.maxAttempts - 1);

@@ -1,13 +1,7 @@
 // The shared health check against the scripted model server over real HTTP: each failure
 // gets a line that says what to do, no key is ever echoed, and every call is bounded.
 import assert from 'node:assert/strict';
-import {
-  checkReachable,
-  formatHealthReport,
-  healthCheck,
-  type HealthCheck,
-  type RoleHealth,
-} from '../../src/providers';
+import { formatHealthReport, healthCheck, preflight, type HealthCheck, type RoleHealth } from '../../src/providers';
 import { startModelServer, type ModelServer } from '../support/model-server';
 
 const KEY = 'sk-test-health-0123456789abcdefghij';
@@ -32,6 +26,13 @@ describe('health check', () => {
         models: [{ id: 'qwen2.5-coder:7b', tools: true }, { id: 'qwen-plain', tools: false }, 'llama3.2:latest'],
       },
     });
+    // The test chat gets "OK"; the test tool call gets its tool call.
+    const answer = (request: { body: unknown }) =>
+      (request.body as { tools?: unknown[] }).tools?.length
+        ? { kind: 'tools' as const, calls: [{ name: 'report_health', arguments: { ok: true } }] }
+        : { kind: 'text' as const, text: 'OK' };
+    server.handle('ollama.chat', answer);
+    server.handle('openai.chat', answer);
   });
   afterEach(() => server.close());
 
@@ -43,7 +44,7 @@ describe('health check', () => {
     assert.equal(report.ok, true, formatHealthReport(report));
     assert.deepEqual(
       report.roles[0].checks.map((c) => c.status),
-      ['pass', 'pass', 'pass', 'pass'],
+      ['pass', 'pass', 'pass', 'pass', 'pass'],
     );
     assert.equal(check(report.roles[1], 'model').status, 'pass');
   });
@@ -78,6 +79,7 @@ describe('health check', () => {
     assert.equal(check(role, 'provider').status, 'pass');
     assert.equal(check(role, 'key').status, 'fail');
     assert.match(check(role, 'key').fix ?? '', /Rozet: Set API Key.*OPENAI_API_KEY/);
+    assert.doesNotMatch(check(role, 'key').message, /Rozet: Set API Key/, 'the fix is said once, on its own line');
     assert.equal(check(role, 'model').status, 'skip');
     assert.ok(!JSON.stringify(report).includes(KEY), 'the key is in the report');
   });
@@ -111,7 +113,7 @@ describe('health check', () => {
     ]);
     const model = check(report.roles[0], 'model');
     assert.equal(model.status, 'fail');
-    assert.match(model.fix ?? '', /rozet\.worker\.model .*qwen2\.5-coder:7b/);
+    assert.match(model.fix ?? '', /Rozet: Switch Model.*qwen2\.5-coder:7b/);
   });
 
   it('nothing listening: Ollama gets "start it with `ollama serve`", the other checks are skipped', async () => {
@@ -122,10 +124,10 @@ describe('health check', () => {
     const provider = check(report.roles[0], 'provider');
     assert.equal(provider.status, 'fail');
     assert.match(provider.message, /Ollama is not running at http:\/\/127\.0\.0\.1:\d+/);
-    assert.match(provider.fix ?? '', /`ollama serve`.*ROZET_WORKER_BASE_URL/);
+    assert.match(provider.fix ?? '', /`ollama serve`.*rozet\.worker\.baseUrl/);
     assert.deepEqual(
       report.roles[0].checks.slice(1).map((c) => c.status),
-      ['skip', 'skip', 'skip'],
+      ['skip', 'skip', 'skip', 'skip'],
     );
   });
 
@@ -144,31 +146,41 @@ describe('health check', () => {
     const report = await healthCheck([{ role: 'worker', spec: { provider: 'openaiCompatible', model: 'x' } }]);
     const provider = check(report.roles[0], 'provider');
     assert.equal(provider.status, 'fail');
-    assert.match(provider.fix ?? '', /rozet\.worker\.baseUrl.*ROZET_WORKER_BASE_URL/);
+    assert.match(provider.fix ?? '', /rozet\.worker\.baseUrl/);
     assert.equal(server.requests.length, 0);
   });
 
-  it('checkReachable: undefined when usable; the connection or the missing key otherwise', async () => {
+  it('preflight: undefined when usable; the connection, or the missing or rejected key, otherwise', async () => {
     assert.equal(
-      await checkReachable({ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }),
+      await preflight({ role: 'worker', spec: { provider: 'ollama', model: 'x', baseUrl: server.url } }),
       undefined,
     );
-    const down = await checkReachable({
+    const down = await preflight({
       role: 'worker',
       spec: { provider: 'ollama', model: 'x', baseUrl: await closedPortUrl() },
     });
     assert.equal(down?.name, 'provider');
-    const keyless = await checkReachable({
+    const keyless = await preflight({
       role: 'worker',
       spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` },
     });
     assert.equal(keyless?.name, 'key');
+    server.load({ models: ['x'], apiKey: KEY });
+    const rejected = await preflight({
+      role: 'worker',
+      spec: {
+        provider: 'openaiCompatible',
+        model: 'x',
+        baseUrl: `${server.url}/v1`,
+        apiKey: 'sk-wrong-0123456789abcdef',
+      },
+    });
+    assert.equal(rejected?.name, 'key');
+    assert.match(rejected?.message ?? '', /rejected the API key/);
     assert.equal(
-      await checkReachable(
-        { role: 'worker', spec: { provider: 'openai', model: 'x', baseUrl: `${server.url}/v1` } },
-        { requireKey: false },
-      ),
-      undefined,
+      server.requests.filter((r) => r.route === 'openai.chat').length,
+      0,
+      'the pre-flight chats with nobody',
     );
   });
 });

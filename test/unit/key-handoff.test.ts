@@ -41,7 +41,7 @@ describe('API keys out of reach of commands (the CLI restarts without them)', fu
   });
 
   function run(sandbox: 'off' | 'auto') {
-    return runCliProcess(['run', '--yes', '--json', '-w', root, 'look around'], {
+    return runCliProcess(['run', '--yes', '--approve-commands', '--json', '-w', root, 'look around'], {
       ...KEYS,
       ...scriptedServerEnv(server.url),
       ROZET_BASH_SANDBOX: sandbox,

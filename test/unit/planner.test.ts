@@ -85,7 +85,7 @@ describe('planner: fallback reasons', () => {
   it('falls back on an auth error with the error message, without retrying', async () => {
     const error = new ModelError('auth', 'OpenRouter rejected the API key. Run "Rozet: Set API Key".', {
       status: 401,
-      fix: 'rozet.setApiKey',
+      fix: { kind: 'apiKey', provider: 'openrouter' },
     });
     const model = new ScriptedChatModel([{ error }]);
     const result = await planTask(REQUEST, {}, { ...base, model, retry: { maxAttempts: 3, baseDelayMs: 1 } });
@@ -96,7 +96,10 @@ describe('planner: fallback reasons', () => {
   });
 
   it('hands the model failure behind a fallback to onModelError, so a UI can offer its fix', async () => {
-    const error = new ModelError('auth', 'OpenRouter rejected the API key.', { status: 401, fix: 'rozet.setApiKey' });
+    const error = new ModelError('auth', 'OpenRouter rejected the API key.', {
+      status: 401,
+      fix: { kind: 'apiKey', provider: 'openrouter' },
+    });
     const seen: unknown[] = [];
     const result = await planTask(
       REQUEST,

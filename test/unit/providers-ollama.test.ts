@@ -206,7 +206,7 @@ describe('providers: Ollama over the ollama SDK (/api/chat)', () => {
       createChatModel({ provider: 'ollama', model: 'm', baseUrl: url }).chat(ask),
       (e: ModelError) =>
         e.kind === 'connection' &&
-        e.message.includes(`Is Ollama running at ${url}?`) &&
+        e.message.includes(`Cannot connect to Ollama at ${url}: connection refused.`) &&
         e.message.includes('ollama serve'),
     );
   });

@@ -56,6 +56,25 @@ describe('providers: OpenAI-compatible over the openai SDK', () => {
     assert.equal(server.requests[0].path, '/v1/chat/completions');
   });
 
+  it("asks OpenRouter for its usage accounting and returns the call's cost", async () => {
+    server.script({ kind: 'text', text: 'Priced', usage: { prompt: 254, completion: 5, cost: 0.000837 } });
+    const res = await model({ provider: 'openrouter' }).chat(ask);
+    assert.deepEqual(res.usage, { promptTokens: 254, completionTokens: 5, cost: 0.000837 });
+    assert.deepEqual((server.requests[0].body as Record<string, unknown>).usage, { include: true });
+  });
+
+  it('replays a recorded OpenRouter stream whose usage chunk carries the cost', async () => {
+    server.script({ kind: 'fixture', file: 'openrouter-sse-processing-usage-1.txt' });
+    const res = await model({ provider: 'openrouter' }).chat(ask);
+    assert.equal(res.usage?.cost, 0.000837);
+  });
+
+  it('does not send OpenRouter-only fields to other providers', async () => {
+    server.script({ kind: 'text', text: 'Plain' });
+    await model({ provider: 'openai' }).chat(ask);
+    assert.equal((server.requests[0].body as Record<string, unknown>).usage, undefined);
+  });
+
   it('answers without streaming when streaming is off', async () => {
     server.script({
       kind: 'tools',

@@ -1,20 +1,17 @@
-// A scan proving API keys never reach what Rozet prints or ships
-// (docs/ARCHITECTURE.md, "Security invariants"): CLI stdout/stderr of plan, run, health and
-// config (keys in the environment, a scripted server that echoes them back in errors and
-// answers), plans, run events and summaries, error messages, the environment of commands
-// workers run, and the packaged .vsix.
+// A scan proving API keys never reach what Rozet prints or ships (docs/ARCHITECTURE.md,
+// "Security invariants"):
+// CLI stdout/stderr of plan, run, health and config (keys in the environment, a scripted
+// server that echoes them back in errors and answers), plans, run events and summaries,
+// error messages, the environment of commands workers run, and the packaged .vsix.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/cli';
-import type { CliIo } from '../../src/cli/io';
+import { cli } from '../support/cli-harness';
 import { NodeShell } from '../../src/core/workspace/node-shell';
 import { startModelServer, type ModelServer, type Scenario } from '../support/model-server';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { Tally } from '../support/tally';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const KEYS: Record<string, string> = {
   OPENAI_COMPATIBLE_API_KEY: 'sk-secrets-compat-0123456789abcdefghijklmn',
   OPENAI_API_KEY: 'sk-proj-secretsOpenAI0123456789abcdefghij',
@@ -62,30 +59,10 @@ const SCENARIO: Scenario = {
   ],
 };
 
-function collect(stream: PassThrough): () => string {
-  const parts: Buffer[] = [];
-  stream.on('data', (c: Buffer) => parts.push(c));
-  return () => Buffer.concat(parts).toString('utf8');
-}
-
-async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  stdin.end();
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const io: CliIo = {
-    stdout,
-    stderr,
-    stdin,
-    env,
-    cwd: REPO,
-    interrupt: () => undefined,
-    onInterrupt: () => () => undefined,
-  };
-  const code = await runCli(args, io);
-  return `exit ${code}\n${out()}\n${err()}`;
+/** Everything the command printed, with its exit code: what a leak scan must cover. */
+async function cliText(args: string[], env: Record<string, string>): Promise<string> {
+  const r = await cli(args, env);
+  return `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 }
 
 describe('secrets: keys never leak', function () {
@@ -128,8 +105,8 @@ describe('secrets: keys never leak', function () {
   }
 
   it('plan and plan --json: a plan quoting the keys prints none of them', async () => {
-    clean('plan --json', await cli(['plan', '--json', '-w', root, 'echo keys'], env));
-    clean('plan', await cli(['plan', '-w', root, 'echo keys'], env));
+    clean('plan --json', await cliText(['plan', '--json', '-w', root, 'echo keys'], env));
+    clean('plan', await cliText(['plan', '-w', root, 'echo keys'], env));
   });
 
   it('a 401 that echoes the key: plan, run and health say what is wrong without the key', async () => {
@@ -141,34 +118,34 @@ describe('secrets: keys never leak', function () {
     };
     server.handle('openai.chat', () => echo);
     server.handle('openai.models', () => echo);
-    const plan = await cli(['plan', '--json', '-w', root, 'echo keys'], env);
+    const plan = await cliText(['plan', '--json', '-w', root, 'echo keys'], env);
     assert.match(plan, /rejected the API key/);
     clean('plan after 401', plan);
-    const run = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    const run = await cliText(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
     clean('run after 401', run);
-    const health = await cli(['health', '--json', '-w', root], env);
+    const health = await cliText(['health', '--json', '-w', root], env);
     assert.match(health, /rejected the API key/);
     clean('health --json after 401', health);
-    clean('health after 401', await cli(['health', '-w', root], env));
+    clean('health after 401', await cliText(['health', '-w', root], env));
   });
 
   it('run --json and run: events, tool results (incl. `env`), summaries and answers hold no key', async () => {
-    const json = await cli(['run', '--json', '--yes', '-w', root, 'echo keys'], env);
+    const json = await cliText(['run', '--json', '--yes', '--approve-commands', '-w', root, 'echo keys'], env);
     assert.match(json, /"plan.finished"/);
     assert.match(json, /\[redacted\]/, 'the redactor was at work');
     assert.match(json, /\[exit code 0\] (\[rozet: [^\]]*\] )*[A-Za-z_]+=/, 'env ran and its output is in the events');
     clean('run --json', json);
     fs.rmSync(path.join(root, 'out.txt'));
-    clean('run', await cli(['run', '--yes', '-w', root, 'echo keys'], env));
+    clean('run', await cliText(['run', '--yes', '--approve-commands', '-w', root, 'echo keys'], env));
     // The key did reach the server it belongs to: the scan is not vacuous.
     assert.equal(server.requests.find((r) => r.route === 'openai.chat')?.headers.authorization, `Bearer ${KEY}`);
   });
 
   it('config and config --json show where keys come from, never the keys', async () => {
-    const text = await cli(['config', '-w', root], env);
+    const text = await cliText(['config', '-w', root], env);
     assert.match(text, /OPENAI_COMPATIBLE_API_KEY/);
     clean('config', text);
-    clean('config --json', await cli(['config', '--json', '-w', root], env));
+    clean('config --json', await cliText(['config', '--json', '-w', root], env));
   });
 
   it("commands workers run never see the user's keys, tokens or secrets", async () => {

@@ -11,10 +11,10 @@ describe('tools', () => {
   });
   afterEach(() => removeDir(root));
 
-  it('offers the four contract tools (and replace_in_file) with JSON-schema arguments', () => {
+  it('offers the contract tools with JSON-schema arguments', () => {
     assert.deepEqual(
       TOOL_SPECS.map((t) => t.name),
-      ['read_file', 'write_file', 'replace_in_file', 'execute_bash', 'list_files'],
+      ['read_file', 'write_file', 'replace_in_file', 'execute_bash', 'list_files', 'search_files', 'find_files'],
     );
     const write = TOOL_SPECS.find((t) => t.name === 'write_file')?.parameters;
     assert.deepEqual(write?.required, ['path', 'content']);

@@ -224,7 +224,8 @@ const REPLAYS: Record<string, Replay> = {
       content: 'Hello!',
       toolCalls: [],
       finishReason: 'stop',
-      usage: { promptTokens: 254, completionTokens: 5 },
+      // OpenRouter's usage accounting reports the cost it charged.
+      usage: { promptTokens: 254, completionTokens: 5, cost: 0.000837 },
       model: 'anthropic/claude-4.6-sonnet-20260217',
     },
   },

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelError, type ChatModel } from '../../src/core/model/chat';
 import type { Task } from '../../src/core/plan/plan';
+import { folderSearch } from '../../src/core/search/workspace-search';
 import { TOOL_SPECS } from '../../src/core/tools/tools';
 import { parseTextToolCalls, runWorker, type WorkerOptions } from '../../src/core/run/worker';
 import { ScriptedChatModel } from '../support/scripted-chat-model';
@@ -36,6 +37,22 @@ describe('worker', () => {
       ...extra,
     });
 
+  it('with a search, offers search_files and find_files and tells the model to search before reading', async () => {
+    for (const nativeTools of [true, false]) {
+      const model = new ScriptedChatModel([{ content: 'Done.' }], 'scripted', { nativeTools });
+      const result = await run(model, { tools: toolContext(root, { search: folderSearch(root, null) }) });
+      assert.equal(result.status, 'succeeded');
+      const system = model.requests[0].messages[0].content;
+      assert.match(system, /search before you read: search_files finds text/);
+      if (nativeTools)
+        assert.deepEqual(
+          model.requests[0].tools?.map((t) => t.name),
+          TOOL_SPECS.map((t) => t.name),
+        );
+      else assert.match(system, /- find_files: Find files whose path matches a glob/);
+    }
+  });
+
   it('runs native tool calls until the model answers, recording every call', async () => {
     const model = new ScriptedChatModel([
       { toolCalls: [{ name: 'write_file', arguments: { path: 'hello.txt', content: 'hi\n' } }] },
@@ -58,7 +75,8 @@ describe('worker', () => {
     assert.deepEqual(result.toolCalls[1].args, { path: 'hello.txt' });
     assert.deepEqual(
       model.requests[0].tools?.map((t) => t.name),
-      TOOL_SPECS.map((t) => t.name),
+      ['read_file', 'write_file', 'replace_in_file', 'execute_bash', 'list_files'],
+      'no search tools without a search',
     );
     const third = model.requests[2].messages;
     assert.equal(third[0].role, 'system');

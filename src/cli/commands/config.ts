@@ -18,7 +18,7 @@ export async function configCommand(
     ]),
   );
   if (options.json) {
-    const problems = [...ctx.fatal, ...ctx.warnings];
+    const problems = [...ctx.errors, ...ctx.warnings];
     output.out(
       JSON.stringify(
         {
@@ -28,6 +28,10 @@ export async function configCommand(
           problems,
           apiKeys,
           commands: { sandboxed, network, summary },
+          // Other commands stop on these; the `error` member every --json failure has says so.
+          ...(ctx.errors.length
+            ? { error: { code: 'config', message: ctx.errors.map((p) => p.message).join(' ') } }
+            : {}),
         },
         null,
         2,
@@ -35,9 +39,9 @@ export async function configCommand(
     );
   } else {
     // The table lists the resolver's problems; file-level ones (an unreadable file) are added.
-    const resolved = { ...ctx.resolved, problems: [...ctx.fatal, ...ctx.warnings] };
+    const resolved = { ...ctx.resolved, problems: [...ctx.errors, ...ctx.warnings] };
     output.out(`Workspace: ${ctx.root}\n`);
-    output.out(describeConfig(resolved, { apiKeys, env: io.env, commands: summary }));
+    output.out(describeConfig(resolved, { apiKeys, env: io.env, host: 'cli', errorsStop: true, commands: summary }));
   }
-  return ctx.fatal.length > 0 ? EXIT.usage : EXIT.ok;
+  return ctx.errors.length > 0 ? EXIT.usage : EXIT.ok;
 }

@@ -1,11 +1,11 @@
 // `rozet plan "<request>" [--json]`: always plans — with the model when it answers, else
 // with the fallback planner and the reason on stderr (and in the JSON).
-import { isAbortError } from '../../core/model/chat';
-import type { PlanResult } from '../../core/plan/plan';
-import { planLines } from '../format';
 import { EXIT, type Output } from '../io';
-import { makePlan } from '../planning';
+import { planGraphLines } from '../plan-graph';
+import { planToJson } from '../plan-file';
+import { makePlan, showPlan } from '../planning';
 import type { CliContext } from '../setup';
+import { cancellable } from './run';
 
 export async function planCommand(
   ctx: CliContext,
@@ -13,27 +13,15 @@ export async function planCommand(
   output: Output,
   options: { json: boolean; signal: AbortSignal },
 ): Promise<number> {
-  let result: PlanResult;
-  try {
-    result = await makePlan(ctx, request, { signal: options.signal });
-  } catch (error) {
-    if (isAbortError(error) || options.signal.aborted) return EXIT.cancelled;
-    throw error;
-  }
-  if (result.reason)
-    output.err(`rozet: ${result.source === 'fallback' ? 'planned without the model' : 'note'}: ${result.reason}`);
-  result.notes.forEach((note) => output.err(`rozet: note: ${note}`));
-  if (options.json) {
-    // Exactly the plan contract (docs/ARCHITECTURE.md, "Plan JSON"), nothing else on stdout.
-    output.out(
-      JSON.stringify(
-        { tasks: result.plan.tasks, source: result.source, ...(result.reason ? { reason: result.reason } : {}) },
-        null,
-        2,
-      ),
-    );
-  } else {
-    planLines(result).forEach((line) => output.out(line));
+  const result = await cancellable(options.signal, () =>
+    makePlan(ctx, request, output, { signal: options.signal, json: options.json }),
+  );
+  showPlan(result, output, options);
+  // Exactly the plan contract of docs/ARCHITECTURE.md, "Plan JSON", nothing else on stdout: `rozet run --plan` reads it back.
+  if (options.json) output.out(JSON.stringify(planToJson(result), null, 2));
+  else {
+    output.out('');
+    planGraphLines(result.plan).forEach((line) => output.out(line));
   }
   return EXIT.ok;
 }

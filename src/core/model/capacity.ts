@@ -17,8 +17,7 @@
 // one back soonest is tried anyway, so a request fails with a real error, never hangs.
 import { errorMessage } from '../text/error-message';
 import { ModelError, type ChatModel } from './chat';
-
-export type SlotSource = 'configured' | 'provider' | 'reported' | 'learning' | 'learned';
+import { endpointLabel, type EndpointStatus, type SlotSource } from './endpoint-status';
 
 export interface EndpointSpec {
   /** Base URL as configured. */
@@ -31,19 +30,6 @@ export interface EndpointSpec {
   limitSource?: 'configured' | 'provider';
   /** Asks the server how many requests it serves at once; undefined when it cannot tell. */
   discover?: (signal: AbortSignal) => Promise<number | undefined>;
-}
-
-export interface EndpointStatus {
-  model: string;
-  /** host:port (or the URL when it has no host), for display. */
-  endpoint: string;
-  url: string;
-  inFlight: number;
-  /** Requests the endpoint takes at once as far as known (learning: so far). */
-  slots: number;
-  source: SlotSource;
-  /** Set aside after a failure, with the reason, until `retryAt` (epoch ms). */
-  down?: { reason: string; retryAt: number };
 }
 
 export interface SlotLease {
@@ -381,41 +367,6 @@ export class ModelPool implements SlotGate {
 function isEndpointFailure(error: unknown): boolean {
   if (!(error instanceof ModelError)) return false;
   return error.kind === 'connection' || error.kind === 'server' || error.kind === 'model_not_found';
-}
-
-export function endpointLabel(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.host || url;
-  } catch {
-    return url;
-  }
-}
-
-/** "qwen2.5-coder 2/4 @ 127.0.0.1:11434 (found)" — requests in flight of the slots known. */
-export function describeEndpoint(status: EndpointStatus): string {
-  return `${status.model} ${status.inFlight}/${status.slots} @ ${status.endpoint} (${slotNote(status)})`;
-}
-
-/** "qwen2.5-coder @ 127.0.0.1:11434: 4 slots (found)" — for logs, where requests coming and going are noise. */
-export function describeSlots(status: EndpointStatus): string {
-  return `${status.model} @ ${status.endpoint}: ${status.slots} slot${status.slots === 1 ? '' : 's'} (${slotNote(status)})`;
-}
-
-function slotNote(status: EndpointStatus): string {
-  if (status.down) return `set aside: ${status.down.reason}`;
-  switch (status.source) {
-    case 'learning':
-      return 'finding how many it takes';
-    case 'learned':
-      return 'found';
-    case 'reported':
-      return 'reported by the server';
-    case 'configured':
-      return 'rozet.worker.parallelRequests';
-    case 'provider':
-      return 'provider limit';
-  }
 }
 
 function firstLine(error: unknown): string {

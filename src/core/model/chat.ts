@@ -3,9 +3,18 @@
 // OpenAI-compatible servers and the scripted models of the tests.
 
 import type { SlotGate } from './capacity';
+import type { Fix } from './fix';
 
 // A literal tuple, so the settings schema and the webview protocol can build z.enum from it.
-export const PROVIDER_NAMES = ['ollama', 'openai', 'openrouter', 'gemini', 'anthropic', 'openaiCompatible'] as const;
+export const PROVIDER_NAMES = [
+  'ollama',
+  'openai',
+  'openrouter',
+  'gemini',
+  'anthropic',
+  'openaiCompatible',
+  'vscode',
+] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
@@ -62,6 +71,8 @@ export interface ChatRequest {
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** US dollars, where the provider reports it (OpenRouter) or rozet.pricing prices the model. */
+  cost?: number;
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
@@ -124,8 +135,8 @@ export class ModelError extends Error {
       provider?: ProviderName;
       status?: number;
       retryAfterMs?: number;
-      /** Command id or setting that fixes it, for "offer the fix" buttons. */
-      fix?: 'rozet.setApiKey' | 'rozet.switchModel' | 'rozet.healthCheck' | 'settings';
+      /** What fixes it; hosts word it and offer it as a button. */
+      fix?: Fix;
       cause?: unknown;
     } = {},
   ) {

@@ -29,6 +29,8 @@ export interface CallOptions {
   idleTimeoutMs?: number;
   /** Wait allowed for the first token after the request is sent; defaults to idleTimeoutMs. */
   firstTokenTimeoutMs?: number;
+  /** The setting behind idleTimeoutMs, named when it runs out (default: the worker's). */
+  idleSetting?: `rozet.${string}`;
   retry?: Partial<RetryPolicy>;
   onRetry?: (error: ModelError, attempt: number, delayMs: number) => void;
   /** Keeps one task's requests on the endpoint it used before, where its prompt is cached. */
@@ -142,7 +144,14 @@ async function callWithTimeouts(
       aborted,
     ]);
   } catch (error) {
-    if (expired && !outer?.aborted) throw timeoutError(model, expired === 'first' ? firstMs : idleMs, expired, error);
+    if (expired && !outer?.aborted) {
+      // Without a first-token limit of its own, the first token waits under the idle setting.
+      const setting =
+        expired === 'idle' || options.firstTokenTimeoutMs === undefined
+          ? (options.idleSetting ?? 'rozet.worker.idleTimeoutSeconds')
+          : 'rozet.worker.firstTokenTimeoutSeconds';
+      throw timeoutError(model, expired === 'first' ? firstMs : idleMs, expired, setting, error);
+    }
     throw error;
   } finally {
     if (timer) clearTimeout(timer);
@@ -151,14 +160,24 @@ async function callWithTimeouts(
   }
 }
 
-function timeoutError(model: ChatModel, ms: number, kind: 'first' | 'idle', cause: unknown): ModelError {
+function timeoutError(
+  model: ChatModel,
+  ms: number,
+  kind: 'first' | 'idle',
+  setting: `rozet.${string}`,
+  cause: unknown,
+): ModelError {
   const seconds = ms < 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
   const who = `${model.provider} model "${model.model}"`;
   const message =
     kind === 'first'
-      ? `${who} sent no first token for ${seconds} after the request. A local model may still be loading, or the server is busy with other requests: raise rozet.worker.firstTokenTimeoutSeconds if it needs longer.`
-      : `${who} sent nothing for ${seconds} in the middle of its answer. Raise rozet.worker.idleTimeoutSeconds if it is a slow local model.`;
-  return new ModelError('timeout', message, { provider: model.provider, fix: 'settings', cause });
+      ? `${who} sent no first token for ${seconds} after the request. A local model may still be loading, or the server is busy with other requests: raise ${setting} if it needs longer.`
+      : `${who} sent nothing for ${seconds} in the middle of its answer. Raise ${setting} if it is a slow local model.`;
+  return new ModelError('timeout', message, {
+    provider: model.provider,
+    fix: { kind: 'setting', key: setting },
+    cause,
+  });
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -42,6 +42,8 @@ export const PROVIDER_FACTS: Readonly<Record<ProviderName, ProviderFacts>> = {
   },
   ollama: { displayName: 'Ollama', defaultBaseUrl: 'http://127.0.0.1:11434', keyRequired: false },
   openaiCompatible: { displayName: 'OpenAI-compatible server', defaultBaseUrl: '', keyRequired: false },
+  // Served by VS Code itself (its Language Model API): no server, no key.
+  vscode: { displayName: 'VS Code language models', defaultBaseUrl: '', keyRequired: false },
 };
 
 /** How to give a provider its key, for every message about a missing or rejected one. */

@@ -21,6 +21,7 @@ interface DraftTask {
   dependsOn: string[];
   files: string[];
   model?: string;
+  tools?: string[];
 }
 
 const TASK_LIST_KEYS = ['tasks', 'steps', 'subtasks', 'plan', 'todo', 'items'];
@@ -107,6 +108,7 @@ function toDraft(item: unknown): DraftTask | undefined {
   const title = text(pick(item, TITLE_KEYS)) ?? firstSentence(description);
   if (!title) return undefined;
   const model = text(item['model']);
+  const tools = stringList(item['tools']);
   return {
     id: idText(pick(item, ID_KEYS)),
     title,
@@ -114,6 +116,7 @@ function toDraft(item: unknown): DraftTask | undefined {
     dependsOn: idList(pick(item, DEPENDS_KEYS)),
     files: stringList(pick(item, FILES_KEYS)),
     ...(model ? { model } : {}),
+    ...(tools.length ? { tools } : {}),
   };
 }
 
@@ -212,6 +215,21 @@ function matchUnknown(dep: string, drafts: DraftTask[], byPosition: Map<string, 
   const byNumber = drafts.filter((d) => d.id === number || d.id === `t${number}`);
   if (byNumber.length === 1) return byNumber[0]?.id;
   return byPosition.get(String(Number(number)));
+}
+
+/** What is wrong with an edited plan (ids twice, unknown dependencies, a cycle), or undefined. */
+export function planProblem(plan: Plan): string | undefined {
+  const ids = new Set<string>();
+  for (const task of plan.tasks) {
+    if (ids.has(task.id)) return `the id ${task.id} is used twice`;
+    ids.add(task.id);
+  }
+  for (const task of plan.tasks) {
+    const unknown = task.dependsOn.find((d) => !ids.has(d));
+    if (unknown) return `${task.id} depends on ${unknown}, which is not in the plan`;
+  }
+  const cycle = findCycle(plan.tasks);
+  return cycle ? `it has a cycle: ${cycle.join(' → ')}` : undefined;
 }
 
 /** A dependency cycle as a path of ids that returns to its start, or undefined. */

@@ -10,6 +10,8 @@ export const TaskSchema = z.object({
   dependsOn: z.array(z.string()).default([]),
   files: z.array(z.string()).default([]),
   model: z.string().min(1).optional(),
+  /** MCP / VS Code tools the task needs, by the names the planner was shown. */
+  tools: z.array(z.string().min(1)).optional(),
 });
 
 export const PlanSchema = z.object({

@@ -4,7 +4,7 @@
 // user is told why. Only cancellation is not covered by a fallback: the user asked to stop.
 import { ModelError, isAbortError, type ChatMessage, type ChatModel } from '../model/chat';
 import { fallbackPlan } from './fallback-planner';
-import { callModel, type RetryPolicy } from '../model/model-call';
+import { callModel, type CallOptions, type RetryPolicy } from '../model/model-call';
 import type { PlanResult } from './plan';
 import { parsePlanText } from './plan-parse';
 import { estimateTokens, truncateToTokens } from '../text/tokens';
@@ -15,11 +15,15 @@ export interface PlanContext {
   activeFile?: string;
   workspaceFiles?: string[];
   workspaceDescription?: string;
+  /** MCP / VS Code tools workers can be given; the planner names those a task needs. */
+  tools?: ReadonlyArray<{ name: string; description: string }>;
 }
 
 export interface PlannerOptions {
-  /** Undefined when no planner model is configured: the fallback plan is used. */
+  /** Undefined when no planner model is configured or usable: the fallback plan is used. */
   model?: ChatModel;
+  /** Why there is no model although one is configured (a probe found it unreachable), for the reason. */
+  unusable?: string;
   maxTasks: number;
   temperature?: number;
   idleTimeoutMs?: number;
@@ -31,6 +35,8 @@ export interface PlannerOptions {
   retry?: Partial<RetryPolicy>;
   /** Told of the model failure behind a fallback, so a UI can offer its fix (e.g. Set API Key). */
   onModelError?: (error: unknown) => void;
+  /** Told before a failed model call is tried again, so a wait is not silent. */
+  onRetry?: CallOptions['onRetry'];
 }
 
 /** The request cannot be planned at all (e.g. it is empty); its message is for the user. */
@@ -60,7 +66,9 @@ export async function planTask(request: string, context: PlanContext, options: P
   });
   if (!model) {
     return fallback(
-      `No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`,
+      options.unusable
+        ? `The planner model cannot be used: ${options.unusable} ${FALLBACK_SUFFIX}`
+        : `No planner model is configured (rozet.orchestrator.provider and rozet.orchestrator.model). ${FALLBACK_SUFFIX}`,
     );
   }
 
@@ -115,7 +123,12 @@ async function ask(model: ChatModel, messages: ChatMessage[], options: PlannerOp
       signal: options.signal,
       onDelta: options.onDelta ? (delta) => delta.text && options.onDelta?.(delta.text) : undefined,
     },
-    { idleTimeoutMs: options.idleTimeoutMs, retry: options.retry },
+    {
+      idleTimeoutMs: options.idleTimeoutMs,
+      idleSetting: 'rozet.orchestrator.idleTimeoutSeconds',
+      retry: options.retry,
+      onRetry: options.onRetry,
+    },
   );
   // A provider that finished despite an abort must not turn a cancel into a plan.
   if (options.signal?.aborted)
@@ -202,8 +215,26 @@ export function buildPlannerPrompt(
     parts.push(`About the workspace:\n${desc}`);
   }
   if (context.workspaceFiles?.length) parts.push(fileSummary(context.workspaceFiles, Math.min(available, 2000)));
+  if (context.tools?.length) parts.push(toolSummary(context.tools, Math.min(available, 1500)));
   parts.push('Answer with the JSON plan only.');
   return { text: parts.join('\n\n'), notes };
+}
+
+function toolSummary(tools: NonNullable<PlanContext['tools']>, maxTokens: number): string {
+  const lines: string[] = [];
+  let used = 0;
+  for (const tool of tools) {
+    const line = `- ${tool.name}: ${tool.description.split('\n')[0].slice(0, 160)}`;
+    used += estimateTokens(line) + 1;
+    if (used > maxTokens) break;
+    lines.push(line);
+  }
+  return [
+    'Besides their own file, search and command tools, workers can be given these tools. When a task needs some, list their names in that task\'s "tools" array (e.g. "tools": ["' +
+      tools[0].name +
+      '"]); leave "tools" out otherwise:',
+    ...lines,
+  ].join('\n');
 }
 
 function fileSummary(files: readonly string[], maxTokens: number): string {

@@ -13,20 +13,27 @@
 //   const summary = await c.run(signal);   // plan.started … plan.finished, then resolves
 //   c.cancel();                            // every worker stops within 1 s; run resolves 'cancelled'
 //   await c.retryTask('t2');               // reruns a failed/cancelled task and the tasks it skipped
+//   await c.continueTask('t3', 20000);     // an over-budget task goes on with 20,000 more tokens
 //
+// A task at its token budget stops between steps ('overBudget'), its dependents wait; at the
+// run's budget no task starts (continueRun). `resume`: saved successes kept, the rest run.
 // `run` never rejects for a task's failure: failures are outcomes in the summary.
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { describeEndpoint, type SlotGate } from '../model/capacity';
-import { isAbortError, type ChatModel } from '../model/chat';
+import { isAbortError, type ChatModel, type TokenUsage } from '../model/chat';
 import type { Plan, PlanSource, Task } from '../plan/plan';
 import { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
+import type { WriteListener } from '../workspace/recording-workspace';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
-import type { RunEvent, RunEventListener, RunSummary, TaskOutcome } from './events';
-import { FileLeases, FileLocks } from './file-locks';
+import { BudgetBook } from './budget-book';
+import { EventHub } from './event-hub';
+import type { RunEventListener, TaskStatus, RunSummary, TaskOutcome } from './events';
+import { FileLeases, FileLocks, leaseKey, lockKeyOf } from './file-locks';
 import { FileOwnership } from './file-ownership';
-import { TaskBook } from './task-book';
+import { ModelSlots } from './model-slots';
+import { settledEvent, TaskBook, type KeptTask } from './task-book';
 import { DEFAULT_LIMITS, launchTask, type EventInit, type RunLimits, type RunShared } from './task-launch';
 
 export { DEFAULT_LIMITS, type RunLimits } from './task-launch';
@@ -44,8 +51,17 @@ export interface CoordinatorOptions {
   runId?: string;
   /** Where the plan came from, passed on in plan.started. */
   planSource?: PlanSource;
+  /** Why a fallback plan was made, and the planner's notes, passed on in plan.started. */
+  planReason?: string;
+  planNotes?: readonly string[];
   /** Condense long worker histories with the task's model ('model', default) or deterministically ('digest'). */
   summaries?: 'model' | 'digest';
+  /** Tasks of a saved run that stay succeeded: they are not run again. */
+  resume?: ReadonlyMap<string, KeptTask>;
+  /** Every file a task writes, with its text before and after. */
+  onWrite?: WriteListener;
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
 }
 
 interface Slot {
@@ -56,28 +72,35 @@ interface Slot {
 export class Coordinator {
   readonly runId: string;
   private readonly limits: RunLimits;
-  private readonly listeners = new Set<RunEventListener>();
+  private readonly hub: EventHub;
   private readonly book: TaskBook;
   private readonly running = new Map<string, Slot>();
-  private readonly models = new Map<string, ChatModel>();
   private readonly waiting = new Map<string, string>();
   private readonly leases = new FileLeases();
-  private readonly gates = new Map<SlotGate, () => void>();
+  private readonly slots: ModelSlots;
   private readonly shared: RunShared;
+  private readonly budgets: BudgetBook;
   private controller: AbortController | undefined;
   private pumpNow: (() => void) | undefined;
-  private lastCapacity = '';
   private wallMs = 0;
   private settledCount = 0;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.runId = options.runId ?? randomUUID();
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    if (options.onEvent) this.listeners.add(options.onEvent);
+    this.hub = new EventHub(this.runId);
+    if (options.onEvent) this.hub.on(options.onEvent);
     this.book = new TaskBook(options.plan);
+    for (const [id, kept] of options.resume ?? []) this.book.keep(id, kept);
+    this.budgets = new BudgetBook(this.limits.budgets, this.limits.pricing);
+    this.slots = new ModelSlots(
+      options.resolveModel,
+      (endpoints) => this.emit({ type: 'capacity', endpoints }),
+      () => this.pumpNow?.(),
+    );
     const ownership = new FileOwnership({
       plan: options.plan,
-      keyOf: (path) => this.lockKey(path),
+      keyOf: (path) => lockKeyOf(options.workspace, path),
       phaseOf: (id) => {
         const status = this.book.outcomes.get(id)?.status;
         return status === 'running' ? 'running' : status === 'pending' || status === 'queued' ? 'waiting' : 'done';
@@ -94,14 +117,15 @@ export class Coordinator {
       runWrites: new RunWrites(),
       limits: this.limits,
       summaries: options.summaries ?? 'model',
+      extraTools: options.extraTools,
       emit: (event) => this.emit(event),
+      onWrite: options.onWrite,
     };
   }
 
   /** Subscribes to the event stream; returns the unsubscribe function. */
   on(listener: RunEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.hub.on(listener);
   }
 
   get tasks(): readonly TaskOutcome[] {
@@ -114,7 +138,19 @@ export class Coordinator {
 
   async run(signal?: AbortSignal): Promise<RunSummary> {
     if (this.controller) throw new Error('This run is already in progress.');
-    this.emit({ type: 'plan.started', plan: this.options.plan, source: this.options.planSource });
+    const { planReason: reason, planNotes: notes } = this.options;
+    this.emit({
+      type: 'plan.started',
+      plan: this.options.plan,
+      source: this.options.planSource,
+      ...(reason ? { reason } : {}),
+      ...(notes?.length ? { notes: [...notes] } : {}),
+    });
+    for (const outcome of this.book.outcomes.values()) {
+      if (outcome.status !== 'succeeded') continue;
+      this.emit({ type: 'task.usage', taskId: outcome.id, usage: outcome.usage });
+      this.emit({ type: 'task.succeeded', taskId: outcome.id, result: outcome.result ?? '', kept: true });
+    }
     return this.execute(signal);
   }
 
@@ -130,12 +166,35 @@ export class Coordinator {
     return this.execute(signal);
   }
 
+  /** Lets an over-budget task go on from where it stopped, with `tokens` more; runs until settled again. */
+  async continueTask(id: string, tokens: number, signal?: AbortSignal): Promise<RunSummary> {
+    if (this.controller) throw new Error('Wait for the run to finish (or cancel it) before continuing a task.');
+    const outcome = this.book.get(id);
+    if (outcome.status !== 'overBudget') throw new Error(`Task ${id} is ${outcome.status}, not over its budget.`);
+    this.budgets.raiseTask(id, tokens);
+    // A run that also reached its own budget would start nothing: the same tokens go to it.
+    if (this.budgets.runReached(this.book.outcomes.values())) this.budgets.raiseRun(tokens);
+    outcome.status = 'pending';
+    return this.execute(signal);
+  }
+
+  /** Lets a run stopped at rozet.budget.tokensPerRun start tasks again, with `tokens` more. */
+  async continueRun(tokens: number, signal?: AbortSignal): Promise<RunSummary> {
+    if (this.controller) throw new Error('Wait for the run to finish (or cancel it) before continuing it.');
+    this.budgets.raiseRun(tokens);
+    return this.execute(signal);
+  }
+
   summary(): RunSummary {
     return this.book.summary(this.wallMs);
   }
 
   private execute(signal?: AbortSignal): Promise<RunSummary> {
     const controller = new AbortController();
+    // One abort listener per running task (a finished task's until its `finally`, when the
+    // next may already have started) plus the run's own: past Node's default of 10 at
+    // maxParallelWorkers ≥ 5, by design and no leak, so no MaxListenersExceededWarning.
+    setMaxListeners(Math.max(10, 2 * this.limits.maxParallelWorkers + 2), controller.signal);
     this.controller = controller;
     const started = performance.now();
     const onAbort = () => controller.abort();
@@ -150,11 +209,13 @@ export class Coordinator {
         if (grace) clearTimeout(grace);
         signal?.removeEventListener('abort', onAbort);
         controller.signal.removeEventListener('abort', onCancel);
-        for (const unsubscribe of this.gates.values()) unsubscribe();
-        this.gates.clear();
+        this.slots.unwatch();
         this.pumpNow = undefined;
         this.controller = undefined;
         this.wallMs += performance.now() - started;
+        // Left unstarted at the run's budget: pending again, for Continue.
+        for (const o of this.book.outcomes.values()) if (o.status === 'queued') o.status = 'pending';
+        for (const { id, reason } of this.book.heldByBudget()) this.setWaiting(id, reason);
         const summary = this.summary();
         this.emit({ type: 'plan.finished', summary });
         resolve(summary);
@@ -173,12 +234,15 @@ export class Coordinator {
           settledBefore = this.settledCount;
           this.skipBlocked();
           this.queueReady();
+          const stopped = this.runBudgetStop();
           for (const task of this.options.plan.tasks) {
             if (this.book.get(task.id).status !== 'queued') continue;
             const full = this.running.size >= Math.max(1, this.limits.maxParallelWorkers);
-            const reason = full
-              ? `waiting for a worker: all ${this.limits.maxParallelWorkers} are busy (rozet.maxParallelWorkers)`
-              : this.tryStart(task, controller.signal, pump);
+            const reason =
+              stopped ??
+              (full
+                ? `waiting for a worker: all ${this.limits.maxParallelWorkers} are busy (rozet.maxParallelWorkers)`
+                : this.tryStart(task, controller.signal, pump));
             if (reason) this.setWaiting(task.id, reason);
           }
         } while (this.settledCount !== settledBefore);
@@ -223,7 +287,7 @@ export class Coordinator {
     const outcome = this.book.get(task.id);
     let model: ChatModel;
     try {
-      model = this.modelOf(task);
+      model = this.slots.modelOf(task);
     } catch (error) {
       outcome.attempts++;
       outcome.error = `No model for this task: ${errorMessage(error)}`;
@@ -231,13 +295,16 @@ export class Coordinator {
       return undefined;
     }
     // A file held by another task keeps this one waiting whatever the slots say: named first.
-    const leaseKeys = task.files.map((f) => this.lockKey(f) ?? normalisedPath(f));
+    const leaseKeys = task.files.map((f) => leaseKey(this.options.workspace, f));
     const conflict = this.leases.conflict(task.id, leaseKeys);
     if (conflict) {
       const file = task.files[leaseKeys.indexOf(conflict.key)] ?? conflict.key;
       return `${file} is held by ${conflict.holder}, which is running`;
     }
-    const busy = this.slotsBusy(model);
+    const busy = this.slots.busy(
+      model,
+      [...this.running.values()].map((r) => r.model),
+    );
     if (busy) return busy;
     this.leases.tryLease(task.id, leaseKeys);
 
@@ -247,8 +314,12 @@ export class Coordinator {
     const slot: Slot = { model, controller };
     this.running.set(task.id, slot);
     this.waiting.delete(task.id);
+    const paused = this.budgets.takePaused(task.id);
     outcome.status = 'running';
-    outcome.attempts++;
+    if (!paused) {
+      outcome.attempts++;
+      this.budgets.startAttempt(task.id, outcome.usage);
+    }
     outcome.model = model.model;
     outcome.startedAt = Date.now();
     outcome.endedAt = undefined;
@@ -257,19 +328,42 @@ export class Coordinator {
     const dependencies = task.dependsOn
       .map((d) => this.book.get(d))
       .map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
-    launchTask(this.shared, task, model, outcome, dependencies, controller.signal)
+    const count = (usage: TokenUsage) => {
+      outcome.usage = this.budgets.withAttempt(task.id, usage, model.model);
+    };
+    const hooks = {
+      budget: () => this.budgets.taskBudget(task.id),
+      onUsage: (usage: TokenUsage) => {
+        count(usage);
+        this.emit({ type: 'task.usage', taskId: task.id, usage: outcome.usage });
+        // The run's own budget may now be reached: stop starting tasks at once.
+        this.pumpNow?.();
+      },
+    };
+    (paused
+      ? paused.proceed(controller.signal)
+      : launchTask(this.shared, task, model, outcome, dependencies, controller.signal, hooks)
+    )
       .then(
         (result) => {
           // A worker given up on after cancel may still return later: its task is settled.
           if (this.running.get(task.id) !== slot) return;
           this.release(task.id, slot);
           outcome.filesChanged = [...new Set([...outcome.filesChanged, ...result.filesChanged])];
-          outcome.commandsRun.push(...result.commandsRun);
-          outcome.usage.promptTokens += result.usage.promptTokens;
-          outcome.usage.completionTokens += result.usage.completionTokens;
+          // A worker that went on after its budget reports its earlier commands again.
+          outcome.commandsRun.push(...result.commandsRun.slice(paused?.commands ?? 0));
+          count(result.usage);
           outcome.result = result.result;
           outcome.error = result.error;
-          this.settle(outcome, runSignal.aborted ? 'cancelled' : result.status);
+          if (result.status === 'overBudget' && result.proceed && !runSignal.aborted) {
+            this.budgets.pause(task.id, result.proceed, result.commandsRun.length);
+            this.settle(outcome, 'overBudget');
+            return;
+          }
+          this.settle(
+            outcome,
+            runSignal.aborted ? 'cancelled' : result.status === 'overBudget' ? 'failed' : result.status,
+          );
         },
         (error: unknown) => {
           if (this.running.get(task.id) !== slot) return;
@@ -285,47 +379,6 @@ export class Coordinator {
     return undefined;
   }
 
-  /** The model of a task, resolved once; a pooled model's changes are watched while the run goes. */
-  private modelOf(task: Task): ChatModel {
-    let model = this.models.get(task.id);
-    if (!model) {
-      model = this.options.resolveModel(task);
-      this.models.set(task.id, model);
-    }
-    const gate = model.gate;
-    if (gate && !this.gates.has(gate)) {
-      this.gates.set(
-        gate,
-        gate.onChange(() => {
-          this.reportCapacity();
-          this.pumpNow?.();
-        }),
-      );
-      this.reportCapacity();
-    }
-    return model;
-  }
-
-  /** Why no further task can use this model now, or undefined when one can. */
-  private slotsBusy(model: ChatModel): string | undefined {
-    const gate = model.gate;
-    const sameModel = [...this.running.values()].filter((s) =>
-      gate ? s.model.gate === gate : !s.model.gate && modelKey(s.model) === modelKey(model),
-    ).length;
-    const capacity = gate ? gate.capacity() : Math.max(1, model.capabilities.parallelSlots);
-    if (sameModel < capacity) return undefined;
-    const where = gate ? gate.status().map(describeEndpoint).join('; ') : `${model.model} ${sameModel}/${capacity}`;
-    return `no free model slot (${where})`;
-  }
-
-  private reportCapacity(): void {
-    const endpoints = [...this.gates.keys()].flatMap((gate) => gate.status());
-    const key = JSON.stringify(endpoints);
-    if (key === this.lastCapacity) return;
-    this.lastCapacity = key;
-    this.emit({ type: 'capacity', endpoints });
-  }
-
   private setWaiting(taskId: string, reason: string): void {
     if (this.waiting.get(taskId) === reason) return;
     this.waiting.set(taskId, reason);
@@ -339,44 +392,23 @@ export class Coordinator {
     this.shared.ownership.release(id);
   }
 
-  private settle(outcome: TaskOutcome, status: 'succeeded' | 'failed' | 'skipped' | 'cancelled'): void {
+  /** Why no task may start because of the run's budget (announced once per stop), or undefined. */
+  private runBudgetStop(): string | undefined {
+    const stop = this.budgets.runStop(this.book.outcomes.values());
+    if (stop && this.budgets.announce()) this.emit({ type: 'run.overBudget', used: stop.used, budget: stop.budget });
+    return stop?.reason;
+  }
+
+  private settle(outcome: TaskOutcome, status: Exclude<TaskStatus, 'pending' | 'queued' | 'running'>): void {
     outcome.status = status;
     outcome.endedAt = Date.now();
     this.waiting.delete(outcome.id);
     this.settledCount++;
-    const taskId = outcome.id;
-    if (status === 'succeeded') this.emit({ type: 'task.succeeded', taskId, result: outcome.result ?? '' });
-    else if (status === 'failed') this.emit({ type: 'task.failed', taskId, error: outcome.error ?? 'failed' });
-    else if (status === 'skipped') this.emit({ type: 'task.skipped', taskId, reason: outcome.result ?? '' });
-    else this.emit({ type: 'task.cancelled', taskId });
-  }
-
-  /** A path's lock key, or undefined when it does not resolve inside the workspace. */
-  private lockKey(file: string): string | undefined {
-    try {
-      return this.options.workspace.lockKey(file);
-    } catch {
-      return undefined;
-    }
+    const budget = this.budgets.taskBudget(outcome.id);
+    this.emit(settledEvent(outcome, { used: this.budgets.attemptTokens(outcome.id, outcome.usage), budget }));
   }
 
   private emit(event: EventInit): void {
-    const full = { ...event, runId: this.runId, at: Date.now() } as RunEvent;
-    for (const listener of this.listeners) {
-      try {
-        listener(full);
-      } catch {
-        // A faulty listener (UI, printer) must not break the run it is watching.
-      }
-    }
+    this.hub.emit(event);
   }
-}
-
-function modelKey(model: ChatModel): string {
-  return `${model.provider}:${model.model}`;
-}
-
-/** The lease key of a declared file that does not resolve: the same path written another way still matches. */
-function normalisedPath(file: string): string {
-  return file.replace(/\\/g, '/').replace(/^\.\//, '').toLowerCase();
 }

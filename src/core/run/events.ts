@@ -2,9 +2,12 @@
 // notifications and the CLI printer all consume exactly these events.
 import type { Plan, PlanResult } from '../plan/plan';
 import type { TokenUsage } from '../model/chat';
-import type { EndpointStatus } from '../model/capacity';
+import type { EndpointStatus } from '../model/endpoint-status';
 
-export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+// 'overBudget': stopped between two steps at its token budget (rozet.budget.tokensPerTask);
+// its dependents wait rather than fail, and Continue goes on from where it stopped.
+export type TaskStatus =
+  'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'overBudget';
 
 export interface ToolCallRecord {
   id: string;
@@ -38,8 +41,14 @@ export interface TaskOutcome {
   attempts: number;
 }
 
+/**
+ * 'overBudget': nothing failed, but a task stopped at its budget or the run stopped starting
+ * tasks at its own (rozet.budget.tokensPerRun); tasks left over wait for Continue.
+ */
+export type RunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'overBudget';
+
 export interface RunSummary {
-  outcome: 'succeeded' | 'failed' | 'cancelled';
+  outcome: RunOutcome;
   tasks: TaskOutcome[];
   filesChanged: string[];
   commandsRun: string[];
@@ -53,7 +62,8 @@ interface Base {
 }
 
 export type RunEvent =
-  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source'] })
+  // `reason`: why a fallback plan was made; `notes`: the planner's repairs and trims.
+  | (Base & { type: 'plan.started'; plan: Plan; source?: PlanResult['source']; reason?: string; notes?: string[] })
   | (Base & { type: 'task.queued'; taskId: string })
   // A queued task that cannot start yet, and why ("b.py is held by t2", "no free model
   // slot …"); sent again only when the reason changes.
@@ -68,10 +78,17 @@ export type RunEvent =
   // next attempt; without it a long Retry-After looks like a hung task. `attempt` is the
   // 1-based attempt that failed; `reason` is the ModelError's user-facing message.
   | (Base & { type: 'task.retrying'; taskId: string; attempt: number; delayMs: number; reason: string })
-  | (Base & { type: 'task.succeeded'; taskId: string; result: string })
+  // Tokens (and cost, where known) the task has used so far, after each model call.
+  | (Base & { type: 'task.usage'; taskId: string; usage: TokenUsage })
+  // `kept`: a resumed run kept this task's earlier success instead of running it again.
+  | (Base & { type: 'task.succeeded'; taskId: string; result: string; kept?: boolean })
   | (Base & { type: 'task.failed'; taskId: string; error: string })
   | (Base & { type: 'task.skipped'; taskId: string; reason: string })
   | (Base & { type: 'task.cancelled'; taskId: string })
+  // Stopped between steps at its budget; Continue (Coordinator.continueTask) goes on.
+  | (Base & { type: 'task.overBudget'; taskId: string; used: number; budget: number })
+  // The run reached rozet.budget.tokensPerRun and starts no more tasks until continued.
+  | (Base & { type: 'run.overBudget'; used: number; budget: number })
   | (Base & { type: 'plan.finished'; summary: RunSummary });
 
 export type RunEventListener = (event: RunEvent) => void;

@@ -14,6 +14,7 @@
 //    rule, checked on every write (FileOwnership in file-ownership.ts).
 import { Mutex } from 'async-mutex';
 import { ModelError } from '../model/chat';
+import type { Workspace } from '../workspace/workspace';
 
 export type Release = () => void;
 
@@ -121,4 +122,18 @@ export class FileLeases {
 
 function cancelled(): ModelError {
   return new ModelError('cancelled', 'Cancelled while waiting for a file lock.');
+}
+
+/** A path's lock key, or undefined when it does not resolve inside the workspace. */
+export function lockKeyOf(workspace: Workspace, file: string): string | undefined {
+  try {
+    return workspace.lockKey(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lease key of a declared file; one that does not resolve still matches the same path written another way. */
+export function leaseKey(workspace: Workspace, file: string): string {
+  return lockKeyOf(workspace, file) ?? file.replace(/\\/g, '/').replace(/^\.\//, '').toLowerCase();
 }

@@ -2,8 +2,14 @@
 // ready, which are skipped because a dependency did not succeed, which come back for a
 // retry, and the run's summary.
 import type { TokenUsage } from '../model/chat';
+import { addUsage, emptyUsage } from './budget';
+import type { EventInit } from './task-launch';
 import type { Plan } from '../plan/plan';
-import type { RunSummary, TaskOutcome } from './events';
+import type { RunOutcome, RunSummary, TaskOutcome } from './events';
+
+/** A task of a saved run that a resumed run keeps as succeeded. */
+export type KeptTask = Pick<TaskOutcome, 'result' | 'usage' | 'filesChanged' | 'model' | 'attempts'> &
+  Partial<Pick<TaskOutcome, 'startedAt' | 'endedAt' | 'commandsRun'>>;
 
 export class TaskBook {
   readonly outcomes = new Map<string, TaskOutcome>();
@@ -21,6 +27,22 @@ export class TaskBook {
         attempts: 0,
       });
     }
+  }
+
+  /** Marks a task succeeded with a saved run's outcome: it will not run again. */
+  keep(id: string, kept: KeptTask): void {
+    const outcome = this.get(id);
+    Object.assign(outcome, {
+      status: 'succeeded',
+      result: kept.result,
+      usage: { ...kept.usage },
+      filesChanged: [...kept.filesChanged],
+      commandsRun: [...(kept.commandsRun ?? [])],
+      model: kept.model,
+      attempts: kept.attempts,
+      startedAt: kept.startedAt,
+      endedAt: kept.endedAt,
+    });
   }
 
   get(id: string): TaskOutcome {
@@ -43,6 +65,15 @@ export class TaskBook {
       out.push({ outcome: o, reason: `Skipped because dependency ${blocker.id} (${blocker.title}) ${why}` });
     }
     return out;
+  }
+
+  /** Pending tasks held up by a dependency that stopped at its budget, with why: they wait, not fail. */
+  heldByBudget(): Array<{ id: string; reason: string }> {
+    return this.plan.tasks.flatMap((task) => {
+      if (this.get(task.id).status !== 'pending') return [];
+      const stopped = task.dependsOn.find((d) => this.outcomes.get(d)?.status === 'overBudget');
+      return stopped ? [{ id: task.id, reason: `waiting for ${stopped}, which stopped at its token budget` }] : [];
+    });
   }
 
   /** Pending tasks whose dependencies all succeeded. */
@@ -79,18 +110,10 @@ export class TaskBook {
 
   summary(wallMs: number): RunSummary {
     const tasks = [...this.outcomes.values()].map((t) => ({ ...t }));
-    const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
-    for (const t of tasks) {
-      usage.promptTokens += t.usage.promptTokens;
-      usage.completionTokens += t.usage.completionTokens;
-    }
-    const outcome = tasks.some((t) => t.status === 'cancelled')
-      ? 'cancelled'
-      : tasks.every((t) => t.status === 'succeeded')
-        ? 'succeeded'
-        : 'failed';
+    let usage: TokenUsage = emptyUsage();
+    for (const t of tasks) usage = addUsage(usage, t.usage);
     return {
-      outcome,
+      outcome: runOutcome(tasks),
       tasks,
       filesChanged: [...new Set(tasks.flatMap((t) => t.filesChanged))],
       commandsRun: tasks.flatMap((t) => t.commandsRun),
@@ -98,6 +121,24 @@ export class TaskBook {
       wallMs,
     };
   }
+}
+
+/** Cancelled beats failed, which beats stopped at a budget (tasks left over or over budget). */
+function runOutcome(tasks: readonly TaskOutcome[]): RunOutcome {
+  if (tasks.some((t) => t.status === 'cancelled')) return 'cancelled';
+  if (tasks.some((t) => t.status === 'failed' || t.status === 'skipped')) return 'failed';
+  if (tasks.every((t) => t.status === 'succeeded')) return 'succeeded';
+  return 'overBudget';
+}
+
+/** The event that says how a task settled (`budget`: the attempt's tokens and budget, for 'overBudget'). */
+export function settledEvent(outcome: TaskOutcome, budget: { used: number; budget: number }): EventInit {
+  const taskId = outcome.id;
+  if (outcome.status === 'overBudget') return { type: 'task.overBudget', taskId, ...budget };
+  if (outcome.status === 'succeeded') return { type: 'task.succeeded', taskId, result: outcome.result ?? '' };
+  if (outcome.status === 'failed') return { type: 'task.failed', taskId, error: outcome.error ?? 'failed' };
+  if (outcome.status === 'skipped') return { type: 'task.skipped', taskId, reason: outcome.result ?? '' };
+  return { type: 'task.cancelled', taskId };
 }
 
 export function firstLine(text: string | undefined): string {

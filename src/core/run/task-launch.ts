@@ -1,12 +1,14 @@
 // Starts one task's worker with everything the run shares (workspace, shell, approvals,
 // locks, ownership, limits) and the task's own pieces (its model, signal, read versions),
 // relaying what the worker does as run events.
-import type { ChatModel } from '../model/chat';
+import type { ChatModel, TokenUsage } from '../model/chat';
 import type { RetryPolicy } from '../model/model-call';
 import type { Task } from '../plan/plan';
 import type { RunWrites } from '../tools/redirects';
-import type { ToolPolicy } from '../tools/tools';
+import type { ToolContext, ToolPolicy } from '../tools/tools';
+import { recordingWorkspace, type WriteListener } from '../workspace/recording-workspace';
 import type { Approver, Shell, Workspace } from '../workspace/workspace';
+import { NO_BUDGETS, type Budgets, type Pricing } from './budget';
 import type { RunEvent, TaskOutcome } from './events';
 import type { FileLocks } from './file-locks';
 import { ReadVersions, type FileOwnership } from './file-ownership';
@@ -33,6 +35,10 @@ export interface RunLimits {
   temperature: number;
   /** How long a cancelled run waits for workers that ignore the signal before it gives up on them. */
   cancelGraceMs: number;
+  /** rozet.budget.tokensPerTask / tokensPerRun (0: none). */
+  budgets: Budgets;
+  /** rozet.pricing: the cost of models whose provider reports none. */
+  pricing: Pricing;
 }
 
 export const DEFAULT_LIMITS: RunLimits = {
@@ -46,6 +52,8 @@ export const DEFAULT_LIMITS: RunLimits = {
   retry: {},
   temperature: 0,
   cancelGraceMs: 700,
+  budgets: NO_BUDGETS,
+  pricing: {},
 };
 
 /** An event without the fields the coordinator stamps; distributes over the union. */
@@ -64,7 +72,18 @@ export interface RunShared {
   runWrites: RunWrites;
   limits: RunLimits;
   summaries: 'model' | 'digest';
+  /** search_files / find_files and MCP tools, where the host has them. */
+  extraTools?: Pick<ToolContext, 'search' | 'external'>;
   emit: (event: EventInit) => void;
+  /** Told of every file a task writes, with the text before and after (for undo and resume). */
+  onWrite?: WriteListener;
+}
+
+/** What the coordinator follows of one attempt while it runs. */
+export interface AttemptHooks {
+  /** Tokens the attempt may use (0: none), asked between steps. */
+  budget: () => number;
+  onUsage: (usage: TokenUsage) => void;
 }
 
 export function launchTask(
@@ -74,6 +93,7 @@ export function launchTask(
   outcome: TaskOutcome,
   dependencies: Array<{ id: string; title: string; result: string }>,
   signal: AbortSignal,
+  hooks: AttemptHooks,
 ): Promise<WorkerResult> {
   const { limits, emit } = shared;
   const timing = {
@@ -87,7 +107,7 @@ export function launchTask(
     dependencies,
     tools: {
       taskId: task.id,
-      workspace: shared.workspace,
+      workspace: shared.onWrite ? recordingWorkspace(shared.workspace, task.id, shared.onWrite) : shared.workspace,
       shell: shared.shell,
       approver: shared.approver,
       locks: shared.locks,
@@ -99,6 +119,7 @@ export function launchTask(
       signal,
       ownership: shared.ownership,
       versions: new ReadVersions(),
+      ...shared.extraTools,
     },
     maxSteps: limits.maxSteps,
     ...timing,
@@ -114,5 +135,7 @@ export function launchTask(
     },
     onRetry: (error, attempt, delayMs) =>
       emit({ type: 'task.retrying', taskId: task.id, attempt, delayMs, reason: error.message }),
+    budget: hooks.budget,
+    onUsage: hooks.onUsage,
   });
 }

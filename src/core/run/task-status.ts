@@ -10,4 +10,5 @@ export const TASK_STATUS: Readonly<Record<TaskStatus, { icon: string; label: str
   failed: { icon: '✗', label: 'Failed' },
   skipped: { icon: '↷', label: 'Skipped' },
   cancelled: { icon: '⊘', label: 'Cancelled' },
+  overBudget: { icon: '⏸', label: 'Over budget' },
 };

@@ -5,13 +5,17 @@
 // `{ ok: false, output }`.
 import { z } from 'zod';
 import { isAbortError, ModelError, type ToolSpec } from '../model/chat';
+import type { Task } from '../plan/plan';
 import type { BashApproval } from './command-policy';
 import { executeBash } from './execute-bash';
 import type { FileLocks } from '../run/file-locks';
 import type { FileOwnership, ReadVersions } from '../run/file-ownership';
 import { describeIssues } from '../text/json-extract';
+import type { CodeSearch } from '../search/code-search';
+import { externalSpecs, runExternalTool, toolsForTask, type ExternalTools } from './external-tools';
 import { isProtectedPath, isSecretFile } from './protected-paths';
 import type { RunWrites } from './redirects';
+import { SEARCH_ARGS, SEARCH_DESCRIPTIONS, SEARCH_HANDLERS } from './search';
 import { ToolError, type Approver, type Shell, type Workspace } from '../workspace/workspace';
 import { errorMessage } from '../text/error-message';
 
@@ -42,6 +46,10 @@ export interface ToolContext {
   ownership?: FileOwnership;
   /** What this task last read or wrote of each file. */
   versions?: ReadVersions;
+  /** Behind search_files and find_files; without it those tools are not offered. */
+  search?: CodeSearch;
+  /** MCP / VS Code tools, when rozet.mcp.enabled. */
+  external?: ExternalTools;
 }
 
 export interface ToolResult {
@@ -74,6 +82,7 @@ const ARGS = {
       .optional()
       .describe('List sub-folders too (bounded; ignores node_modules, .git and .gitignored files).'),
   }),
+  ...SEARCH_ARGS,
 } as const;
 
 export type ToolName = keyof typeof ARGS;
@@ -86,6 +95,7 @@ const DESCRIPTIONS: Record<ToolName, string> = {
   execute_bash:
     'Run a shell command in the workspace root (the user may be asked first). Returns its exit code and output.',
   list_files: 'List files and folders of the workspace.',
+  ...SEARCH_DESCRIPTIONS,
 };
 
 export const TOOL_NAMES = Object.keys(ARGS) as ToolName[];
@@ -95,6 +105,12 @@ export const TOOL_SPECS: ToolSpec[] = TOOL_NAMES.map((name) => {
   return { name, description: DESCRIPTIONS[name], parameters };
 });
 
+/** The tools one worker is offered: search only where there is a search, and the external tools its task gets. */
+export function toolSpecsFor(ctx: ToolContext, task: Pick<Task, 'tools'>): ToolSpec[] {
+  const builtIn = ctx.search ? TOOL_SPECS : TOOL_SPECS.filter((spec) => !(spec.name in SEARCH_ARGS));
+  return [...builtIn, ...externalSpecs(toolsForTask(ctx.external, task))];
+}
+
 export function isToolName(name: string): name is ToolName {
   return Object.prototype.hasOwnProperty.call(ARGS, name);
 }
@@ -102,7 +118,12 @@ export function isToolName(name: string): name is ToolName {
 export async function runTool(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult> {
   try {
     if (!isToolName(name))
-      return { ok: false, output: `Unknown tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.` };
+      return (
+        (await runExternalTool(name, args, ctx)) ?? {
+          ok: false,
+          output: `Unknown tool "${name}". Available tools: ${[...TOOL_NAMES, ...(ctx.external?.host.tools.map((t) => t.name) ?? [])].join(', ')}.`,
+        }
+      );
     const parsed = ARGS[name].safeParse(args);
     if (!parsed.success)
       return {
@@ -260,6 +281,7 @@ const HANDLERS: { [K in ToolName]: (args: z.infer<(typeof ARGS)[K]>, ctx: ToolCo
   replace_in_file: replaceInFile,
   execute_bash: executeBash,
   list_files: listFiles,
+  ...SEARCH_HANDLERS,
 };
 
 async function approveWrite(path: string, key: string, ctx: ToolContext): Promise<void> {

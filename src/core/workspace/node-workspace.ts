@@ -14,9 +14,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { ModelError } from '../model/chat';
 import { byteOrderMark, isBinary, MAX_READ_BYTES, type ByteOrderMark } from './file-content';
+import { enterFolder, GITIGNORE_FILE, isHidden, layersAbove, type IgnoreLayer, type ReadText } from './ignore-rules';
 import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from './rozet-ignore';
 import { confineToRoot, isOutside, normaliseRelative, type Confined } from './path-confinement';
 import {
@@ -40,7 +40,6 @@ export interface NodeWorkspaceOptions {
 }
 
 const MAX_SEGMENT_CHARS = 255;
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 type Encoding = 'utf8' | ByteOrderMark | 'latin1';
 
@@ -52,6 +51,9 @@ export class NodeWorkspace implements Workspace {
   private readonly maxListEntries: number;
 
   private readonly forbidden: ForbiddenCheck;
+  /** Ignore files are read from the root as they are, never through `resolve` (.rozetignore itself is fine to read). */
+  private readonly readText: ReadText = (relative) =>
+    fsp.readFile(nodePath.join(this.root, ...relative.split('/')), 'utf8').catch(() => undefined);
 
   constructor(root: string, options: NodeWorkspaceOptions = {}) {
     this.root = fs.realpathSync.native(nodePath.resolve(root));
@@ -128,34 +130,24 @@ export class NodeWorkspace implements Workspace {
     const stat = await statOrUndefined(start.real);
     if (!stat) throw new ToolError(`${path}: no such directory.`);
     if (!stat.isDirectory()) return { entries: [{ path: start.relative, type: 'file' }], truncated: false };
-    const ignores = await this.ignoresAbove(start.relative);
+    const ignores = await layersAbove(this.readText, start.relative);
     const entries: ListEntry[] = [];
     // Breadth first, never following symlinked directories: terminates on link loops and
     // lists the shallow, most useful entries first when the cap cuts the listing.
-    const queue: Array<{ dir: string; relative: string; ignores: Array<{ base: string; rules: Ignore }> }> = [
+    const queue: Array<{ dir: string; relative: string; ignores: readonly IgnoreLayer[] }> = [
       { dir: start.real, relative: start.relative, ignores },
     ];
     while (queue.length) {
       throwIfAborted(signal);
       const { dir, relative, ignores: active } = queue.shift()!;
       const dirents = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
-      const own = dirents.find((d) => d.name === '.gitignore' && d.isFile());
-      const scoped = own
-        ? [
-            ...active,
-            {
-              base: relative,
-              rules: ignore().add(await fsp.readFile(nodePath.join(dir, '.gitignore'), 'utf8').catch(() => '')),
-            },
-          ]
-        : active;
+      const own = dirents.some((d) => d.name === GITIGNORE_FILE && d.isFile());
+      const scoped = await enterFolder(active, relative, own, this.readText);
       dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const dirent of dirents) {
         const childRelative = relative ? `${relative}/${dirent.name}` : dirent.name;
         const type = await this.entryType(nodePath.join(dir, dirent.name), dirent);
-        if (!type) continue;
-        if (type === 'dir' && SKIPPED_DIRS.has(dirent.name)) continue;
-        if (isIgnored(scoped, childRelative, type === 'dir')) continue;
+        if (!type || isHidden(scoped, childRelative, dirent.name, type === 'dir')) continue;
         if (entries.length >= this.maxListEntries) return { entries, truncated: true };
         entries.push({ path: childRelative, type });
         if (recursive && type === 'dir' && !dirent.isSymbolicLink())
@@ -183,20 +175,6 @@ export class NodeWorkspace implements Workspace {
     return confined;
   }
 
-  private async ignoresAbove(relative: string): Promise<Array<{ base: string; rules: Ignore }>> {
-    const out: Array<{ base: string; rules: Ignore }> = [];
-    const rozet = await fsp.readFile(nodePath.join(this.root, ROZETIGNORE_FILE), 'utf8').catch(() => undefined);
-    if (rozet !== undefined) out.push({ base: '', rules: ignore().add(rozet) });
-    // .gitignore files of the directories above the listed one still apply to it.
-    const parts = relative ? relative.split('/') : [];
-    for (let i = 0; i < parts.length; i++) {
-      const base = parts.slice(0, i).join('/');
-      const text = await fsp.readFile(nodePath.join(this.root, base, '.gitignore'), 'utf8').catch(() => undefined);
-      if (text !== undefined) out.push({ base, rules: ignore().add(text) });
-    }
-    return out;
-  }
-
   private async entryType(full: string, dirent: fs.Dirent): Promise<'file' | 'dir' | undefined> {
     if (dirent.isDirectory()) return 'dir';
     if (dirent.isFile()) return 'file';
@@ -209,13 +187,6 @@ export class NodeWorkspace implements Workspace {
     const stat = await statOrUndefined(real);
     return stat ? (stat.isDirectory() ? 'dir' : 'file') : undefined;
   }
-}
-
-function isIgnored(scoped: Array<{ base: string; rules: Ignore }>, relative: string, dir: boolean): boolean {
-  return scoped.some(({ base, rules }) => {
-    const inner = base ? relative.slice(base.length + 1) : relative;
-    return inner !== '' && rules.ignores(dir ? `${inner}/` : inner);
-  });
 }
 
 function detectCaseInsensitive(root: string): boolean {

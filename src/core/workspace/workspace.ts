@@ -81,10 +81,13 @@ export interface Shell {
 }
 
 export interface ApprovalRequest {
-  /** `read`: a file that may hold secrets (.env, keys), before its text goes to the model. */
-  kind: 'command' | 'write' | 'read';
+  /**
+   * `read`: a file that may hold secrets (.env, keys), before its text goes to the model.
+   * `tool`: an MCP or VS Code tool that rozet.mcp.allow does not list.
+   */
+  kind: 'command' | 'write' | 'read' | 'tool';
   taskId: string;
-  /** The exact command, or the path to be written or read. */
+  /** The exact command, the path to be written or read, or the tool's name and its arguments. */
   subject: string;
   /** Why the user is asked (e.g. "protected path", "not on the allowlist"). */
   reason: string;

@@ -2,8 +2,9 @@
 // they last looked, so a renderer patches only that instead of re-rendering per token.
 // No DOM here, and nothing that changes it: the store and the reducers do that.
 import type { RetryEvent, RunSummary, TaskStatus, ToolCallRecord } from '../../core/run/events';
-import type { PlanResult } from '../../core/plan/plan';
-import type { EndpointStatus } from '../../core/model/capacity';
+import type { Plan, PlanResult } from '../../core/plan/plan';
+import type { EndpointStatus } from '../../core/model/endpoint-status';
+import type { TokenUsage } from '../../core/model/chat';
 import type { ApprovalPrompt, Attachment, HistoryItem, ModelsConfig, ShownPlan, TranscriptMessage } from '../protocol';
 
 export interface ToolCallView {
@@ -22,6 +23,9 @@ export interface TaskView {
   attempt: number;
   startedAt?: number;
   endedAt?: number;
+  /** From the plan: what it waits for, and the files it declared (graph edges, tooltips). */
+  dependsOn: string[];
+  files: string[];
   output: string;
   /** Bumped when output is replaced rather than appended, so renderers redraw it whole. */
   outputEpoch: number;
@@ -33,6 +37,12 @@ export interface TaskView {
   error?: string;
   /** Why a queued task has not started ("b.py is held by t2, which is running"). */
   waiting?: string;
+  /** Tokens (and cost, where known) used so far. */
+  usage?: TokenUsage;
+  /** Set while over budget: the attempt's tokens and its budget. */
+  overBudget?: { used: number; budget: number };
+  /** Kept from the saved run by Resume, not run again. */
+  kept?: boolean;
 }
 
 export interface RunView {
@@ -44,11 +54,17 @@ export interface RunView {
   summary?: RunSummary;
   /** Requests in flight and slots per model endpoint, as the last capacity event said. */
   capacity?: EndpointStatus[];
+  /** Set when the run stopped starting tasks at rozet.budget.tokensPerRun. */
+  overBudget?: { used: number; budget: number };
 }
 
 export interface PlanDraft extends ShownPlan {
-  removed: string[];
-  renamed: Record<string, string>;
+  /** The plan as edited so far (the host's copy is the same: every edit goes through it). */
+  plan: Plan;
+  /** A task whose removal waits for "drop the edges of its dependents?". */
+  confirmRemove?: string;
+  /** The task whose fields are open for editing. */
+  editing?: string;
 }
 
 export type Tab = 'chat' | 'tasks' | 'history';

@@ -1,6 +1,6 @@
 // What survives the webview being hidden (VS Code destroys it; setState/getState carry
 // state across): the model written back as a host snapshot, with the run as the event
-// log that rebuilds it when folded again, plus the user's plan edits and UI state.
+// log that rebuilds it when folded again (the plan under review with its edits), and UI state.
 import { z } from 'zod';
 import type { RunEvent } from '../../core/run/events';
 import type { Plan } from '../../core/plan/plan';
@@ -12,12 +12,10 @@ const UiShape = z.object({
   draft: z.string(),
   expanded: z.array(z.string()),
 });
-const PlanEditsShape = z.object({ removed: z.array(z.string()), renamed: z.record(z.string(), z.string()) });
 
 const PersistedShape = z.object({
   version: z.literal(PROTOCOL_VERSION),
   snapshot: SnapshotShape,
-  planEdits: PlanEditsShape.nullable(),
   ui: UiShape,
 });
 export type Persisted = z.infer<typeof PersistedShape>;
@@ -27,14 +25,13 @@ export function toPersisted(m: Model): Persisted {
     version: PROTOCOL_VERSION,
     snapshot: {
       messages: m.messages,
-      plan: m.plan ? { planId: m.plan.planId, result: m.plan.result } : null,
+      plan: m.plan ? { planId: m.plan.planId, result: m.plan.result, edited: m.plan.plan } : null,
       runEvents: m.run ? runToEvents(m.run) : [],
       approvals: m.approvals.map(({ answered: _answered, ...request }) => request),
       attachments: m.attachments,
       models: m.models,
       history: m.history,
     },
-    planEdits: m.plan ? { removed: m.plan.removed, renamed: m.plan.renamed } : null,
     ui: m.ui,
   };
 }
@@ -55,8 +52,8 @@ function runToEvents(run: RunView): RunEvent[] {
         id,
         title: t?.title ?? id,
         description: t?.description ?? '',
-        dependsOn: [],
-        files: [],
+        dependsOn: t?.dependsOn ?? [],
+        files: t?.files ?? [],
         ...(t?.model ? { model: t.model } : {}),
       };
     }),
@@ -69,6 +66,7 @@ function runToEvents(run: RunView): RunEvent[] {
     if (t.status === 'queued') events.push({ ...base, at, type: 'task.queued', taskId: id });
     if (t.attempt > 0)
       events.push({ ...base, at, type: 'task.started', taskId: id, model: t.model ?? '', attempt: t.attempt });
+    if (t.usage) events.push({ ...base, at, type: 'task.usage', taskId: id, usage: t.usage });
     if (t.output !== '') events.push({ ...base, at, type: 'task.delta', taskId: id, text: t.output });
     for (const call of t.toolCalls) {
       if (call.record) events.push({ ...base, at, type: 'task.toolResult', taskId: id, record: call.record });
@@ -86,12 +84,15 @@ function runToEvents(run: RunView): RunEvent[] {
     for (const retry of t.retries) events.push({ ...base, at, type: 'task.retrying', taskId: id, ...retry });
     const end = t.endedAt ?? at;
     if (t.status === 'succeeded')
-      events.push({ ...base, at: end, type: 'task.succeeded', taskId: id, result: t.result ?? '' });
+      events.push({ ...base, at: end, type: 'task.succeeded', taskId: id, result: t.result ?? '', kept: t.kept });
+    if (t.status === 'overBudget' && t.overBudget)
+      events.push({ ...base, at: end, type: 'task.overBudget', taskId: id, ...t.overBudget });
     if (t.status === 'failed') events.push({ ...base, at: end, type: 'task.failed', taskId: id, error: t.error ?? '' });
     if (t.status === 'skipped')
       events.push({ ...base, at: end, type: 'task.skipped', taskId: id, reason: t.error ?? '' });
     if (t.status === 'cancelled') events.push({ ...base, at: end, type: 'task.cancelled', taskId: id });
   }
+  if (run.overBudget) events.push({ ...base, type: 'run.overBudget', ...run.overBudget });
   if (run.summary) events.push({ ...base, type: 'plan.finished', summary: run.summary });
   return events;
 }

@@ -2,6 +2,7 @@
 // `changes` which tasks to repaint. The same fold rebuilds a run from a snapshot or
 // from saved state (see persistence.ts), so there is one way a run gets its shape.
 import type { RunEvent, TaskStatus } from '../../core/run/events';
+import type { Task } from '../../core/plan/plan';
 import type { Changes, Model, TaskView } from './model';
 
 /** Worker output kept per task; older text is dropped so a chatty model cannot exhaust memory. */
@@ -15,7 +16,7 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
       source: event.source,
       startedAt: event.at,
       order: event.plan.tasks.map((t) => t.id),
-      tasks: new Map(event.plan.tasks.map((t) => [t.id, newTask(t.id, t.title, t.description, t.model)])),
+      tasks: new Map(event.plan.tasks.map((t) => [t.id, newTask(t)])),
     };
     // The plan under review became this run.
     model.plan = null;
@@ -30,6 +31,7 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
   if (event.type === 'plan.finished') {
     run.summary = event.summary;
+    if (event.summary.outcome !== 'overBudget') run.overBudget = undefined;
     for (const outcome of event.summary.tasks) {
       const task = run.tasks.get(outcome.id);
       if (!task) continue;
@@ -41,6 +43,11 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
   if (event.type === 'capacity') {
     run.capacity = event.endpoints;
+    changes.run = true;
+    return;
+  }
+  if (event.type === 'run.overBudget') {
+    run.overBudget = { used: event.used, budget: event.budget };
     changes.run = true;
     return;
   }
@@ -59,6 +66,12 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
       break;
     case 'task.started':
       task.waiting = undefined;
+      task.overBudget = undefined;
+      if (run.summary) {
+        // Continued or retried after the run had finished: it is going again.
+        run.summary = undefined;
+        run.overBudget = undefined;
+      }
       if (task.attempt > 0 && task.output !== '') appendOutput(task, `\n— attempt ${event.attempt} —\n`);
       task.status = 'running';
       task.model = event.model;
@@ -91,9 +104,19 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
     case 'task.retrying':
       task.retries.push({ attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
       break;
+    case 'task.usage':
+      task.usage = event.usage;
+      changes.run = true;
+      break;
     case 'task.succeeded':
       finish(task, 'succeeded', event.at);
       task.result = event.result;
+      task.kept = event.kept;
+      changes.run = true;
+      break;
+    case 'task.overBudget':
+      finish(task, 'overBudget', event.at);
+      task.overBudget = { used: event.used, budget: event.budget };
       changes.run = true;
       break;
     case 'task.failed':
@@ -113,13 +136,15 @@ export function applyRunEvent(model: Model, event: RunEvent, changes: Changes): 
   }
 }
 
-function newTask(id: string, title: string, description: string, model: string | undefined): TaskView {
+function newTask({ id, title, description, model, dependsOn, files }: Task): TaskView {
   return {
     id,
     title,
     description,
     status: 'pending',
     model,
+    dependsOn,
+    files,
     attempt: 0,
     output: '',
     outputEpoch: 0,

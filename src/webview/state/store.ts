@@ -4,11 +4,14 @@
 import type { HostMessage, Snapshot, TranscriptMessage } from '../protocol';
 import { emptyModel, noChanges, type Changes, type Model, type Notice, type Tab } from './model';
 import { parsePersisted, toPersisted, type Persisted } from './persistence';
-import { removeTask, renameTask, resetEdits } from './plan-edits';
+import type { Plan } from '../../core/plan/plan';
+import { addTask, removeTask, updateTask, type PlanEdit, type TaskFields } from './plan-edits';
 import { applyRunEvent } from './run-reducer';
 
 export class Store {
   model: Model = emptyModel({ tab: 'chat', draft: '', expanded: [] });
+  /** Told of every edit the user makes to the plan under review (the host keeps every view in step). */
+  onPlanEdit: ((planId: string, plan: Plan) => void) | undefined;
   private changes: Changes = noChanges();
   private nextNoticeId = 1;
 
@@ -38,16 +41,25 @@ export class Store {
   apply(message: HostMessage): void {
     switch (message.type) {
       case 'init':
-        this.load(message.snapshot, null);
+        this.load(message.snapshot);
         break;
       case 'chat.append':
         this.appendMessage(message.message);
         break;
       case 'plan.shown':
-        this.model.plan = { planId: message.planId, result: message.result, removed: [], renamed: {} };
+        this.model.plan = {
+          planId: message.planId,
+          result: message.result,
+          plan: message.edited ?? message.result.plan,
+        };
         this.model.ui.tab = 'tasks';
         this.changes.plan = true;
         this.changes.all = true;
+        break;
+      case 'plan.edited':
+        if (this.model.plan?.planId !== message.planId) break;
+        this.model.plan.plan = message.plan;
+        this.changes.plan = true;
         break;
       case 'run.events':
         for (const event of message.events) applyRunEvent(this.model, event, this.changes);
@@ -125,20 +137,71 @@ export class Store {
     this.changes.approvals = true;
   }
 
-  removePlanTask(taskId: string): void {
+  /** Removes a task; one others depend on waits for `dropEdges` (the view asks). */
+  removePlanTask(taskId: string, dropEdges = false): void {
+    const draft = this.model.plan;
+    if (!draft) return;
+    const result = removeTask(draft.plan, taskId, dropEdges);
+    if (!result.ok && !dropEdges && result.error.includes('depend')) {
+      draft.confirmRemove = taskId;
+      this.changes.plan = true;
+      return;
+    }
+    draft.confirmRemove = undefined;
+    this.commitPlan(result);
+  }
+
+  cancelRemove(): void {
     if (!this.model.plan) return;
-    removeTask(this.model.plan, taskId);
+    this.model.plan.confirmRemove = undefined;
     this.changes.plan = true;
   }
 
   renamePlanTask(taskId: string, title: string): void {
-    if (this.model.plan && renameTask(this.model.plan, taskId, title)) this.changes.plan = true;
+    if (this.model.plan && title.trim()) this.editPlanTask(taskId, { title });
+  }
+
+  /** Applies the fields; false (and a notice saying why) when the edit is refused. */
+  editPlanTask(taskId: string, fields: TaskFields): boolean {
+    if (!this.model.plan) return false;
+    return this.commitPlan(updateTask(this.model.plan.plan, taskId, fields));
+  }
+
+  /** Applies an edit made elsewhere (a dependency added in the graph); false when refused. */
+  applyPlanEdit(edit: PlanEdit): boolean {
+    return this.commitPlan(edit);
+  }
+
+  addPlanTask(): string | undefined {
+    if (!this.model.plan) return undefined;
+    const { plan, id } = addTask(this.model.plan.plan);
+    this.commitPlan({ ok: true, plan });
+    this.model.plan.editing = id;
+    return id;
+  }
+
+  setEditing(taskId: string | undefined): void {
+    if (!this.model.plan) return;
+    this.model.plan.editing = taskId;
+    this.changes.plan = true;
   }
 
   resetPlanEdits(): void {
     if (!this.model.plan) return;
-    resetEdits(this.model.plan);
+    this.commitPlan({ ok: true, plan: this.model.plan.result.plan });
+  }
+
+  private commitPlan(edit: PlanEdit): boolean {
+    const draft = this.model.plan;
+    if (!draft) return false;
+    if (!edit.ok) {
+      this.notify('error', `Not changed: ${edit.error}.`);
+      return false;
+    }
+    draft.plan = edit.plan;
     this.changes.plan = true;
+    this.onPlanEdit?.(draft.planId, edit.plan);
+    return true;
   }
 
   private appendMessage(message: TranscriptMessage): void {
@@ -153,7 +216,7 @@ export class Store {
     this.changes.messages = true;
   }
 
-  private load(snapshot: Snapshot, planEdits: Persisted['planEdits']): void {
+  private load(snapshot: Snapshot): void {
     const model = emptyModel(this.model.ui);
     model.notices = this.model.notices;
     this.model = model;
@@ -167,7 +230,7 @@ export class Store {
     model.history = snapshot.history;
     for (const event of snapshot.runEvents) applyRunEvent(this.model, event, this.changes);
     // After the events: their plan.started would otherwise clear a plan shown since.
-    model.plan = snapshot.plan ? { ...snapshot.plan, removed: [], renamed: {}, ...planEdits } : null;
+    model.plan = snapshot.plan ? { ...snapshot.plan, plan: snapshot.plan.edited ?? snapshot.plan.result.plan } : null;
     this.changes = noChanges();
     this.changes.all = true;
   }
@@ -181,7 +244,7 @@ export class Store {
     const saved = parsePersisted(state);
     if (!saved) return false;
     this.model.ui = saved.ui;
-    this.load(saved.snapshot, saved.planEdits);
+    this.load(saved.snapshot);
     return true;
   }
 }

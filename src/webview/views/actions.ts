@@ -9,6 +9,7 @@ import type { ApprovalsView } from './approvals';
 import type { ChatView } from './chat';
 import type { NoticesView } from './notices';
 import type { TasksView } from './tasks';
+import { actOnPlan } from './plan-actions';
 
 /** The parts of the view an action may touch; `flush` renders what the action changed. */
 export interface ActionTarget {
@@ -116,6 +117,9 @@ export function act(target: HTMLElement, ui: ActionTarget): void {
       else ui.focusHome();
       return;
     }
+    default:
+      actOnPlan(target, ui);
+      return;
     case 'copy-code': {
       const code = target.closest('.rz-code')?.querySelector('pre')?.textContent ?? '';
       navigator.clipboard.writeText(code).then(

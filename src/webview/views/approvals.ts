@@ -11,6 +11,7 @@ export const APPROVAL_TITLES: Record<ApprovalPrompt['kind'], string> = {
   command: 'Run this command?',
   write: 'Write to this protected file?',
   read: 'Send this file to the model? It may hold secrets.',
+  tool: 'Call this tool?',
 };
 
 export class ApprovalsView {

@@ -1,16 +1,18 @@
 // A task of the plan under review: title (or the inline rename field), model,
-// dependencies and files, with Rename and Remove.
+// dependencies and files, with Edit, Rename and Remove; its fields when open for editing;
+// and, when removing it would leave others depending on nothing, the question whether to
+// drop those edges.
 import { TASK_STATUS } from '../../core/run/task-status';
 import type { PlanDraft } from '../state/model';
+import { dependentsOf } from '../state/plan-edits';
 import { h } from '../render/dom';
+import { renderTaskEditor, taskTooltip } from './task-editor';
 import { taskIds } from './task-ids';
 
 export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean): HTMLElement {
-  const task = plan.result.plan.tasks.find((t) => t.id === key);
+  const task = plan.plan.tasks.find((t) => t.id === key);
   if (!task) throw new Error(`task ${key} is missing`);
-  const title = plan.renamed[key] ?? task.title;
-  const removed = new Set(plan.removed);
-  const deps = task.dependsOn.filter((d) => !removed.has(d));
+  const title = task.title;
   const ids = taskIds(key);
   // The row's focus stop holds its title (or the rename field); the rest describes it.
   const item = renaming
@@ -36,47 +38,56 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
         ),
         h('span', { class: 'rz-title', id: ids.title }, title),
       );
+  const button = (action: string, label: string, name: string) =>
+    h(
+      'button',
+      { type: 'button', class: 'rz-link', 'data-action': action, 'data-id': key, 'aria-label': `${name} ${title}` },
+      label,
+    );
+  const dependents = plan.confirmRemove === key ? dependentsOf(plan.plan, key) : [];
   return h(
     'div',
     { class: 'rz-task rz-plan-task' },
     h(
       'div',
-      { class: 'rz-task-head' },
+      { class: 'rz-task-head', title: taskTooltip(task) },
       item,
       h(
         'span',
         { class: 'rz-meta', id: ids.meta },
-        [task.model, deps.length ? `after ${deps.join(', ')}` : '', task.files.length ? task.files.join(', ') : '']
+        [
+          task.model,
+          task.dependsOn.length ? `after ${task.dependsOn.join(', ')}` : '',
+          task.files.length ? task.files.join(', ') : '',
+        ]
           .filter(Boolean)
           .join(' · '),
       ),
       h(
         'span',
         { class: 'rz-row-actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'rz-link',
-            'data-action': 'rename-task',
-            'data-id': key,
-            'aria-label': `Rename ${title}`,
-          },
-          'Rename',
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'rz-link',
-            'data-action': 'remove-task',
-            'data-id': key,
-            'aria-label': `Remove ${title}`,
-          },
-          'Remove',
-        ),
+        button('edit-task', 'Edit', 'Edit'),
+        button('rename-task', 'Rename', 'Rename'),
+        button('remove-task', 'Remove', 'Remove'),
       ),
     ),
-    task.description ? h('div', { class: 'rz-desc', id: ids.description }, task.description) : null,
+    dependents.length
+      ? h(
+          'div',
+          { class: 'rz-confirm', role: 'alert' },
+          `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${key}. Remove ${key} and drop ${dependents.length === 1 ? 'that edge' : 'those edges'}?`,
+          h(
+            'span',
+            { class: 'rz-actions' },
+            h('vscode-button', { 'data-action': 'confirm-remove', 'data-id': key }, 'Remove and drop edges'),
+            h('vscode-button', { 'data-action': 'cancel-remove', 'data-id': key, secondary: true }, 'Keep'),
+          ),
+        )
+      : null,
+    plan.editing === key
+      ? renderTaskEditor(plan.plan, key)
+      : task.description
+        ? h('div', { class: 'rz-desc', id: ids.description }, task.description)
+        : null,
   );
 }

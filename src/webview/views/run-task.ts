@@ -6,6 +6,8 @@ import { TASK_STATUS } from '../../core/run/task-status';
 import type { RunView, TaskView } from '../state/model';
 import { formatDuration, h, setChildren } from '../render/dom';
 import { patchChildren } from '../render/in-place';
+import { describeUsage, totalTokens } from '../../core/run/budget';
+import { taskTooltip } from './task-editor';
 import { taskIds } from './task-ids';
 import { clip, renderToolCall } from './tool-call';
 
@@ -44,11 +46,25 @@ export function elapsed(task: TaskView): string {
 
 function renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElement {
   const status = TASK_STATUS[task.status];
-  const canRetry = (task.status === 'failed' || task.status === 'cancelled') && !!run.summary;
+  const finished = !!run.summary;
+  const canRetry = (task.status === 'failed' || task.status === 'cancelled') && finished;
   const ids = taskIds(task.id);
+  const link = (action: string, label: string, name: string, extra: Record<string, string | number> = {}) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'rz-link',
+        'data-action': action,
+        'data-id': task.id,
+        'aria-label': `${name} ${task.title}`,
+        ...extra,
+      },
+      label,
+    );
   return h(
     'div',
-    { class: 'rz-task-head', 'data-action': 'toggle-task', 'data-id': task.id },
+    { class: 'rz-task-head', 'data-action': 'toggle-task', 'data-id': task.id, title: taskTooltip(task) },
     // The row's disclosure button holds just what names it; the rest of the row describes it.
     h(
       'button',
@@ -81,21 +97,26 @@ function renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElemen
       'span',
       { class: 'rz-meta', id: ids.meta },
       task.status === 'queued' && task.waiting ? h('span', { class: 'rz-waiting' }, `waiting: ${task.waiting}`) : null,
+      task.status === 'overBudget' && task.overBudget
+        ? h(
+            'span',
+            { class: 'rz-waiting' },
+            `over budget: ${task.overBudget.used.toLocaleString('en-US')} of ${task.overBudget.budget.toLocaleString('en-US')} tokens`,
+          )
+        : null,
+      task.kept ? h('span', { class: 'rz-muted' }, 'kept') : null,
       task.model ? h('span', { class: 'rz-model' }, task.model) : null,
+      task.usage && totalTokens(task.usage) ? h('span', { class: 'rz-usage' }, describeUsage(task.usage)) : null,
       h('span', { class: 'rz-elapsed' }, elapsed(task)),
     ),
-    canRetry
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'rz-link',
-            'data-action': 'retry-task',
-            'data-id': task.id,
-            'aria-label': `Retry ${task.title}`,
-          },
-          'Retry',
-        )
+    canRetry ? link('retry-task', 'Retry', 'Retry') : null,
+    task.status === 'overBudget' && task.overBudget && finished
+      ? link('continue-task', `Continue with ${task.overBudget.budget.toLocaleString('en-US')} more`, 'Continue', {
+          'data-tokens': task.overBudget.budget,
+        })
+      : null,
+    finished && task.filesChanged.length > 0
+      ? link('undo-task', "Undo this task's changes", 'Undo the changes of')
       : null,
   );
 }

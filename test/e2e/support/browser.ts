@@ -21,7 +21,8 @@ export async function newPage(browser: Browser): Promise<Page> {
 
 /** Loads the workbench and waits until it is connected to the server. */
 export async function openWorkbench(page: Page, url: string): Promise<void> {
-  await page.goto(url);
+  // A busy 2-core machine (CI) can take well over 30 s to serve the first workbench load.
+  await page.goto(url, { timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   // The status bar's remote host indicator appears once the workbench has connected to
   // the server, which is also when the server starts the extension host.
