@@ -73,7 +73,7 @@ export function init(partial: Partial<Snapshot> = {}): HostMessage {
   return { type: 'init', version: PROTOCOL_VERSION, snapshot: snapshot(partial) };
 }
 
-const ev = (at: number) => ({ runId: RUN, at: T0 + at });
+export const ev = (at: number) => ({ runId: RUN, at: T0 + at });
 
 /** A run in progress: t1 done with an edit, t2 running with a tool call in flight, t3 queued. */
 export function runningEvents(): RunEvent[] {

@@ -63,6 +63,23 @@ export const STATES = {
     await w.page.click('.rz-task[data-vkey="t2"] .rz-task-head');
     await w.settle();
   },
+  'stopped over budget': async (w: WebviewPage) => {
+    await w.send(
+      f.init({
+        runEvents: [
+          ...f.runningEvents(),
+          { ...f.ev(9000), type: 'task.usage', taskId: 't2', usage: { promptTokens: 2000, completionTokens: 400 } },
+          { ...f.ev(9001), type: 'task.overBudget', taskId: 't2', used: 2400, budget: 2000 },
+          { ...f.ev(9002), type: 'plan.finished', summary: f.summary('overBudget') },
+        ],
+      }),
+    );
+    await w.page.click('#rz-tab-tasks');
+    await w.settle();
+    // The state is there to check Continue and Undo.
+    await w.page.locator('[data-action="continue-task"]').waitFor({ timeout: 2000 });
+    await w.page.locator('[data-action="undo-task"]').first().waitFor({ timeout: 2000 });
+  },
   history: async (w: WebviewPage) => {
     await w.send(
       f.init({

@@ -111,12 +111,16 @@ function renderHead(task: TaskView, expanded: boolean, run: RunView): HTMLElemen
     ),
     canRetry ? link('retry-task', 'Retry', 'Retry') : null,
     task.status === 'overBudget' && task.overBudget && finished
-      ? link('continue-task', `Continue with ${task.overBudget.budget.toLocaleString('en-US')} more`, 'Continue', {
-          'data-tokens': task.overBudget.budget,
-        })
+      ? link(
+          'continue-task',
+          `Continue with ${task.overBudget.budget.toLocaleString('en-US')} more`,
+          `Continue with ${task.overBudget.budget.toLocaleString('en-US')} more:`,
+          { 'data-tokens': task.overBudget.budget },
+        )
       : null,
+    // The accessible name starts with the visible text, so a voice command can say it.
     finished && task.filesChanged.length > 0
-      ? link('undo-task', "Undo this task's changes", 'Undo the changes of')
+      ? link('undo-task', "Undo this task's changes", "Undo this task's changes:")
       : null,
   );
 }
