@@ -782,7 +782,8 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     await graph.locator('g.rz-node[data-id="t1"]').click();
     await graph.locator('.rz-graph-details input[name="dependsOn"][value="t2"]').check();
     await graph.locator('.rz-graph-details vscode-button[data-action="save-task"]').click();
-    await graph.locator('path.rz-edge[data-from="t2"][data-to="t1"]').waitFor();
+    // A straight vertical edge has no width, which Playwright counts as hidden: attached is what shows it drawn.
+    await graph.locator('path.rz-edge[data-from="t2"][data-to="t1"]').waitFor({ state: 'attached' });
     // The sidebar tree follows the edit made in the graph.
     await view.locator('.rz-plan-task', { hasText: 'after t2' }).waitFor();
     await stepShot(page, 'e2e-23-plan-graph', 'e2e-plan-graph');

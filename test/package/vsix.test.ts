@@ -16,7 +16,7 @@ const ALLOWED = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|runtime|webview|cli)\.js$/,
+  /^extension\/dist\/(extension|runtime|webview|graph|cli)\.js$/,
   /^extension\/media\/(icon\.png|rozet\.svg)$/,
 ];
 const REQUIRED = [
@@ -24,6 +24,7 @@ const REQUIRED = [
   'extension/dist/extension.js',
   'extension/dist/runtime.js',
   'extension/dist/webview.js',
+  'extension/dist/graph.js',
   'extension/dist/cli.js',
   'extension/media/icon.png',
 ];

@@ -97,7 +97,9 @@ export function explorerRow(page: Page, name: string): Locator {
 
 /** Rozet's sidebar webview: VS Code's host iframe, then the content frame. */
 export function rozetView(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // The sidebar's webview, not an editor tab's (the plan graph is one too): VS Code adds
+  // webview frames in the order they are created, and the sidebar comes before any tab.
+  return page.locator('iframe.webview.ready').first().contentFrame().frameLocator('#active-frame');
 }
 
 /** The Tasks panel's list of task rows, by its accessible name. */
