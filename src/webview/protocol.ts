@@ -13,9 +13,7 @@ import { PROVIDER_NAMES } from '../core/model/chat';
 /** Bumped on any incompatible change; sent in `init` and kept in saved webview state so a stale side can tell. */
 export const PROTOCOL_VERSION = 1;
 
-// ---------------------------------------------------------------------------------
 // Shared shapes
-// ---------------------------------------------------------------------------------
 
 // Plain object shapes (not the core PlanSchema) because the core one fills defaults on
 // input; here both sides already hold complete plans.
@@ -252,9 +250,7 @@ export const SnapshotShape = z.object({
 });
 export type Snapshot = z.infer<typeof SnapshotShape>;
 
-// ---------------------------------------------------------------------------------
 // Host → webview
-// ---------------------------------------------------------------------------------
 
 // Batched run events are validated item by item in parseHostMessage, so one bad event
 // drops only itself rather than the batch.
@@ -285,9 +281,7 @@ type HostShapes = typeof hostMessageShapes;
 export type HostMessageType = keyof HostShapes;
 export type HostMessage = { [K in HostMessageType]: z.infer<HostShapes[K]> }[HostMessageType];
 
-// ---------------------------------------------------------------------------------
 // Webview → host
-// ---------------------------------------------------------------------------------
 
 // Bounds keep a compromised webview from pushing huge payloads into the host.
 const text = z.string().max(1_000_000);
@@ -335,9 +329,7 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
-// ---------------------------------------------------------------------------------
 // Parsing
-// ---------------------------------------------------------------------------------
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 

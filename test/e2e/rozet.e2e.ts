@@ -51,6 +51,7 @@ import {
   pickModelInView,
   stepShot,
   taskList,
+  reloadToTasks,
   taskRow,
   viewButton,
   waitForNoNotification,
@@ -584,21 +585,7 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
     );
     await view.locator('[role="listitem"][data-status="running"]').waitFor();
 
-    // The user's way to reload: VS Code flushes its storage first, as on any window close.
-    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
-    await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
-    // The reloaded window restores the Rozet side bar it had; open it only if it did not,
-    // since a click on the restored (checked) item would hide it again.
-    view = rozetView(page);
-    const restored = await view
-      .locator('[role="tablist"]')
-      .waitFor({ timeout: 15_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!restored) await showActivity(page, 'Rozet');
-    await view.locator('#rz-tab-tasks').click();
+    view = await reloadToTasks(page);
     await view
       .locator('[role="listitem"][data-status="cancelled"]', { hasText: 'Write reload.txt' })
       .waitFor({ timeout: 30_000 });
@@ -702,18 +689,7 @@ describe('e2e: Rozet from its .vsix in code-server, driven through chromium', fu
       .waitFor({ timeout: 30_000 });
     await view.locator('[role="listitem"][data-status="running"]', { hasText: 'Write second.txt' }).waitFor();
 
-    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
-    await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
-    view = rozetView(page);
-    const restored = await view
-      .locator('[role="tablist"]')
-      .waitFor({ timeout: 15_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!restored) await showActivity(page, 'Rozet');
-    await view.locator('#rz-tab-tasks').click();
+    view = await reloadToTasks(page);
     await viewButton(view, 'Resume').waitFor({ timeout: 30_000 });
     await stepShot(page, 'e2e-21-resume-offered');
 

@@ -29,18 +29,6 @@ export function runCliProcess(args: readonly string[], env: Record<string, strin
   return new Promise((resolve) => child.on('close', (code) => resolve({ pid: child.pid ?? -1, code, stdout, stderr })));
 }
 
-/** Both roles on a scripted server's OpenAI-compatible endpoint, model "m". */
-export function scriptedServerEnv(url: string): Record<string, string> {
-  return {
-    ROZET_ORCHESTRATOR_PROVIDER: 'openaiCompatible',
-    ROZET_ORCHESTRATOR_BASE_URL: `${url}/v1`,
-    ROZET_ORCHESTRATOR_MODEL: 'm',
-    ROZET_WORKER_PROVIDER: 'openaiCompatible',
-    ROZET_WORKER_BASE_URL: `${url}/v1`,
-    ROZET_WORKER_MODEL: 'm',
-  };
-}
-
 /** Any request plans one task titled `title`, whose worker runs `command` once and answers. */
 export function oneCommandScenario(title: string, command: string): Scenario {
   return {

@@ -8,7 +8,8 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/cli';
 import type { CliIo } from '../../src/cli/io';
 import type { RunEvent } from '../../src/core/run/events';
-import { oneCommandScenario, runCliProcess, scriptedServerEnv } from '../support/cli-process';
+import { serverEnv } from '../support/cli-harness';
+import { oneCommandScenario, runCliProcess } from '../support/cli-process';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { startModelServer, type ModelServer } from '../support/model-server';
 
@@ -34,7 +35,7 @@ describe('rozet and the command sandbox', function () {
   beforeEach(async () => {
     server = await startModelServer({ scenario: oneCommandScenario('Touch a file', 'touch made.txt') });
     root = tempDir('rozet-clisbx-');
-    env = scriptedServerEnv(server.url);
+    env = serverEnv(server.url);
   });
   afterEach(async () => {
     await server.close();

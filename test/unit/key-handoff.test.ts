@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { oneCommandScenario, runCliProcess, scriptedServerEnv } from '../support/cli-process';
+import { serverEnv } from '../support/cli-harness';
+import { oneCommandScenario, runCliProcess } from '../support/cli-process';
 import { removeDir, tempDir } from '../support/run-engine-fixtures';
 import { startModelServer, type ModelServer } from '../support/model-server';
 const KEYS = {
@@ -43,7 +44,7 @@ describe('API keys out of reach of commands (the CLI restarts without them)', fu
   function run(sandbox: 'off' | 'auto') {
     return runCliProcess(['run', '--yes', '--approve-commands', '--json', '-w', root, 'look around'], {
       ...KEYS,
-      ...scriptedServerEnv(server.url),
+      ...serverEnv(server.url),
       ROZET_BASH_SANDBOX: sandbox,
     });
   }

@@ -5,7 +5,8 @@ import { ModelError, type ChatModel } from '../../src/core/model/chat';
 import type { Task } from '../../src/core/plan/plan';
 import { folderSearch } from '../../src/core/search/workspace-search';
 import { TOOL_SPECS } from '../../src/core/tools/tools';
-import { parseTextToolCalls, runWorker, type WorkerOptions } from '../../src/core/run/worker';
+import { parseTextToolCalls } from '../../src/core/run/text-tool-calls';
+import { runWorker, type WorkerOptions } from '../../src/core/run/worker';
 import { ScriptedChatModel } from '../support/scripted-chat-model';
 import { removeDir, tempDir, toolContext } from '../support/run-engine-fixtures';
 

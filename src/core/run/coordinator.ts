@@ -301,10 +301,8 @@ export class Coordinator {
       const file = task.files[leaseKeys.indexOf(conflict.key)] ?? conflict.key;
       return `${file} is held by ${conflict.holder}, which is running`;
     }
-    const busy = this.slots.busy(
-      model,
-      [...this.running.values()].map((r) => r.model),
-    );
+    const others = [...this.running.values()].map((r) => r.model);
+    const busy = this.slots.busy(model, others);
     if (busy) return busy;
     this.leases.tryLease(task.id, leaseKeys);
 
@@ -315,19 +313,9 @@ export class Coordinator {
     this.running.set(task.id, slot);
     this.waiting.delete(task.id);
     const paused = this.budgets.takePaused(task.id);
-    outcome.status = 'running';
-    if (!paused) {
-      outcome.attempts++;
-      this.budgets.startAttempt(task.id, outcome.usage);
-    }
-    outcome.model = model.model;
-    outcome.startedAt = Date.now();
-    outcome.endedAt = undefined;
+    this.book.start(task.id, model.model, !paused);
+    if (!paused) this.budgets.startAttempt(task.id, outcome.usage);
     this.emit({ type: 'task.started', taskId: task.id, model: model.model, attempt: outcome.attempts });
-
-    const dependencies = task.dependsOn
-      .map((d) => this.book.get(d))
-      .map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
     const count = (usage: TokenUsage) => {
       outcome.usage = this.budgets.withAttempt(task.id, usage, model.model);
     };
@@ -342,19 +330,16 @@ export class Coordinator {
     };
     (paused
       ? paused.proceed(controller.signal)
-      : launchTask(this.shared, task, model, outcome, dependencies, controller.signal, hooks)
+      : launchTask(this.shared, task, model, outcome, this.book.dependencyResults(task), controller.signal, hooks)
     )
       .then(
         (result) => {
           // A worker given up on after cancel may still return later: its task is settled.
           if (this.running.get(task.id) !== slot) return;
           this.release(task.id, slot);
-          outcome.filesChanged = [...new Set([...outcome.filesChanged, ...result.filesChanged])];
           // A worker that went on after its budget reports its earlier commands again.
-          outcome.commandsRun.push(...result.commandsRun.slice(paused?.commands ?? 0));
+          this.book.absorb(outcome, result, paused?.commands ?? 0);
           count(result.usage);
-          outcome.result = result.result;
-          outcome.error = result.error;
           if (result.status === 'overBudget' && result.proceed && !runSignal.aborted) {
             this.budgets.pause(task.id, result.proceed, result.commandsRun.length);
             this.settle(outcome, 'overBudget');

@@ -4,7 +4,8 @@
 import type { TokenUsage } from '../model/chat';
 import { addUsage, emptyUsage } from './budget';
 import type { EventInit } from './task-launch';
-import type { Plan } from '../plan/plan';
+import type { Plan, Task } from '../plan/plan';
+import type { WorkerResult } from './worker';
 import type { RunOutcome, RunSummary, TaskOutcome } from './events';
 
 /** A task of a saved run that a resumed run keeps as succeeded. */
@@ -106,6 +107,30 @@ export class TaskBook {
       o.result = undefined;
       o.error = undefined;
     }
+  }
+
+  /** Marks a task running; `newAttempt` false when a paused attempt goes on. */
+  start(id: string, model: string, newAttempt: boolean): TaskOutcome {
+    const outcome = this.get(id);
+    outcome.status = 'running';
+    if (newAttempt) outcome.attempts++;
+    outcome.model = model;
+    outcome.startedAt = Date.now();
+    outcome.endedAt = undefined;
+    return outcome;
+  }
+
+  /** What the task's dependencies answered, for its prompt. */
+  dependencyResults(task: Task): Array<{ id: string; title: string; result: string }> {
+    return task.dependsOn.map((d) => this.get(d)).map((d) => ({ id: d.id, title: d.title, result: d.result ?? '' }));
+  }
+
+  /** Takes in what a worker did; `seenCommands` of its commands were counted before it paused. */
+  absorb(outcome: TaskOutcome, result: WorkerResult, seenCommands: number): void {
+    outcome.filesChanged = [...new Set([...outcome.filesChanged, ...result.filesChanged])];
+    outcome.commandsRun.push(...result.commandsRun.slice(seenCommands));
+    outcome.result = result.result;
+    outcome.error = result.error;
   }
 
   summary(wallMs: number): RunSummary {

@@ -4,9 +4,9 @@ import '../zod-config';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import css from './graph.css';
 import editing from '../plan-editing.css';
-import { parseHostMessage, type WebviewMessage } from '../protocol';
+import type { WebviewMessage } from '../protocol';
 import { Store } from '../state/store';
-import { errorMessage } from '../../core/text/error-message';
+import { adoptStyles, listenToHost, mountRoot, reportErrors } from '../render/boot';
 import { GraphApp } from './graph-app';
 
 interface VsCodeApi {
@@ -15,32 +15,14 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-const sheets = [css, editing].map((text) => {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(text);
-  return sheet;
-});
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, ...sheets];
+adoptStyles(css, editing);
 
 const store = new Store();
 store.onPlanEdit = (planId, plan) => vscode.postMessage({ type: 'plan.edit', planId, plan });
-const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
-root.classList.add('rz-root', 'rz-graph');
+const root = mountRoot('rz-root', 'rz-graph');
 const app = new GraphApp(root, store, (message) => vscode.postMessage(message));
 
-window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = parseHostMessage(event.data);
-  if (!parsed.ok) {
-    console.warn(`[rozet] host message ignored: ${parsed.error}`);
-    return;
-  }
-  try {
-    store.apply(parsed.message);
-  } catch (error) {
-    store.notify('error', `A message from the extension could not be applied: ${errorMessage(error)}`);
-  }
-  if (parsed.message.type === 'init') app.flush();
-  else app.schedule();
-});
+listenToHost(store, app);
+reportErrors(store, app);
 
 vscode.postMessage({ type: 'ready' });

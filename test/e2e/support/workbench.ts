@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'no
 import { join } from 'node:path';
 import { type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from './paths';
-import { screenshot } from './browser';
+import { runCommand, screenshot } from './browser';
 import { errorMessage } from '../../../src/core/text/error-message';
 
 const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
@@ -214,4 +214,26 @@ export async function rozetViewHtml(page: Page): Promise<string> {
   } catch (error) {
     return `(no Rozet view: ${errorMessage(error)})`;
   }
+}
+
+/**
+ * Reloads the window the user's way (VS Code flushes its storage first, as on any window
+ * close) and shows the Rozet sidebar's Tasks tab again. The reloaded window restores the
+ * side bar it had; it is opened only if it did not, since a click on the restored (checked)
+ * item would hide it again.
+ */
+export async function reloadToTasks(page: Page): Promise<FrameLocator> {
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window')]);
+  await page.locator('#status\\.host').waitFor({ timeout: 60_000 });
+  const view = rozetView(page);
+  const restored = await view
+    .locator('[role="tablist"]')
+    .waitFor({ timeout: 15_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!restored) await showActivity(page, 'Rozet');
+  await view.locator('#rz-tab-tasks').click();
+  return view;
 }
