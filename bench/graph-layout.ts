@@ -2,7 +2,7 @@
 // Two shapes of plan: 20 layers of 10 tasks each depending on one or two tasks of the
 // layer above (a wide plan), and 40 chains of 5 tasks that join in pairs (a plan of many
 // small pieces). Wall and CPU time of each layout, median of 7 after a warm-up.
-//   npx tsx -e "require('./bench/graph-layout').benchGraphLayout().then(console.log)"
+//   npm run bench -- --only graph-layout
 import { loadavg } from 'node:os';
 import { layoutPlan } from '../src/webview/graph/layout';
 import { percentile, round } from './support';

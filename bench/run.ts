@@ -10,12 +10,14 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchActivation } from './activation';
 import { benchCancellation } from './cancellation';
+import { benchGraphLayout } from './graph-layout';
 import { benchJsonRepair } from './json-repair';
 import { benchMemory } from './memory';
 import { benchParallelSlots } from './parallel-slots';
 import { benchRateLimitStorm } from './rate-limit-storm';
 import { benchRunEngine } from './run-engine';
 import { benchSandbox } from './sandbox';
+import { benchSavedRuns } from './saved-runs';
 import { benchSearch } from './search';
 import { benchSizes } from './sizes';
 import { benchWebview } from './webview';
@@ -35,6 +37,8 @@ const BENCHES: Array<[name: string, slug: string, Bench]> = [
   ['429 storm', 'rate-limit-storm', benchRateLimitStorm],
   ['Command sandbox', 'sandbox', benchSandbox],
   ['search_files over 10,000 files', 'search', benchSearch],
+  ['Saving run state', 'saved-runs', benchSavedRuns],
+  ['Plan graph layout', 'graph-layout', benchGraphLayout],
 ];
 
 function options(): { out: string; only?: string[]; writeResults: boolean } {

@@ -2,7 +2,7 @@
 // counting the synchronous part each event pays and the writes to disk, compaction
 // included (the journal is flushed and compacted at the end and the total divided by the
 // events). Each task starts, reports usage three times, writes two 2 KiB files and succeeds.
-//   npx tsx -e "require('./bench/saved-runs').benchSavedRuns().then(console.log)"
+//   npm run bench -- --only saved-runs
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
