@@ -325,6 +325,16 @@ describe('MCP in `rozet run`', function () {
     assert.match(workers[1], /Issue #7: the retry delay doubles on every attempt \(from scripted\)/);
   });
 
+  it('rozet plan shows the planner the MCP tools, and the plan names the one the task needs', async () => {
+    const r = await runCliCaptured(['plan', '--json', '-w', root, 'note issue 7'], env, REPO);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { tasks: Array<{ tools?: string[] }> }).tasks[0].tools, [
+      'mcp_scripted_lookup_issue',
+    ]);
+    assert.match(chats()[0], /mcp_scripted_lookup_issue: Look up an issue of the tracker by its id/);
+    assert.match(r.stderr, /MCP: 5 tools from 1 server/);
+  });
+
   it('a tool not allowed asks; with no terminal to ask, the call is refused with the setting that allows it', async () => {
     const r = await runCliCaptured(['run', '--yes', '--json', '-w', root, 'note issue 7'], env, REPO);
     const results = r.stdout
