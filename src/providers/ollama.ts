@@ -61,15 +61,7 @@ export class OllamaChatModel implements ChatModel {
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
-    const ctx: ErrorContext = {
-      ...this.options.wording,
-      provider: 'ollama',
-      apiKey: this.options.apiKey,
-      model: this.model,
-      baseUrl: this.options.baseUrl,
-      phase: 'request',
-      signal: request.signal,
-    };
+    const ctx = this.errorContext(request.signal);
     const body: OllamaChatRequest = {
       model: this.model,
       messages: request.messages.map(toOllamaMessage),
@@ -100,8 +92,9 @@ export class OllamaChatModel implements ChatModel {
     }
   }
 
-  async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
-    const ctx: ErrorContext = {
+  /** What errors of this model are described with (the key only so that messages can mask it). */
+  private errorContext(signal: AbortSignal | undefined): ErrorContext {
+    return {
       ...this.options.wording,
       provider: 'ollama',
       apiKey: this.options.apiKey,
@@ -110,6 +103,10 @@ export class OllamaChatModel implements ChatModel {
       phase: 'request',
       signal,
     };
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
+    const ctx = this.errorContext(signal);
     const client = this.client(signal);
     try {
       const { models } = await client.list();

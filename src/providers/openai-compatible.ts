@@ -92,15 +92,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
       );
     }
     const params = this.buildParams(request);
-    const ctx: ErrorContext = {
-      ...this.options.wording,
-      provider: this.provider,
-      model: this.model,
-      baseUrl: this.options.baseUrl,
-      apiKey: this.options.apiKey,
-      phase: 'request',
-      signal: request.signal,
-    };
+    const ctx = this.errorContext(request.signal);
     try {
       return this.capabilities.streaming
         ? await this.streamChat(params, request, ctx)
@@ -110,16 +102,21 @@ export class OpenAICompatibleChatModel implements ChatModel {
     }
   }
 
-  async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
-    const ctx: ErrorContext = {
+  /** What errors of this model are described with (the key only so that messages can mask it). */
+  private errorContext(signal: AbortSignal | undefined): ErrorContext {
+    return {
       ...this.options.wording,
       provider: this.provider,
+      apiKey: this.options.apiKey,
       model: this.model,
       baseUrl: this.options.baseUrl,
-      apiKey: this.options.apiKey,
       phase: 'request',
       signal,
     };
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
+    const ctx = this.errorContext(signal);
     try {
       const out: ListedModel[] = [];
       for await (const model of this.client.models.list({ signal })) {

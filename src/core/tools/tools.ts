@@ -164,66 +164,64 @@ async function readFile(args: z.infer<typeof ARGS.read_file>, ctx: ToolContext):
 }
 
 async function writeFile(args: z.infer<typeof ARGS.write_file>, ctx: ToolContext): Promise<ToolResult> {
-  const key = ctx.workspace.lockKey(args.path);
-  checkOwner(args.path, key, ctx);
-  await approveWrite(args.path, key, ctx);
+  return guardedWrite(args.path, ctx, async (key) => {
+    checkFresh(args.path, key, await currentText(args.path, ctx), ctx);
+    const result = await ctx.workspace.write(args.path, args.content, ctx.signal);
+    return `${result.created ? 'Created' : 'Wrote'} ${args.path} (${result.bytes} bytes).`;
+  });
+}
+
+/**
+ * A write to `path` by this task: owner checked, approval asked, then `write` under the
+ * path's lock, which spans its read and write so a concurrent edit can neither slip in
+ * between nor be lost. Ownership is checked again under the lock: another task may have
+ * claimed the file meanwhile.
+ */
+async function guardedWrite(
+  path: string,
+  ctx: ToolContext,
+  write: (key: string) => Promise<string>,
+): Promise<ToolResult> {
+  const key = ctx.workspace.lockKey(path);
+  checkOwner(path, key, ctx);
+  await approveWrite(path, key, ctx);
   return ctx.locks.withLocks(
     [key],
     async () => {
-      // Checked again under the lock: another task may have claimed the file meanwhile.
-      checkOwner(args.path, key, ctx);
-      checkFresh(args.path, key, await currentText(args.path, ctx), ctx);
-      const result = await ctx.workspace.write(args.path, args.content, ctx.signal);
-      await wrote(args.path, key, ctx);
-      return {
-        ok: true,
-        output: `${result.created ? 'Created' : 'Wrote'} ${args.path} (${result.bytes} bytes).`,
-        fileChanged: args.path,
-      };
+      checkOwner(path, key, ctx);
+      const output = await write(key);
+      await wrote(path, key, ctx);
+      return { ok: true, output, fileChanged: path };
     },
     ctx.signal,
   );
 }
 
 async function replaceInFile(args: z.infer<typeof ARGS.replace_in_file>, ctx: ToolContext): Promise<ToolResult> {
-  const key = ctx.workspace.lockKey(args.path);
-  checkOwner(args.path, key, ctx);
-  await approveWrite(args.path, key, ctx);
-  // The lock spans read and write: a concurrent edit can neither slip in between nor be lost.
-  return ctx.locks.withLocks(
-    [key],
-    async () => {
-      checkOwner(args.path, key, ctx);
-      const current = await ctx.workspace.read(args.path, ctx.signal);
-      if (current.truncated) throw new ToolError(`${args.path} is too large to edit in place; nothing was changed.`);
-      checkFresh(args.path, key, current.content, ctx);
-      let { old_string: find, new_string: replacement } = args;
-      if (!current.content.includes(find) && current.content.includes('\r\n')) {
-        find = find.replace(/\r?\n/g, '\r\n');
-        replacement = replacement.replace(/\r?\n/g, '\r\n');
-      }
-      const count = current.content.split(find).length - 1;
-      if (count === 0)
-        throw new ToolError(
-          `old_string was not found in ${args.path}; read the file again and copy the text exactly. Nothing was changed.`,
-        );
-      if (count > 1 && !args.replace_all)
-        throw new ToolError(
-          `old_string occurs ${count} times in ${args.path}; include more surrounding text or set replace_all. Nothing was changed.`,
-        );
-      const next = args.replace_all
-        ? current.content.split(find).join(replacement)
-        : current.content.replace(find, () => replacement);
-      await ctx.workspace.write(args.path, next, ctx.signal);
-      await wrote(args.path, key, ctx);
-      return {
-        ok: true,
-        output: `Replaced ${args.replace_all ? count : 1} occurrence(s) in ${args.path}.`,
-        fileChanged: args.path,
-      };
-    },
-    ctx.signal,
-  );
+  return guardedWrite(args.path, ctx, async (key) => {
+    const current = await ctx.workspace.read(args.path, ctx.signal);
+    if (current.truncated) throw new ToolError(`${args.path} is too large to edit in place; nothing was changed.`);
+    checkFresh(args.path, key, current.content, ctx);
+    let { old_string: find, new_string: replacement } = args;
+    if (!current.content.includes(find) && current.content.includes('\r\n')) {
+      find = find.replace(/\r?\n/g, '\r\n');
+      replacement = replacement.replace(/\r?\n/g, '\r\n');
+    }
+    const count = current.content.split(find).length - 1;
+    if (count === 0)
+      throw new ToolError(
+        `old_string was not found in ${args.path}; read the file again and copy the text exactly. Nothing was changed.`,
+      );
+    if (count > 1 && !args.replace_all)
+      throw new ToolError(
+        `old_string occurs ${count} times in ${args.path}; include more surrounding text or set replace_all. Nothing was changed.`,
+      );
+    const next = args.replace_all
+      ? current.content.split(find).join(replacement)
+      : current.content.replace(find, () => replacement);
+    await ctx.workspace.write(args.path, next, ctx.signal);
+    return `Replaced ${args.replace_all ? count : 1} occurrence(s) in ${args.path}.`;
+  });
 }
 
 function checkOwner(path: string, key: string, ctx: ToolContext): void {
