@@ -26,6 +26,24 @@ export interface ErrorContext extends Wording {
   signal?: AbortSignal;
 }
 
+/** What errors of a model are described with, before the request starts (the key only so that messages can mask it). */
+export function requestContext(
+  provider: ProviderName,
+  model: string,
+  options: { baseUrl: string; apiKey?: string; wording?: Wording },
+  signal: AbortSignal | undefined,
+): ErrorContext {
+  return {
+    ...options.wording,
+    provider,
+    model,
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    phase: 'request',
+    signal,
+  };
+}
+
 /** A failed HTTP exchange, whichever SDK reported it. */
 export interface HttpFailure {
   status: number;

@@ -22,6 +22,7 @@ import {
 import {
   mapHttpFailure,
   mapTransportError,
+  requestContext,
   SUGGESTION_LIST_TIMEOUT_MS,
   withModelSuggestions,
   type ErrorContext,
@@ -61,7 +62,7 @@ export class OllamaChatModel implements ChatModel {
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
-    const ctx = this.errorContext(request.signal);
+    const ctx = requestContext('ollama', this.model, this.options, request.signal);
     const body: OllamaChatRequest = {
       model: this.model,
       messages: request.messages.map(toOllamaMessage),
@@ -92,21 +93,8 @@ export class OllamaChatModel implements ChatModel {
     }
   }
 
-  /** What errors of this model are described with (the key only so that messages can mask it). */
-  private errorContext(signal: AbortSignal | undefined): ErrorContext {
-    return {
-      ...this.options.wording,
-      provider: 'ollama',
-      apiKey: this.options.apiKey,
-      model: this.model,
-      baseUrl: this.options.baseUrl,
-      phase: 'request',
-      signal,
-    };
-  }
-
   async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
-    const ctx = this.errorContext(signal);
+    const ctx = requestContext('ollama', this.model, this.options, signal);
     const client = this.client(signal);
     try {
       const { models } = await client.list();

@@ -27,6 +27,7 @@ import {
   mapHttpFailure,
   mapStreamErrorEvent,
   mapTransportError,
+  requestContext,
   streamCut,
   SUGGESTION_LIST_TIMEOUT_MS,
   withModelSuggestions,
@@ -92,7 +93,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
       );
     }
     const params = this.buildParams(request);
-    const ctx = this.errorContext(request.signal);
+    const ctx = requestContext(this.provider, this.model, this.options, request.signal);
     try {
       return this.capabilities.streaming
         ? await this.streamChat(params, request, ctx)
@@ -102,21 +103,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
     }
   }
 
-  /** What errors of this model are described with (the key only so that messages can mask it). */
-  private errorContext(signal: AbortSignal | undefined): ErrorContext {
-    return {
-      ...this.options.wording,
-      provider: this.provider,
-      apiKey: this.options.apiKey,
-      model: this.model,
-      baseUrl: this.options.baseUrl,
-      phase: 'request',
-      signal,
-    };
-  }
-
   async listModels(signal?: AbortSignal): Promise<ListedModel[]> {
-    const ctx = this.errorContext(signal);
+    const ctx = requestContext(this.provider, this.model, this.options, signal);
     try {
       const out: ListedModel[] = [];
       for await (const model of this.client.models.list({ signal })) {
