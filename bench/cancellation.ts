@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ChatModel, ChatRequest, ChatResponse } from '../src/core/model/chat';
 import { Coordinator } from '../src/core/run/coordinator';
 import { NodeShell } from '../src/core/workspace/node-shell';
 import { NodeWorkspace } from '../src/core/workspace/node-workspace';
@@ -18,29 +17,6 @@ import { APPROVE_ALL, percentile, round } from './support';
 const RUNS = 15;
 const COMMAND = 'mkdir -p pids; echo $$ > pids/$$; sleep 30 & echo $! > pids/$!; wait';
 
-/** Counts model calls in flight, so "every stream is gone" can be observed. */
-class TrackedModel implements ChatModel {
-  active = 0;
-  constructor(private readonly inner: ChatModel) {}
-  get provider() {
-    return this.inner.provider;
-  }
-  get model() {
-    return this.inner.model;
-  }
-  get capabilities() {
-    return this.inner.capabilities;
-  }
-  async chat(request: ChatRequest): Promise<ChatResponse> {
-    this.active++;
-    try {
-      return await this.inner.chat(request);
-    } finally {
-      this.active--;
-    }
-  }
-}
-
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
@@ -50,8 +26,10 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 export async function benchCancellation(): Promise<Record<string, unknown>> {
+  // The server's slot count tells the answers it is still streaming: "every stream is gone" is 0.
   const server = await startModelServer({
     scenario: {
+      slots: 8,
       agent: [
         {
           match: 'Stream task',
@@ -75,14 +53,13 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
     for (let run = 0; run < RUNS; run++) {
       const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rozet-bench-cancel-')));
       try {
-        const model = new TrackedModel(
-          new ModelPools().get({
-            provider: 'openaiCompatible',
-            model: 'm',
-            baseUrl: `${server.url}/v1`,
-            parallelRequests: 8,
-          }),
-        );
+        const model = new ModelPools().get({
+          provider: 'openaiCompatible',
+          model: 'm',
+          baseUrl: `${server.url}/v1`,
+          parallelRequests: 8,
+        });
+        const streaming = () => server.slotStats()?.serving ?? 0;
         const tasks = ['Stream task a', 'Stream task b', 'Command task c', 'Command task d'].map((title, i) => ({
           id: `t${i}`,
           title,
@@ -103,14 +80,14 @@ export async function benchCancellation(): Promise<Record<string, unknown>> {
         const running = coordinator.run();
         const pidDir = path.join(root, 'pids');
         // Cancel point: both streams open and both command trees (shell + child) running.
-        await until(() => model.active >= 2 && fs.existsSync(pidDir) && fs.readdirSync(pidDir).length >= 4, 10_000);
+        await until(() => streaming() >= 2 && fs.existsSync(pidDir) && fs.readdirSync(pidDir).length >= 4, 10_000);
         const pids = fs.readdirSync(pidDir).map(Number);
         const cancelledAt = performance.now();
         coordinator.cancel();
         const summary = await running;
         resolved.push(performance.now() - cancelledAt);
         if (summary.outcome !== 'cancelled') throw new Error(`run ended ${summary.outcome}, not cancelled`);
-        await until(() => model.active === 0 && pids.every((pid) => !isAlive(pid)), 5000);
+        await until(() => streaming() === 0 && pids.every((pid) => !isAlive(pid)), 5000);
         gone.push(performance.now() - cancelledAt);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
