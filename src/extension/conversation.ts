@@ -29,6 +29,9 @@ export class Conversation implements vscode.Disposable {
   private currentModels: ModelsConfig | null = null;
   private planning: AbortController | undefined;
 
+  /** Lists the models of both roles again for the header (set by the runtime, which owns the header). */
+  refreshModels: () => void = () => undefined;
+
   constructor(
     private readonly service: RozetService,
     private readonly views: ChatViews,
@@ -138,6 +141,9 @@ export class Conversation implements vscode.Disposable {
           return;
         case 'health.check':
           await vscode.commands.executeCommand('rozet.healthCheck');
+          return;
+        case 'models.refresh':
+          this.refreshModels();
           return;
         case 'ready':
           return;

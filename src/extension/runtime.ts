@@ -55,6 +55,8 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
       (error: unknown) => log.warn(`Could not refresh the model header: ${errorMessage(error)}`),
     );
 
+  conversation.refreshModels = () => void refreshHeader({ lists: true });
+
   context.subscriptions.push(
     log,
     status,

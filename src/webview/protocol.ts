@@ -326,6 +326,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history.delete'), id }),
   z.object({ type: z.literal('attachment.remove'), id }),
   z.object({ type: z.literal('health.check') }),
+  /** A picker whose list could not be fetched was opened: the host lists the models again. */
+  z.object({ type: z.literal('models.refresh') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 

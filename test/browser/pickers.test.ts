@@ -43,6 +43,33 @@ describe('model pickers (chromium, real clicks and keys)', function () {
     assert.equal((await switches(w)).length, 1, "the host's answer is not a second pick");
   });
 
+  it('a picker whose list could not be fetched asks the host again when opened, once, and then picks', async () => {
+    const down: ModelsConfig = {
+      ...f.models,
+      orchestrator: {
+        ...f.models.orchestrator,
+        models: ['openai/gpt-5-nano'],
+        health: 'error',
+        healthDetail: 'timed out',
+      },
+    };
+    await w.send(f.init({ models: down }));
+    const refreshes = async () => (await w.posted()).filter((m) => m.type === 'models.refresh').length;
+    await w.page.click('#rz-model-orchestrator');
+    await w.settle();
+    assert.equal(await refreshes(), 1, 'opening the picker asked for the list again');
+    await w.page.keyboard.press('Escape');
+    await w.page.click('#rz-model-orchestrator');
+    await w.settle();
+    assert.equal(await refreshes(), 1, 'not again before the host answered');
+    // The host lists the models again; the picker, still open, offers them.
+    await w.send({ type: 'models', models: f.models });
+    await option(w, 'orchestrator', 'anthropic/claude-sonnet-4.5').click();
+    assert.deepEqual(await switches(w), [
+      { type: 'model.switch', role: 'orchestrator', model: 'anthropic/claude-sonnet-4.5' },
+    ]);
+  });
+
   it('a pick with the keyboard: Tab to the picker, arrows, Enter', async () => {
     await w.send(f.init());
     await w.page.keyboard.press('Tab'); // Check

@@ -47,7 +47,10 @@ export class App {
     private readonly post: Post,
     private readonly persist: () => void,
   ) {
-    this.header = new HeaderView((role, model) => this.pickModel(role, model));
+    this.header = new HeaderView(
+      (role, model) => this.pickModel(role, model),
+      () => this.post({ type: 'models.refresh' }),
+    );
     this.tabs = h(
       'div',
       { class: 'rz-tabs', role: 'tablist', 'aria-label': 'Rozet views' },

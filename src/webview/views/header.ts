@@ -28,6 +28,8 @@ interface RoleParts {
   shown: string;
   /** The model the picker shows: the host's, or the user's pick since. */
   picked: string;
+  /** The list could not be fetched, and opening the picker has not asked again yet. */
+  stale: boolean;
 }
 
 export type PickModel = (role: ModelRole, model: string) => void;
@@ -37,7 +39,8 @@ export class HeaderView {
   private readonly waiting: HTMLElement;
   private readonly roles = {} as Record<ModelRole, RoleParts>;
 
-  constructor(onPick: PickModel) {
+  /** `onStale`: a picker whose list the host could not fetch was opened; ask again. */
+  constructor(onPick: PickModel, onStale: () => void) {
     this.waiting = h('p', { class: 'rz-muted rz-waiting-models' }, 'Models: waiting for the extension…');
     const check = h(
       'vscode-button',
@@ -66,6 +69,14 @@ export class HeaderView {
         // drops focus to <body>. That one time, focus goes back to the picker.
         clicked = select.shadowRoot?.activeElement?.matches('li.option') ?? false;
       });
+      // The list the host could not fetch (a server that was down, a slow answer) is asked
+      // for again when the user goes to pick: the options follow in a moment.
+      select.addEventListener('focusin', () => {
+        const parts = this.roles[role];
+        if (!parts.stale) return;
+        parts.stale = false;
+        onStale();
+      });
       select.addEventListener('focusout', (event) => {
         if (clicked && event.relatedTarget === null) requestAnimationFrame(() => select.focus());
         clicked = false;
@@ -80,7 +91,7 @@ export class HeaderView {
           select,
         ),
       );
-      this.roles[role] = { dot, provider, select, shown: '', picked: '' };
+      this.roles[role] = { dot, provider, select, shown: '', picked: '', stale: false };
     }
     check.hidden = true;
   }
@@ -96,6 +107,7 @@ export class HeaderView {
     const provider = PROVIDER_FACTS[config.provider].displayName;
     const health = `${label} provider ${provider}: ${HEALTH_LABEL[config.health]}${config.healthDetail ? ` — ${config.healthDetail}` : ''}`;
     parts.dot.dataset.health = config.health;
+    parts.stale = config.health === 'error';
     parts.dot.setAttribute('aria-label', health);
     parts.dot.title = health;
     parts.provider.textContent = provider;
