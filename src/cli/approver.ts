@@ -47,6 +47,7 @@ export class CliApprover implements Approver {
     const question = [
       `[${inertText(request.taskId)}] ${WANTS[request.kind]} (${inertText(request.reason)}):`,
       `  ${inertText(request.subject)}`,
+      ...(request.where ? [`  ${request.where}`] : []),
       `Allow? [y]es / [n]o${always ? ` / ${always}` : ''}: `,
     ].join('\n');
     const prompter = this.prompter;

@@ -46,6 +46,7 @@ export class HostApprover implements Approver {
             ? request.subject.split(' ')[0]
             : undefined,
       reason: request.reason,
+      where: request.where,
     };
     return new Promise<ApprovalDecision>((resolve) => {
       const onAbort = () =>
@@ -103,7 +104,14 @@ export class HostApprover implements Approver {
     try {
       pick = await vscode.window.showWarningMessage(
         `Rozet: ${what}`,
-        { modal: true, detail: approval.reason && inertText(approval.reason, { multiline: true }) },
+        {
+          modal: true,
+          detail:
+            [approval.reason, approval.where]
+              .filter((line): line is string => !!line)
+              .map((line) => inertText(line, { multiline: true }))
+              .join('\n') || undefined,
+        },
         ...buttons,
       );
     } catch (error) {

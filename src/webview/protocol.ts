@@ -195,6 +195,8 @@ export const ApprovalPromptShape = z.object({
   prefix: z.string().optional(),
   /** Why the host asks (e.g. "chained command", "protected path"). */
   reason: z.string().optional(),
+  /** For a command: how it would run (sandboxed or not, network). */
+  where: z.string().optional(),
 });
 export type ApprovalPrompt = z.infer<typeof ApprovalPromptShape>;
 

@@ -395,10 +395,13 @@ describe('webview (chromium)', function () {
         subject: command,
         prefix: 'npm test',
         reason: 'chained command',
+        where:
+          'Sandboxed (bubblewrap): the workspace is writable except protected paths, the rest read-only, no network.',
       },
     });
     const approval = w.page.locator('.rz-approval');
     assert.equal(await approval.locator('.rz-approval-subject').innerText(), command);
+    assert.match(await approval.locator('.rz-approval-where').innerText(), /^Sandboxed \(bubblewrap\)/);
     assert.match(await approval.locator('.rz-approval-title').innerText(), /Log each step when verbose/);
     assert.equal(await w.page.locator('#rz-tab-tasks vscode-badge').innerText(), '1');
     await approval.locator('[data-action="approve"]').click();

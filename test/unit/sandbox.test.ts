@@ -38,6 +38,23 @@ describe('sandbox (bubblewrap)', function () {
     assert.equal(second.notes, undefined, 'said once per run');
   });
 
+  it('a command that asks tells the user how it would run: in the sandbox, or not', async () => {
+    for (const [settings, where] of [
+      [AUTO, /^Sandboxed \(bubblewrap\).*no network/],
+      [{ sandbox: 'off', network: 'off' } as SandboxSettings, /^Not sandboxed \(rozet\.bash\.sandbox = off\)/],
+    ] as const) {
+      const approver = new RecordingApprover(false);
+      const ctx = toolContext(root, {
+        shell: await createCommandShell(root, settings),
+        approver,
+        policy: { bashApproval: 'ask', allowlist: [], writeApproval: 'auto' },
+      });
+      await runTool('execute_bash', { command: 'ls' }, ctx);
+      assert.equal(approver.asked.length, 1);
+      assert.match(approver.asked[0].where ?? '', where);
+    }
+  });
+
   it('can write inside the workspace, but not outside it, nor remount the root', async () => {
     const marker = path.join(OUTSIDE, `rozet-sbx-${process.pid}-${Date.now()}`);
     const result = await shell.run(

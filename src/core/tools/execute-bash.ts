@@ -26,7 +26,7 @@ export async function executeBash(args: { command: string }, ctx: ToolContext): 
   }
   if (ask) {
     const answer = await ctx.approver.approve(
-      { kind: 'command', taskId: ctx.taskId, subject: args.command, reason },
+      { kind: 'command', taskId: ctx.taskId, subject: args.command, reason, where: ctx.shell.confinement },
       ctx.signal,
     );
     if (!answer.approved)

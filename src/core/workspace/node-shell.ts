@@ -42,6 +42,7 @@ export class NodeShell implements Shell {
   private readonly sandbox: Sandbox | undefined;
   private firstNote: string | undefined;
   readonly refusal: string | undefined;
+  readonly confinement: string | undefined;
 
   constructor(
     readonly root: string,
@@ -51,6 +52,7 @@ export class NodeShell implements Shell {
     this.sandbox = options.sandbox;
     this.refusal = options.refusal;
     this.firstNote = options.firstNote;
+    this.confinement = options.firstNote;
   }
 
   get sandboxed(): boolean {

@@ -76,6 +76,8 @@ export interface Shell {
   readonly sandboxed?: boolean;
   /** Set when no command may run at all, with why and what to do (rozet.bash.sandbox = required). */
   readonly refusal?: string;
+  /** How commands run here, in a sentence (sandboxed or not, network), for the user who is asked. */
+  readonly confinement?: string;
   /** Removes paths a command created that the user did not want kept (createdProtected). */
   discard?(paths: readonly string[]): Promise<void>;
 }
@@ -91,6 +93,8 @@ export interface ApprovalRequest {
   subject: string;
   /** Why the user is asked (e.g. "protected path", "not on the allowlist"). */
   reason: string;
+  /** For a command: how it would run (the shell's confinement), so the user knows what a yes allows. */
+  where?: string;
 }
 
 export interface ApprovalDecision {

@@ -52,6 +52,7 @@ function renderApproval(approval: PendingApproval, model: Model): HTMLElement {
     ),
     h('pre', { class: 'rz-approval-subject', tabindex: 0 }, approval.subject),
     approval.reason ? h('div', { class: 'rz-muted' }, approval.reason) : null,
+    approval.where ? h('div', { class: 'rz-muted rz-approval-where' }, approval.where) : null,
     h(
       'div',
       { class: 'rz-actions' },
