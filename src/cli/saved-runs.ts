@@ -23,8 +23,9 @@ export function stateDir(env: Record<string, string | undefined>, platform = pro
   return join(home, '.local', 'state', 'rozet');
 }
 
-export function savedRunStore(dir: string, root: string): RunStateStore {
-  return new RunStateStore(dir, root);
+/** This workspace's saved runs, in the user's state folder. */
+export function savedRunStore(ctx: { stateDir: string; root: string }): RunStateStore {
+  return new RunStateStore(ctx.stateDir, ctx.root);
 }
 
 /** Saves a run of this process; a state folder that cannot be written is a warning on stderr. */

@@ -29,9 +29,6 @@ export class Conversation implements vscode.Disposable {
   private currentModels: ModelsConfig | null = null;
   private planning: AbortController | undefined;
 
-  /** Lists the models of both roles again for the header (set by the runtime, which owns the header). */
-  refreshModels: () => void = () => undefined;
-
   constructor(
     private readonly service: RozetService,
     private readonly views: ChatViews,
@@ -39,6 +36,8 @@ export class Conversation implements vscode.Disposable {
     private readonly runs: RunSessions,
     private readonly log: Log,
     private readonly redactor: Redactor,
+    /** Lists the models of both roles again for the header (the runtime owns the header). */
+    private readonly refreshModels: () => void,
   ) {}
 
   snapshot(): HostMessage {

@@ -2,6 +2,7 @@
 // write to it (undefined = the run created it) and after its last one. "Open diff"
 // shows before ↔ now; "Undo this run's changes" puts the before-content back.
 import * as vscode from 'vscode';
+import { findOpenDocument, saveEdited } from './documents';
 
 export const ORIGINAL_SCHEME = 'rozet-original';
 
@@ -91,17 +92,17 @@ export class RunChanges {
     }
     if (restored > 0 && !(await vscode.workspace.applyEdit(edit)))
       throw new Error('VS Code refused to apply the undo edit; no file was changed.');
-    for (const change of this.changes.values()) {
-      if (change.before === undefined || skipped.includes(vscode.workspace.asRelativePath(change.uri))) continue;
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === change.uri.toString());
-      if (doc?.isDirty) await doc.save();
-    }
+    await saveEdited(
+      [...this.changes.values()]
+        .filter((c) => c.before !== undefined && !skipped.includes(vscode.workspace.asRelativePath(c.uri)))
+        .map((c) => c.uri),
+    );
     return { restored, skipped };
   }
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const open = findOpenDocument(uri);
   if (open) return open.getText();
   try {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));

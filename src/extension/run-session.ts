@@ -28,7 +28,7 @@ import { RunSaver } from '../core/run-state/run-saver';
 import type { RunStateStore } from '../core/run-state/run-store';
 import { planUndo, taskChanges } from '../core/run-state/undo';
 import { decideResume, loadOrOfferDeletion } from './run-resume';
-import { currentText } from './saved-runs';
+import { currentText } from './documents';
 import { applyUndo, type UndoPreviews, type UndoReport } from './task-undo';
 
 export interface RunHandle {

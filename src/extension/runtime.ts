@@ -43,7 +43,16 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
   const session = new CurrentSession(history, views, redactor);
   const previews = new UndoPreviews();
   const runs = new RunSessions(service, views, session, log, redactor, () => windowRunStore(context), previews);
-  const conversation = new Conversation(service, views, session, runs, log, redactor);
+  // refreshHeader is defined below; the conversation calls it only once a view asks.
+  const conversation = new Conversation(
+    service,
+    views,
+    session,
+    runs,
+    log,
+    redactor,
+    () => void refreshHeader({ lists: true }),
+  );
   const status = new ModelStatusBar();
 
   const refreshHeader = (options: { lists: boolean; health?: HealthReport }) =>
@@ -54,8 +63,6 @@ export function createRuntime(context: vscode.ExtensionContext): Runtime {
       },
       (error: unknown) => log.warn(`Could not refresh the model header: ${errorMessage(error)}`),
     );
-
-  conversation.refreshModels = () => void refreshHeader({ lists: true });
 
   context.subscriptions.push(
     log,

@@ -12,19 +12,3 @@ export function windowRunStore(context: vscode.ExtensionContext): RunStateStore 
   const workspace = folders.map((f) => (f.uri.scheme === 'file' ? f.uri.fsPath : f.uri.toString())).join('\n');
   return new RunStateStore(join(context.globalStorageUri.fsPath, 'runs'), workspace);
 }
-
-/**
- * A file's whole text as the user sees it (unsaved editor text included); undefined when
- * it does not exist — on disk, or as unsaved text of an editor whose file was deleted.
- */
-export async function currentText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open?.isDirty) return open.getText();
-  try {
-    await vscode.workspace.fs.stat(uri);
-  } catch {
-    // An editor may still hold the text of a file deleted on disk: it is gone all the same.
-    return undefined;
-  }
-  return (open ?? (await vscode.workspace.openTextDocument(uri))).getText();
-}

@@ -5,7 +5,7 @@
 // deleted since is named and nothing is restored there.
 import * as vscode from 'vscode';
 import { describeStep, type UndoStep } from '../core/run-state/undo';
-import { currentText } from './saved-runs';
+import { currentText, saveEdited } from './documents';
 
 export const UNDO_PREVIEW_SCHEME = 'rozet-undo-preview';
 
@@ -63,10 +63,7 @@ export async function applyUndo(
   }
   if (report.undone.length > 0 && !(await vscode.workspace.applyEdit(edit)))
     throw new Error('VS Code refused to apply the undo edit; no file was changed.');
-  for (const uri of touched) {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty) await doc.save();
-  }
+  await saveEdited(touched);
   return report;
 }
 

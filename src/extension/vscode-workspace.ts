@@ -18,6 +18,7 @@ import {
 } from '../core/workspace/workspace';
 import { headOfText, isBinary, MAX_READ_BYTES } from '../core/workspace/file-content';
 import { confineToRoot, normaliseRelative } from '../core/workspace/path-confinement';
+import { findOpenDocument } from './documents';
 import { ROZETIGNORE_FILE, rozetIgnoreCheck, type ForbiddenCheck } from '../core/workspace/rozet-ignore';
 
 const MAX_LIST_ENTRIES = 2000;
@@ -250,10 +251,6 @@ interface FolderIgnores {
 function shown(doc: vscode.TextDocument): ReadResult {
   const { text, truncated } = headOfText(doc.getText(), MAX_READ_BYTES);
   return { content: text, truncated, version: versionOf(doc) };
-}
-
-function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
-  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
 }
 
 /** Equal but for line endings: an edit takes the document's EOL, which is meant to be kept. */

@@ -3,7 +3,7 @@
 // own keys and ROZET_* settings are never passed on.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { TEST_STATE_HOME } from './cli-harness';
+import { cleanEnv } from './cli-harness';
 import type { Scenario } from './model-server';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -16,10 +16,9 @@ export interface CliProcessResult {
 }
 
 export function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<CliProcessResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/API_KEY|^ROZET_/.test(k)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO,
-    env: { ...base, XDG_STATE_HOME: TEST_STATE_HOME, ...env },
+    env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

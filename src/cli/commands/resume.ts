@@ -6,6 +6,7 @@
 // --yes keeps going, otherwise nothing runs.
 import { planResume, rerunAlso, type ResumePlan } from '../../core/run-state/resume';
 import type { RunRecord } from '../../core/run-state/run-record';
+import type { RunStateStore } from '../../core/run-state/run-store';
 import { EXIT, type Output } from '../io';
 import { startMcp } from '../mcp/start-mcp';
 import type { Prompter } from '../prompt';
@@ -30,7 +31,7 @@ export async function resumeCommand(
   output: Output,
   options: ResumeOptions,
 ): Promise<number> {
-  const store = savedRunStore(ctx.stateDir, ctx.root);
+  const store = savedRunStore(ctx);
   const record = await openSavedRun(
     store,
     id,
@@ -55,7 +56,7 @@ export async function resumeCommand(
   output.err(
     `Resuming ${record.runId.slice(0, 8)} (${state}): ${resume.kept.size ? `keeping ${[...resume.kept.keys()].join(', ')}; ` : ''}running ${resume.rerun.join(', ')}.`,
   );
-  return execute(ctx, record, resume, output, options);
+  return execute(ctx, store, record, resume, output, options);
 }
 
 /** Asks about kept tasks whose files changed since; undefined when nothing may run. */
@@ -91,12 +92,13 @@ async function decideDrift(
 
 async function execute(
   ctx: CliContext,
+  store: RunStateStore,
   record: RunRecord,
   resume: ResumePlan,
   output: Output,
   options: ResumeOptions,
 ): Promise<number> {
-  const saver = cliRunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { record });
+  const saver = cliRunSaver(store, output, { record });
   const mcp = await startMcp(ctx, output);
   try {
     const summary = await executePlan(ctx, output, options, {

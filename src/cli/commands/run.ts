@@ -136,7 +136,7 @@ export async function reviewAndRun(
     maxTasks: ctx.resolved.values['rozet.planner.maxTasks'],
     signal: options.signal,
   });
-  const saver = cliRunSaver(savedRunStore(ctx.stateDir, ctx.root), output, { title, source: approved.source });
+  const saver = cliRunSaver(savedRunStore(ctx), output, { title, source: approved.source });
   const summary = await executePlan(ctx, output, options, { planned: approved, saver, mcp });
   return { code: exitCodeOf(summary), planned: approved, summary };
 }

@@ -18,7 +18,7 @@ export async function runsCommand(
   output: Output,
   options: { json: boolean },
 ): Promise<number> {
-  const store = savedRunStore(ctx.stateDir, ctx.root);
+  const store = savedRunStore(ctx);
   const [action, target] = words;
   if (action === 'delete' || action === 'prune') return remove(store, action, target, output, options);
   if (action !== undefined)

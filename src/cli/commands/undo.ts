@@ -38,7 +38,7 @@ export async function undoCommand(
 ): Promise<number> {
   const [runArg, taskId] = words;
   if (!runArg) throw new UsageError('rozet undo needs the run id (see `rozet runs`), and optionally a task id.');
-  const store = savedRunStore(ctx.stateDir, ctx.root);
+  const store = savedRunStore(ctx);
   const record = await openSavedRun(store, runArg, () => false, runArg);
   if (taskId && !record.tasks[taskId])
     throw new UsageError(

@@ -31,7 +31,7 @@ export async function createCommandShell(
     env: withoutSecrets(env),
     sandbox,
     refusal: confinement.refusal,
-    firstNote: confinement.note,
+    confinement: confinement.note,
   });
 }
 

@@ -22,8 +22,8 @@ export interface NodeShellOptions {
   sandbox?: Sandbox;
   /** Refuse every command with this (rozet.bash.sandbox = required without a sandbox). */
   refusal?: string;
-  /** Said with the first command's result: how commands are confined. */
-  firstNote?: string;
+  /** How commands are confined, in a sentence: said with the first command's result and to a user asked to approve one. */
+  confinement?: string;
 }
 
 /** After the shell itself exits, how long to wait for background children holding its output. */
@@ -40,7 +40,7 @@ interface Spawned {
 export class NodeShell implements Shell {
   private readonly env: NodeJS.ProcessEnv;
   private readonly sandbox: Sandbox | undefined;
-  private firstNote: string | undefined;
+  private confinementSaid = false;
   readonly refusal: string | undefined;
   readonly confinement: string | undefined;
 
@@ -51,8 +51,7 @@ export class NodeShell implements Shell {
     this.env = options.env ?? withoutSecrets(process.env);
     this.sandbox = options.sandbox;
     this.refusal = options.refusal;
-    this.firstNote = options.firstNote;
-    this.confinement = options.firstNote;
+    this.confinement = options.confinement;
   }
 
   get sandboxed(): boolean {
@@ -74,8 +73,8 @@ export class NodeShell implements Shell {
     const after = await scanProtected(this.root);
 
     const notes: string[] = [];
-    if (this.firstNote) notes.push(this.firstNote);
-    this.firstNote = undefined;
+    if (this.confinement && !this.confinementSaid) notes.push(this.confinement);
+    this.confinementSaid = true;
     if (this.sandbox && !before.complete)
       notes.push('The workspace is too large to look through whole: protected paths deep inside it are not covered.');
     if (this.sandbox && !this.sandbox.network && ran.exitCode !== 0 && looksLikeNetworkFailure(ran.text))

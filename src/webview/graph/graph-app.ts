@@ -4,12 +4,12 @@
 // store and plan edits), its status, usage and result during and after a run.
 import { describeUsage, totalTokens } from '../../core/run/budget';
 import { TASK_STATUS } from '../../core/run/task-status';
-import { dependentsOf, edited } from '../state/plan-edits';
+import { edited } from '../state/plan-edits';
 import type { Store } from '../state/store';
 import { h, setChildren } from '../render/dom';
 import type { Post } from '../render/ui';
 import { actOnPlan } from '../views/plan-actions';
-import { renderTaskEditor } from '../views/task-editor';
+import { renderRemoveQuestion, renderTaskEditor } from '../views/task-editor';
 import { GraphView, nodeLine, type GraphNode } from './graph-view';
 
 export class GraphApp {
@@ -203,22 +203,9 @@ export class GraphApp {
       return;
     }
     if (plan) {
-      const dependents = plan.confirmRemove === id ? dependentsOf(plan.plan, id) : [];
       setChildren(
         this.details,
-        dependents.length
-          ? h(
-              'div',
-              { class: 'rz-confirm', role: 'alert' },
-              `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${id}. Remove ${id} and drop ${dependents.length === 1 ? 'that edge' : 'those edges'}?`,
-              h(
-                'span',
-                { class: 'rz-actions' },
-                h('vscode-button', { 'data-action': 'confirm-remove', 'data-id': id }, 'Remove and drop edges'),
-                h('vscode-button', { 'data-action': 'cancel-remove', 'data-id': id, secondary: true }, 'Keep'),
-              ),
-            )
-          : null,
+        plan.confirmRemove === id ? renderRemoveQuestion(plan.plan, id) : null,
         renderTaskEditor(plan.plan, id),
         h('vscode-button', { 'data-action': 'remove-task', 'data-id': id, secondary: true }, 'Remove task'),
       );

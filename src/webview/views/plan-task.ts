@@ -4,9 +4,8 @@
 // drop those edges.
 import { TASK_STATUS } from '../../core/run/task-status';
 import type { PlanDraft } from '../state/model';
-import { dependentsOf } from '../state/plan-edits';
 import { h } from '../render/dom';
-import { renderTaskEditor, taskTooltip } from './task-editor';
+import { renderRemoveQuestion, renderTaskEditor, taskTooltip } from './task-editor';
 import { taskIds } from './task-ids';
 
 export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean): HTMLElement {
@@ -44,7 +43,6 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
       { type: 'button', class: 'rz-link', 'data-action': action, 'data-id': key, 'aria-label': `${name} ${title}` },
       label,
     );
-  const dependents = plan.confirmRemove === key ? dependentsOf(plan.plan, key) : [];
   return h(
     'div',
     { class: 'rz-task rz-plan-task' },
@@ -71,19 +69,7 @@ export function renderPlanTask(plan: PlanDraft, key: string, renaming: boolean):
         button('remove-task', 'Remove', 'Remove'),
       ),
     ),
-    dependents.length
-      ? h(
-          'div',
-          { class: 'rz-confirm', role: 'alert' },
-          `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${key}. Remove ${key} and drop ${dependents.length === 1 ? 'that edge' : 'those edges'}?`,
-          h(
-            'span',
-            { class: 'rz-actions' },
-            h('vscode-button', { 'data-action': 'confirm-remove', 'data-id': key }, 'Remove and drop edges'),
-            h('vscode-button', { 'data-action': 'cancel-remove', 'data-id': key, secondary: true }, 'Keep'),
-          ),
-        )
-      : null,
+    plan.confirmRemove === key ? renderRemoveQuestion(plan.plan, key) : null,
     plan.editing === key
       ? renderTaskEditor(plan.plan, key)
       : task.description

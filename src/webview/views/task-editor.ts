@@ -3,7 +3,7 @@
 // other task, so dependencies are added and removed from the keyboard). Save reads them
 // back (readTaskEditor); the store refuses what would break the plan and says why.
 import type { Plan, Task } from '../../core/plan/plan';
-import type { TaskFields } from '../state/plan-edits';
+import { dependentsOf, type TaskFields } from '../state/plan-edits';
 import { h } from '../render/dom';
 
 export function renderTaskEditor(plan: Plan, taskId: string): HTMLElement {
@@ -81,4 +81,22 @@ export function taskTooltip(task: Pick<Task, 'id' | 'title' | 'files' | 'depends
     `Runs after: ${task.dependsOn.length ? task.dependsOn.join(', ') : 'nothing'}`,
     `Model: ${task.model ?? 'the worker model'}`,
   ].join('\n');
+}
+
+/** Asks whether to remove `taskId` and drop the edges of the tasks that depend on it; null when none do. */
+export function renderRemoveQuestion(plan: Plan, taskId: string): HTMLElement | null {
+  const dependents = dependentsOf(plan, taskId);
+  if (!dependents.length) return null;
+  const one = dependents.length === 1;
+  return h(
+    'div',
+    { class: 'rz-confirm', role: 'alert' },
+    `${dependents.join(', ')} depend${one ? 's' : ''} on ${taskId}. Remove ${taskId} and drop ${one ? 'that edge' : 'those edges'}?`,
+    h(
+      'span',
+      { class: 'rz-actions' },
+      h('vscode-button', { 'data-action': 'confirm-remove', 'data-id': taskId }, 'Remove and drop edges'),
+      h('vscode-button', { 'data-action': 'cancel-remove', 'data-id': taskId, secondary: true }, 'Keep'),
+    ),
+  );
 }
